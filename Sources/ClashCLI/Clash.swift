@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Clash: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clash",
+        abstract: "Clash Ledger: the event-sourced ledger of Clash of Clones.",
+        discussion: "Every command takes --data DIR (default $CLASH_DATA, else ./clash-data).",
+        subcommands: [LogCommand.self, BenchCommand.self])
+}

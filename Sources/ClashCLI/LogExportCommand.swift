@@ -1,0 +1,40 @@
+import ArgumentParser
+import LedgerLog
+
+struct LogExportCommand: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write the whole log to a JSON Lines file that keeps batch boundaries.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The file to write.") var to: String
+
+    func execute() throws {
+        let head = try LogExport.export(directory: data.logDirectory, to: to)
+        Output.json { json in
+            json.beginObject()
+            json.key("events"); json.uint(head.sequence)
+            json.key("file"); json.string(to)
+            json.key("head_hash"); json.string(head.chain.hex)
+            json.endObject()
+        }
+    }
+}
+
+struct LogImportCommand: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Rebuild a log from an export file into an empty data directory; the head hash is the same.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The export file to read.") var from: String
+
+    func execute() throws {
+        let head = try LogExport.importLog(from: from, into: data.logDirectory)
+        Output.json { json in
+            json.beginObject()
+            json.key("events"); json.uint(head.sequence)
+            json.key("head_hash"); json.string(head.chain.hex)
+            json.endObject()
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import LedgerLog
+
+struct LogVerify: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every CRC, record and the whole hash chain; print JSON. Exits 1 on damage.")
+
+    @OptionGroup var data: DataOptions
+
+    func execute() throws {
+        let report = LogVerifier.verify(directory: data.logDirectory)
+        Output.json { json in
+            json.beginObject()
+            json.key("batches"); json.int(report.batches)
+            json.key("bytes_on_disk"); json.int(report.bytesOnDisk)
+            json.key("events"); json.uint(report.events)
+            json.key("head_hash"); json.string(report.head.chain.hex)
+            json.key("head_sequence"); json.uint(report.head.sequence)
+            json.key("ok"); json.bool(report.ok)
+            if let problem = report.problem {
+                json.key("problem")
+                json.beginObject()
+                json.key("file"); json.string(problem.file)
+                json.key("offset"); json.int(problem.offset)
+                json.key("reason"); json.string(problem.reason)
+                if let sequence = problem.sequence { json.key("sequence"); json.uint(sequence) }
+                json.key("torn_tail"); json.bool(problem.tornTail)
+                json.endObject()
+            }
+            json.key("segments"); json.int(report.segments)
+            json.endObject()
+        }
+        if let problem = report.problem {
+            Output.error("damaged log: \(problem.file) at byte \(problem.offset)"
+                + (problem.sequence.map { ", first bad sequence \($0)" } ?? "") + ": \(problem.reason)")
+            throw ExitCode(1)
+        }
+    }
+}

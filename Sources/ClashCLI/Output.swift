@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import LedgerLog
+
+/// Writes lines to standard output without buffering surprises for pipes that read them live.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func line(_ bytes: [UInt8]) {
+        var bytes = bytes
+        bytes.append(0x0A)
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    static func json(_ build: (inout CanonicalJSONWriter) -> Void) {
+        var writer = CanonicalJSONWriter()
+        build(&writer)
+        line(writer.bytes)
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+    }
+}
+
+/// Maps the log's errors to exit codes, after printing them for the reader.
+enum Failure {
+    static func exit(_ error: Error) -> ExitCode {
+        Output.error("\(error)")
+        switch error as? LogError {
+        case .locked?: return ExitCode(75)
+        case .invalidDraft?, .appendTooLarge?, .badImport?, .notEmpty?, .sequenceOutOfRange?, .partialDuplicate?: return ExitCode(65)
+        case .wrongExpectedVersion?: return ExitCode(65)
+        case .corrupt?, .unsupportedFormat?: return ExitCode(1)
+        case .io?, .writerFailed?, .closed?: return ExitCode(74)
+        case nil: return ExitCode(1)
+        }
+    }
+}
+
+/// A command body that maps thrown errors to exit codes.
+protocol ClashCommand: ParsableCommand {
+    func execute() throws
+}
+
+extension ClashCommand {
+    func run() throws {
+        do {
+            try execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+}
+
+extension CanonicalJSONWriter {
+    /// A decimal number for reports (never for events, which hold integers only).
+    mutating func decimal(_ value: Double, places: Int = 2) {
+        raw(Array(String(format: "%.\(places)f", value).utf8))
+    }
+}

@@ -1,0 +1,22 @@
+extension Array where Element == UInt8 {
+    /// Appends a fixed-width integer in little-endian byte order.
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Loads a little-endian integer at a byte offset (unaligned).
+    func loadLittleEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T {
+        T(littleEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `withUnsafeBytes` for a body with a typed error (the standard one only rethrows `any Error`).
+    func withBytes<Result, Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        var outcome: Swift.Result<Result, Failure>!
+        withUnsafeBytes { raw in outcome = Swift.Result { () throws(Failure) -> Result in try body(raw) } }
+        return try outcome.get()
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+
+/// The durable log: segments of LZ4 batches in a data directory, written by one writer at a time.
+///
+/// Appends are encoded on the caller's thread into a pending batch; a committer thread compresses,
+/// chains, writes and fsyncs it (group commit), so encoding and compression overlap.
+public final class FileLog: LogStore, @unchecked Sendable {
+    public let directory: String
+    public let options: FileLogOptions
+    /// What opening found at the tail of the log and did about it.
+    public let recovery: RecoveryReport
+
+    private let lock: WriterLock
+    private let segmentWriter: SegmentWriter
+    private let reader: LogReader
+    private let readerLock = NSLock()
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var state: WriterState
+    private var pending = PendingBatch()
+    private var spareBuffer: [UInt8] = []
+    private var writtenHead: LogHead
+    private var failure: String?
+    private var closing = false
+    private var closed = false
+    private var committerRunning = false
+
+    init(directory: String, options: FileLogOptions, lock: WriterLock, segmentWriter: SegmentWriter,
+         reader: LogReader, state: WriterState, recovery: RecoveryReport) {
+        self.directory = directory
+        self.options = options
+        self.lock = lock
+        self.segmentWriter = segmentWriter
+        self.reader = reader
+        self.state = state
+        self.recovery = recovery
+        writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
+        if options.fsync != .always {
+            committerRunning = true
+            let thread = Thread { [self] in runCommitter() }
+            thread.name = "clash-log-committer"
+            thread.start()
+        }
+    }
+
+    deinit {
+        if !closed { try? close() }
+    }
+
+    // MARK: - Appending
+
+    @discardableResult
+    public func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
+        let result = try submit(drafts, expectations: expectations)
+        try waitUntilDurable(result.lastSequence)
+        return result
+    }
+
+    /// Accepts an append in order and returns at once; it is durable after `waitUntilDurable` or
+    /// `onDurable` reports its last sequence. Checks (ids, expected versions) are done here.
+    @discardableResult
+    public func submit(_ drafts: [EventDraft], expectations: [String: ExpectedVersion] = [:]) throws -> AppendResult {
+        guard !drafts.isEmpty else {
+            let head = try head.sequence
+            return AppendResult(firstSequence: head + 1, lastSequence: head, written: false)
+        }
+        try DraftValidator.validate(drafts)
+        let estimate = drafts.reduce(0) { $0 + $1.payload.count + 256 + $1.id.utf8.count + $1.stream.utf8.count }
+        condition.lock()
+        defer { condition.unlock() }
+        try checkOpen()
+        while pending.count > 0
+            && (pending.count + drafts.count > LogLimits.batchRecordsMax || pending.bytes.count + estimate > LogLimits.batchBytesMax) {
+            condition.wait()
+            try checkOpen()
+        }
+        switch try state.plan(drafts, expectations: expectations) {
+        case .duplicate(let original):
+            return original
+        case .write(let firstSequence, let versions):
+            if pending.count == 0 {
+                pending.start(firstSequence: firstSequence, buffer: &spareBuffer)
+            }
+            var writer = CanonicalJSONWriter(capacity: 0)
+            swap(&writer.bytes, &pending.bytes)
+            for (index, draft) in drafts.enumerated() {
+                let sequence = firstSequence + UInt64(index)
+                RecordCodec.encode(draft, sequence: sequence, streamVersion: versions[index], into: &writer)
+                writer.newline()
+                state.apply(sequence: sequence, id: draft.id, stream: draft.stream, streamVersion: versions[index])
+                pending.streamVersions[draft.stream] = versions[index]
+                pending.lastTimestampMs = draft.timestampMs
+            }
+            swap(&writer.bytes, &pending.bytes)
+            pending.count += drafts.count
+            let last = firstSequence + UInt64(drafts.count) - 1
+            if options.fsync == .always {
+                try commitPendingInline()
+            } else {
+                condition.broadcast()
+            }
+            return AppendResult(firstSequence: firstSequence, lastSequence: last, written: true)
+        }
+    }
+
+    /// Blocks until every record up to `sequence` is written and fsynced as the policy promises.
+    public func waitUntilDurable(_ sequence: UInt64) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while writtenHead.sequence < sequence {
+            if let failure { throw LogError.writerFailed(reason: failure) }
+            guard !closed else { throw LogError.closed }
+            condition.wait()
+        }
+    }
+
+    public func streamVersion(_ stream: String) throws -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return state.streams[stream] ?? 0
+    }
+
+    /// Writes what is pending, saves the stream checkpoint and releases the writer lock.
+    public func close() throws {
+        condition.lock()
+        if closed {
+            condition.unlock()
+            return
+        }
+        closing = true
+        condition.broadcast()
+        while committerRunning { condition.wait() }
+        closed = true
+        let failed = failure
+        condition.broadcast()
+        condition.unlock()
+        defer {
+            segmentWriter.close()
+            lock.release()
+        }
+        if let failed { throw LogError.writerFailed(reason: failed) }
+        try segmentWriter.writeCheckpoint()
+    }
+
+    // MARK: - Reading
+
+    public var head: LogHead {
+        condition.lock()
+        defer { condition.unlock() }
+        return writtenHead
+    }
+
+    public func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
+        let limit = head.sequence
+        readerLock.lock()
+        defer { readerLock.unlock() }
+        try reader.refresh()
+        try reader.forEach(from: sequence, filter: filter) { record in
+            guard record.sequence <= limit else { return false }
+            return try body(record)
+        }
+    }
+
+    // MARK: - Committing
+
+    private func checkOpen() throws(LogError) {
+        if let failure { throw LogError.writerFailed(reason: failure) }
+        if closing || closed { throw LogError.closed }
+    }
+
+    /// Under the `always` policy: writes the pending batch on the appender's thread, lock held.
+    private func commitPendingInline() throws {
+        var batch = pending.take(spare: &spareBuffer)
+        do {
+            try write(batch)
+        } catch {
+            failure = "\(error)"
+            condition.broadcast()
+            throw error
+        }
+        batch.bytes.removeAll(keepingCapacity: true)
+        if spareBuffer.capacity < batch.bytes.capacity { swap(&spareBuffer, &batch.bytes) }
+        writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
+        condition.broadcast()
+        options.onDurable?(writtenHead.sequence)
+    }
+
+    private func write(_ batch: PendingBatch) throws(LogError) {
+        try segmentWriter.write(batch.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
+                                lastTimestampMs: batch.lastTimestampMs, streamVersions: batch.streamVersions)
+    }
+
+    private func runCommitter() {
+        guard let limits = groupCommitLimits() else { return }
+        let (delayMilliseconds, maxRecords) = limits
+        condition.lock()
+        while true {
+            while pending.count == 0 && !closing { condition.wait() }
+            if pending.count == 0 { break }
+            let deadline = Date(timeIntervalSinceNow: Double(delayMilliseconds) / 1000)
+            while pending.count < maxRecords && !closing && condition.wait(until: deadline) {}
+            var batch = pending.take(spare: &spareBuffer)
+            condition.broadcast()
+            condition.unlock()
+            var error: LogError?
+            do { try write(batch) } catch let caught { error = caught }
+            if error == nil { options.onDurable?(batch.lastSequence) }
+            condition.lock()
+            if let error {
+                failure = "\(error)"
+                condition.broadcast()
+                break
+            }
+            batch.bytes.removeAll(keepingCapacity: true)
+            if spareBuffer.capacity < batch.bytes.capacity { swap(&spareBuffer, &batch.bytes) }
+            writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
+            condition.broadcast()
+        }
+        committerRunning = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func groupCommitLimits() -> (Int, Int)? {
+        switch options.fsync {
+        case let .batch(delay, records): (delay, max(1, min(records, LogLimits.batchRecordsMax)))
+        case .none: (LogLimits.groupCommitDelayMillisecondsDefault, LogLimits.groupCommitRecordsDefault)
+        case .always: nil
+        }
+    }
+}
+
+/// Records encoded and accepted, not yet written.
+struct PendingBatch {
+    var bytes: [UInt8] = []
+    var count = 0
+    var firstSequence: UInt64 = 0
+    var lastTimestampMs: Int64 = 0
+    var streamVersions: [String: UInt64] = [:]
+
+    var lastSequence: UInt64 { firstSequence + UInt64(count) - 1 }
+
+    mutating func start(firstSequence: UInt64, buffer: inout [UInt8]) {
+        self.firstSequence = firstSequence
+        if bytes.isEmpty && bytes.capacity < buffer.capacity { swap(&bytes, &buffer) }
+    }
+
+    /// Hands the batch over and leaves an empty one.
+    mutating func take(spare: inout [UInt8]) -> PendingBatch {
+        let batch = self
+        self = PendingBatch()
+        swap(&bytes, &spare)
+        bytes.removeAll(keepingCapacity: true)
+        return batch
+    }
+}

@@ -1,0 +1,70 @@
+import CLZ4
+
+/// Standard LZ4 frames (the format of the `lz4` command-line tool) through liblz4.
+///
+/// Every batch is one frame, so `lz4 -dc` reads a segment with no software of ours.
+public enum LZ4Codec {
+    /// The largest frame `compress` can produce for `count` input bytes.
+    public static func compressBound(_ count: Int) -> Int {
+        var preferences = framePreferences(contentSize: count)
+        return LZ4F_compressFrameBound(count, &preferences)
+    }
+
+    /// Compresses `source` into one LZ4 frame appended to `destination`.
+    public static func compress(_ source: UnsafeRawBufferPointer, appendingTo destination: inout [UInt8]) {
+        var preferences = framePreferences(contentSize: source.count)
+        let bound = LZ4F_compressFrameBound(source.count, &preferences)
+        let start = destination.count
+        destination.reserveCapacity(start + bound)
+        var written = 0
+        destination.append(contentsOf: repeatElement(0, count: bound))
+        destination.withUnsafeMutableBytes { out in
+            written = LZ4F_compressFrame(out.baseAddress! + start, bound, source.baseAddress, source.count, &preferences)
+        }
+        // liblz4 fails only when the bound is wrong: a bug, not an operating error.
+        precondition(LZ4F_isError(written) == 0, "LZ4F_compressFrame failed: \(String(cString: LZ4F_getErrorName(written)))")
+        destination.removeLast(bound - written)
+    }
+
+    /// Decompresses one whole LZ4 frame whose content is exactly `expectedCount` bytes.
+    /// Returns nil when the frame is damaged, truncated, or of another length.
+    public static func decompress(_ frame: UnsafeRawBufferPointer, expectedCount: Int) -> [UInt8]? {
+        var context: OpaquePointer?
+        guard LZ4F_isError(LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))) == 0, let context else {
+            return nil
+        }
+        defer { LZ4F_freeDecompressionContext(context) }
+        var output = [UInt8](repeating: 0, count: expectedCount)
+        var produced = 0
+        var consumed = 0
+        let ok: Bool = output.withUnsafeMutableBytes { out in
+            var remaining = 1
+            while consumed < frame.count {
+                var dstSize = expectedCount - produced
+                var srcSize = frame.count - consumed
+                remaining = LZ4F_decompress(
+                    context, out.baseAddress.map { $0 + produced }, &dstSize,
+                    frame.baseAddress! + consumed, &srcSize, nil)
+                if LZ4F_isError(remaining) != 0 { return false }
+                produced += dstSize
+                consumed += srcSize
+                if remaining == 0 { break }
+                if dstSize == 0 && srcSize == 0 { return false }
+            }
+            return remaining == 0 && consumed == frame.count
+        }
+        guard ok, produced == expectedCount else { return nil }
+        return output
+    }
+
+    private static func framePreferences(contentSize: Int) -> LZ4F_preferences_t {
+        var preferences = LZ4F_preferences_t()
+        preferences.frameInfo.blockSizeID = LZ4F_max4MB
+        preferences.frameInfo.blockMode = LZ4F_blockLinked
+        preferences.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum
+        preferences.frameInfo.contentSize = UInt64(contentSize)
+        preferences.compressionLevel = 0
+        preferences.favorDecSpeed = 1
+        return preferences
+    }
+}

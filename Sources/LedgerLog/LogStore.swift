@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Read access to a log: a file log, an in-memory log, or a read-only `LogReader`.
+public protocol LogReading: AnyObject, Sendable {
+    /// The last sequence and chain value readable now.
+    var head: LogHead { get throws }
+    /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
+    func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws
+}
+
+/// A log that can be appended to: the file store and the in-memory store run the same tests.
+public protocol LogStore: LogReading {
+    /// Appends drafts atomically: all are written, or none. Returns once the append is as durable as
+    /// the store's policy promises. A retry of an append already in the log returns the original
+    /// positions and writes nothing.
+    @discardableResult
+    func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult
+    /// The version of a stream's last event (0 for a stream with no events).
+    func streamVersion(_ stream: String) throws -> UInt64
+    /// Writes what is pending and releases the log.
+    func close() throws
+}
+
+extension LogStore {
+    /// Appends with no expected-version check.
+    @discardableResult
+    public func append(_ drafts: [EventDraft]) throws -> AppendResult {
+        try append(drafts, expectations: [:])
+    }
+
+    /// Appends drafts to one stream, requiring it to be at `expected`.
+    @discardableResult
+    public func append(_ drafts: [EventDraft], expecting expected: ExpectedVersion, on stream: String) throws -> AppendResult {
+        try append(drafts, expectations: [stream: expected])
+    }
+}
+
+extension LogReading {
+    /// Up to `limit` records from `sequence` on that match `filter`.
+    public func read(from sequence: UInt64 = 1, limit: Int = .max, filter: RecordFilter = .all) throws -> [LogRecord] {
+        var out: [LogRecord] = []
+        guard limit > 0 else { return out }
+        try forEach(from: sequence, filter: filter) { record in
+            out.append(record)
+            return out.count < limit
+        }
+        return out
+    }
+
+    /// Every record of a stream, in order.
+    public func read(stream: String) throws -> [LogRecord] {
+        try read(filter: RecordFilter(stream: stream))
+    }
+
+    /// Delivers records from `sequence` on as they are appended, polling every `pollMilliseconds`,
+    /// until `body` returns false or `shouldStop` says so. Returns the next sequence to read.
+    @discardableResult
+    public func follow(
+        from sequence: UInt64 = 1, filter: RecordFilter = .all, pollMilliseconds: Int = 50,
+        shouldStop: () -> Bool = { false }, _ body: (LogRecord) throws -> Bool
+    ) throws -> UInt64 {
+        var next = max(sequence, 1)
+        while !shouldStop() {
+            if let reader = self as? LogReader { try reader.refresh() }
+            let head = try head.sequence
+            if head >= next {
+                var keepGoing = true
+                try forEach(from: next, filter: .all) { record in
+                    next = record.sequence + 1
+                    if filter.matches(record) { keepGoing = try body(record) }
+                    return keepGoing && record.sequence < head
+                }
+                if !keepGoing { return next }
+            } else {
+                usleep(UInt32(pollMilliseconds * 1000))
+            }
+        }
+        return next
+    }
+}
+
+extension LogReader: LogReading {}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A log held in memory, behind the same protocol as the file log and run through the same
+/// tests: for test suites and simulations that need no disk. Appends are immediately "durable".
+public final class MemoryLog: LogStore, @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = WriterState()
+    private var records: [LogRecord] = []
+    private var chain = ChainHash.genesis
+    private var closed = false
+
+    public init() {}
+
+    @discardableResult
+    public func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
+        try DraftValidator.validate(drafts)
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { throw LogError.closed }
+        guard !drafts.isEmpty else {
+            return AppendResult(firstSequence: state.headSequence + 1, lastSequence: state.headSequence, written: false)
+        }
+        switch try state.plan(drafts, expectations: expectations) {
+        case .duplicate(let original):
+            return original
+        case .write(let firstSequence, let versions):
+            var batch = CanonicalJSONWriter()
+            for (index, draft) in drafts.enumerated() {
+                let record = LogRecord(sequence: firstSequence + UInt64(index), streamVersion: versions[index], draft: draft)
+                RecordCodec.encode(record, into: &batch)
+                batch.newline()
+                state.apply(sequence: record.sequence, id: draft.id, stream: draft.stream, streamVersion: record.streamVersion)
+                records.append(record)
+            }
+            // The same chain a file log would hold had each append been one batch.
+            chain = chain.next(batch.bytes)
+            return AppendResult(firstSequence: firstSequence, lastSequence: state.headSequence, written: true)
+        }
+    }
+
+    public func streamVersion(_ stream: String) throws -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return state.streams[stream] ?? 0
+    }
+
+    public var head: LogHead {
+        lock.lock()
+        defer { lock.unlock() }
+        return LogHead(sequence: state.headSequence, chain: chain)
+    }
+
+    public func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
+        lock.lock()
+        let snapshot = records
+        lock.unlock()
+        guard sequence <= UInt64(snapshot.count) else { return }
+        for record in snapshot[Int(max(sequence, 1) - 1)...] where filter.matches(record) {
+            if try !body(record) { return }
+        }
+    }
+
+    public func close() throws {
+        lock.lock()
+        closed = true
+        lock.unlock()
+    }
+}

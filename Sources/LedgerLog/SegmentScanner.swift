@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the frames of one segment file: its header, then batch after batch.
+final class SegmentScanner {
+    let segment: Segment
+    let file: PosixFile
+    let header: SegmentHeader
+
+    /// What lies at an offset of the segment.
+    enum Frame {
+        case batch(BatchHeader)
+        /// The end of the file, exactly at a frame boundary.
+        case end
+        /// A frame that the file ends in the middle of: a torn write, or one still being written.
+        case incomplete
+        /// Bytes that are not a valid batch header.
+        case damaged(String)
+        case unsupported(UInt16)
+    }
+
+    init(segment: Segment) throws(LogError) {
+        self.segment = segment
+        file = try PosixFile(path: segment.path, flags: O_RDONLY)
+        let bytes = try file.read(at: 0, count: SegmentHeader.frameBytes)
+        let decoded = bytes.withUnsafeBytes { SegmentHeader.decode($0) }
+        switch decoded {
+        case .success(let header):
+            guard header.firstSequence == segment.firstSequence else {
+                throw LogError.corrupt(file: segment.path, offset: 0, sequence: segment.firstSequence,
+                                       reason: "segment header names first sequence \(header.firstSequence), the file name \(segment.firstSequence)")
+            }
+            self.header = header
+        case .failure(.unsupportedFormat(let version)):
+            throw LogError.unsupportedFormat(file: segment.path, offset: 0, version: version)
+        case .failure(let failure):
+            throw LogError.corrupt(file: segment.path, offset: 0, sequence: segment.firstSequence,
+                                   reason: bytes.count < SegmentHeader.frameBytes ? "segment header is cut short" : "segment header is invalid (\(failure))")
+        }
+    }
+
+    var size: Int { get throws(LogError) { try file.size } }
+
+    /// The frame at `offset`, given that the file is `fileSize` bytes long.
+    func frame(at offset: Int, fileSize: Int) throws(LogError) -> Frame {
+        if offset == fileSize { return .end }
+        guard offset + BatchHeader.frameBytes <= fileSize else { return .incomplete }
+        let bytes = try file.read(at: offset, count: BatchHeader.frameBytes)
+        guard bytes.count == BatchHeader.frameBytes else { return .incomplete }
+        switch bytes.withUnsafeBytes({ BatchHeader.decode($0) }) {
+        case .success(let header):
+            return offset + header.storedBytes <= fileSize ? .batch(header) : .incomplete
+        case .failure(.unsupportedFormat(let version)): return .unsupported(version)
+        case .failure(.notABatchHeader): return .damaged("no batch header here")
+        case .failure(.checksumMismatch): return .damaged("batch header CRC-32C mismatch")
+        case .failure(.implausible(let reason)): return .damaged("batch header: \(reason)")
+        }
+    }
+
+    /// Reads a batch's compressed frame and checks its CRC-32C.
+    func compressed(_ header: BatchHeader, at offset: Int) throws(LogError) -> [UInt8] {
+        let bytes = try file.read(at: offset + BatchHeader.frameBytes, count: Int(header.compressedBytes))
+        guard bytes.count == Int(header.compressedBytes) else {
+            throw LogError.corrupt(file: segment.path, offset: offset, sequence: header.firstSequence, reason: "batch is cut short")
+        }
+        guard CRC32C.checksum(bytes) == header.compressedCRC else {
+            throw LogError.corrupt(file: segment.path, offset: offset, sequence: header.firstSequence,
+                                   reason: "CRC-32C of the compressed batch does not match its header")
+        }
+        return bytes
+    }
+
+    /// Reads, checks and decompresses a batch.
+    func batch(_ header: BatchHeader, at offset: Int) throws(LogError) -> DecodedBatch {
+        let frame = try compressed(header, at: offset)
+        guard let raw = frame.withUnsafeBytes({ LZ4Codec.decompress($0, expectedCount: Int(header.uncompressedBytes)) }) else {
+            throw LogError.corrupt(file: segment.path, offset: offset, sequence: header.firstSequence,
+                                   reason: "LZ4 frame does not decompress to the \(header.uncompressedBytes) bytes its header states")
+        }
+        return try DecodedBatch(header: header, bytes: raw, file: segment.path, offset: offset)
+    }
+}
+
+/// A batch read and checked: its header, its uncompressed record lines and where each one is.
+public struct DecodedBatch: Sendable {
+    public let header: BatchHeader
+    /// The canonical record lines, each ending in a newline: the bytes the hash chain covers.
+    public let bytes: [UInt8]
+    /// Range of each record within `bytes`, without its newline.
+    public let recordRanges: [Range<Int>]
+    public let file: String
+    public let offset: Int
+
+    init(header: BatchHeader, bytes: [UInt8], file: String, offset: Int) throws(LogError) {
+        self.header = header
+        self.bytes = bytes
+        self.file = file
+        self.offset = offset
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(Int(header.recordCount))
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            let base = raw.baseAddress!
+            while start < raw.count {
+                guard let found = memchr(base + start, 0x0A, raw.count - start) else { break }
+                let end = base.distance(to: UnsafeRawPointer(found))
+                ranges.append(start..<end)
+                start = end + 1
+            }
+        }
+        guard ranges.count == Int(header.recordCount), bytes.last == 0x0A else {
+            throw LogError.corrupt(file: file, offset: offset, sequence: header.firstSequence,
+                                   reason: "batch holds \(ranges.count) record lines, its header states \(header.recordCount)")
+        }
+        recordRanges = ranges
+    }
+
+    /// Decodes record `index`, checking that it sits at the sequence the batch says.
+    public func record(_ index: Int) throws(LogError) -> LogRecord {
+        let expected = header.firstSequence + UInt64(index)
+        let record: LogRecord
+        do {
+            record = try RecordCodec.decode(bytes, recordRanges[index])
+        } catch {
+            throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record is not a valid envelope: \(error)")
+        }
+        guard record.sequence == expected else {
+            throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record holds sequence \(record.sequence)")
+        }
+        return record
+    }
+
+    /// Every record of the batch, decoded.
+    public func records() throws(LogError) -> [LogRecord] {
+        var out: [LogRecord] = []
+        out.reserveCapacity(recordRanges.count)
+        for index in recordRanges.indices { out.append(try record(index)) }
+        return out
+    }
+}

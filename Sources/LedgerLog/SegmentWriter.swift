@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes batches at the end of the active segment, rotating to a new segment at the size limit.
+/// Used by one thread at a time (the committer, or an appender under the `always` policy).
+final class SegmentWriter {
+    let directory: String
+    private let syncs: Bool
+    private let segmentBytesMax: Int
+    private(set) var segment: Segment
+    private var file: PosixFile
+    private var size: Int
+    private var indexFile: PosixFile
+    private var indexSize: Int
+    private var batchesInSegment: Int
+    private(set) var chain: ChainHash
+    private(set) var lastSequence: UInt64
+    private(set) var committedStreams: [String: UInt64]
+    private var frameBuffer: [UInt8] = []
+
+    /// Continues the segment described by `layout`, whose batches are all sound.
+    init(layout: SegmentLayout, streams: [String: UInt64], options: FileLogOptions) throws(LogError) {
+        directory = layout.segment.directory
+        syncs = options.fsync != .none
+        segmentBytesMax = options.segmentBytesMax
+        segment = layout.segment
+        file = try PosixFile(path: layout.segment.path, flags: O_WRONLY)
+        size = layout.end
+        try layout.writeIndex()
+        indexFile = try PosixFile(path: layout.segment.indexPath, flags: O_WRONLY | O_CREAT)
+        indexSize = layout.batches.count * IndexEntry.bytes
+        batchesInSegment = layout.batches.count
+        chain = layout.chain
+        lastSequence = layout.lastSequence
+        committedStreams = streams
+    }
+
+    /// Creates a segment file holding only its header, durably.
+    static func createSegment(directory: String, firstSequence: UInt64, previousChain: ChainHash, sync: Bool) throws(LogError) -> Segment {
+        let segment = Segment(directory: directory, firstSequence: firstSequence)
+        let file = try PosixFile(path: segment.path, flags: O_WRONLY | O_CREAT | O_EXCL)
+        try file.write(SegmentHeader(firstSequence: firstSequence, previousChain: previousChain).encodedFrame(), at: 0)
+        if sync {
+            try file.sync()
+            try FileSystem.syncDirectory(directory)
+        }
+        return segment
+    }
+
+    /// Compresses, checksums, chains and writes one batch of record lines (each ending in a newline),
+    /// then fsyncs when the policy asks. Throws only I/O errors; after one, the writer must stop.
+    func write(_ raw: [UInt8], recordCount: Int, firstSequence: UInt64, lastTimestampMs: Int64,
+               streamVersions: [String: UInt64]) throws(LogError) {
+        precondition(firstSequence == lastSequence + 1, "batches are written in sequence order")
+        precondition(recordCount >= 1 && raw.last == 0x0A, "a batch holds whole record lines")
+        frameBuffer.removeAll(keepingCapacity: true)
+        frameBuffer.append(contentsOf: repeatElement(0, count: BatchHeader.frameBytes))
+        raw.withUnsafeBytes { LZ4Codec.compress($0, appendingTo: &frameBuffer) }
+        let compressedCount = frameBuffer.count - BatchHeader.frameBytes
+        let crc = frameBuffer.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[BatchHeader.frameBytes...])) }
+        let nextChain = chain.next(raw)
+        let header = BatchHeader(
+            firstSequence: firstSequence, recordCount: UInt32(recordCount), uncompressedBytes: UInt32(raw.count),
+            compressedBytes: UInt32(compressedCount), compressedCRC: crc, chain: nextChain, lastTimestampMs: lastTimestampMs)
+        frameBuffer.replaceSubrange(0..<BatchHeader.frameBytes, with: header.encodedFrame())
+
+        if batchesInSegment > 0 && size + frameBuffer.count > segmentBytesMax {
+            try rotate(nextFirstSequence: firstSequence)
+        }
+        let offset = size
+        try file.write(frameBuffer, at: offset)
+        if syncs { try file.sync() }
+        size += frameBuffer.count
+        batchesInSegment += 1
+        chain = nextChain
+        lastSequence = header.lastSequence
+        for (stream, version) in streamVersions { committedStreams[stream] = version }
+        // The index is a cache, rebuilt from the segment when it disagrees: no fsync.
+        let entry = IndexEntry(firstSequence: firstSequence, recordCount: UInt32(recordCount), offset: UInt64(offset))
+        try indexFile.write(entry.encoded(), at: indexSize)
+        indexSize += IndexEntry.bytes
+    }
+
+    /// Saves the stream versions through the last written batch, so that the next open need not
+    /// scan the whole log.
+    func writeCheckpoint() throws(LogError) {
+        try WriterCheckpoint(sequence: lastSequence, chain: chain, streams: committedStreams).write(directory: directory)
+    }
+
+    func close() {
+        file.close()
+        indexFile.close()
+    }
+
+    private func rotate(nextFirstSequence: UInt64) throws(LogError) {
+        try writeCheckpoint()
+        let next = try Self.createSegment(directory: directory, firstSequence: nextFirstSequence, previousChain: chain, sync: syncs)
+        file.close()
+        indexFile.close()
+        segment = next
+        file = try PosixFile(path: next.path, flags: O_WRONLY)
+        size = SegmentHeader.frameBytes
+        indexFile = try PosixFile(path: next.indexPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        indexSize = 0
+        batchesInSegment = 0
+    }
+}
+
+/// The writer's saved stream versions as of a batch boundary: `writer-checkpoint.json`.
+struct WriterCheckpoint: Equatable {
+    static let fileName = "writer-checkpoint.json"
+    var sequence: UInt64
+    var chain: ChainHash
+    var streams: [String: UInt64]
+
+    func write(directory: String) throws(LogError) {
+        var writer = CanonicalJSONWriter(capacity: 64 + streams.count * 32)
+        writer.beginObject()
+        writer.key("chain"); writer.string(chain.hex)
+        writer.key("seq"); writer.uint(sequence)
+        writer.key("streams")
+        writer.beginObject()
+        for stream in streams.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            writer.key(stream)
+            writer.uint(streams[stream]!)
+        }
+        writer.endObject()
+        writer.endObject()
+        try FileSystem.writeAtomically(writer.bytes, to: directory + "/" + Self.fileName, directory: directory)
+    }
+
+    /// The checkpoint in `directory`, or nil when there is none or it does not parse.
+    static func read(directory: String) -> WriterCheckpoint? {
+        guard let bytes = try? FileSystem.readWhole(directory + "/" + fileName),
+              let value = try? JSONValue.parse(bytes),
+              case .string(let chainHex)? = value["chain"], let chain = ChainHash(hex: chainHex),
+              case .integer(let sequenceText)? = value["seq"], let sequence = UInt64(sequenceText),
+              case .object(let members)? = value["streams"]
+        else { return nil }
+        var streams: [String: UInt64] = [:]
+        for member in members {
+            guard case .integer(let text) = member.value, let version = UInt64(text) else { return nil }
+            streams[member.key] = version
+        }
+        return WriterCheckpoint(sequence: sequence, chain: chain, streams: streams)
+    }
+}
