@@ -32,7 +32,8 @@ extension FileLog {
                                        reason: "segments disagree about the head of the log")
             }
             let state = try loadState(reader: reader, report: &report)
-            let writer = try SegmentWriter(layout: lastLayout!, streams: state.streams, options: options)
+            let writer = try SegmentWriter(layout: lastLayout!, options: options)
+            if report.checkpointSequence != state.headSequence { try writer.writeCheckpoint(streams: state.streams) }
             return FileLog(directory: directory, options: options, lock: lock, segmentWriter: writer, reader: reader,
                            state: state, recovery: report)
         } catch {
@@ -147,6 +148,7 @@ extension FileLog {
             state.restore(headSequence: checkpoint.sequence, streams: checkpoint.streams)
             scanFrom = min(checkpoint.sequence + 1, windowStart)
             report.usedCheckpoint = true
+            report.checkpointSequence = checkpoint.sequence
         } else {
             scanFrom = 1
         }

@@ -25,6 +25,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private var closing = false
     private var closed = false
     private var committerRunning = false
+    private var checkpointWanted = false
 
     init(directory: String, options: FileLogOptions, lock: WriterLock, segmentWriter: SegmentWriter,
          reader: LogReader, state: WriterState, recovery: RecoveryReport) {
@@ -75,33 +76,31 @@ public final class FileLog: LogStore, @unchecked Sendable {
             condition.wait()
             try checkOpen()
         }
-        switch try state.plan(drafts, expectations: expectations) {
-        case .duplicate(let original):
+        let keys = drafts.map { IdKey($0.id) }
+        if let original = try state.check(drafts, keys: keys, expectations: expectations) {
             return original
-        case .write(let firstSequence, let versions):
-            if pending.count == 0 {
-                pending.start(firstSequence: firstSequence, buffer: &spareBuffer)
-            }
-            var writer = CanonicalJSONWriter(capacity: 0)
-            swap(&writer.bytes, &pending.bytes)
-            for (index, draft) in drafts.enumerated() {
-                let sequence = firstSequence + UInt64(index)
-                RecordCodec.encode(draft, sequence: sequence, streamVersion: versions[index], into: &writer)
-                writer.newline()
-                state.apply(sequence: sequence, id: draft.id, stream: draft.stream, streamVersion: versions[index])
-                pending.streamVersions[draft.stream] = versions[index]
-                pending.lastTimestampMs = draft.timestampMs
-            }
-            swap(&writer.bytes, &pending.bytes)
-            pending.count += drafts.count
-            let last = firstSequence + UInt64(drafts.count) - 1
-            if options.fsync == .always {
-                try commitPendingInline()
-            } else {
-                condition.broadcast()
-            }
-            return AppendResult(firstSequence: firstSequence, lastSequence: last, written: true)
         }
+        if pending.count == 0 {
+            pending.start(firstSequence: state.headSequence + 1, buffer: &spareBuffer)
+        }
+        var writer = CanonicalJSONWriter(capacity: 0)
+        swap(&writer.bytes, &pending.bytes)
+        var first: UInt64 = 0
+        state.accept(drafts, keys: keys) { index, sequence, streamVersion in
+            if index == 0 { first = sequence }
+            RecordCodec.encode(drafts[index], sequence: sequence, streamVersion: streamVersion, into: &writer)
+            writer.newline()
+        }
+        swap(&writer.bytes, &pending.bytes)
+        pending.count += drafts.count
+        pending.lastTimestampMs = drafts[drafts.count - 1].timestampMs
+        let last = first + UInt64(drafts.count) - 1
+        if options.fsync == .always {
+            try commitPendingInline()
+        } else {
+            condition.broadcast()
+        }
+        return AppendResult(firstSequence: first, lastSequence: last, written: true)
     }
 
     /// Blocks until every record up to `sequence` is written and fsynced as the policy promises.
@@ -140,7 +139,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             lock.release()
         }
         if let failed { throw LogError.writerFailed(reason: failed) }
-        try segmentWriter.writeCheckpoint()
+        try segmentWriter.writeCheckpoint(streams: state.streams)
     }
 
     // MARK: - Reading
@@ -171,7 +170,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
 
     /// Under the `always` policy: writes the pending batch on the appender's thread, lock held.
     private func commitPendingInline() throws {
-        var batch = pending.take(spare: &spareBuffer)
+        var batch = takePending()
         do {
             try write(batch)
         } catch {
@@ -181,14 +180,32 @@ public final class FileLog: LogStore, @unchecked Sendable {
         }
         batch.bytes.removeAll(keepingCapacity: true)
         if spareBuffer.capacity < batch.bytes.capacity { swap(&spareBuffer, &batch.bytes) }
-        writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
-        condition.broadcast()
+        noteWritten()
         options.onDurable?(writtenHead.sequence)
+    }
+
+    /// Takes the pending batch (lock held). After a segment rotation it also takes a snapshot of
+    /// the stream versions, exact as of the batch's end, for the checkpoint written with it.
+    private func takePending() -> PendingBatch {
+        var batch = pending.take(spare: &spareBuffer)
+        if checkpointWanted {
+            batch.streamsAfter = state.streams
+            checkpointWanted = false
+        }
+        return batch
     }
 
     private func write(_ batch: PendingBatch) throws(LogError) {
         try segmentWriter.write(batch.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
-                                lastTimestampMs: batch.lastTimestampMs, streamVersions: batch.streamVersions)
+                                lastTimestampMs: batch.lastTimestampMs)
+        if let streams = batch.streamsAfter { try segmentWriter.writeCheckpoint(streams: streams) }
+    }
+
+    /// Called with the lock held after each write: asks for a checkpoint after a rotation.
+    private func noteWritten() {
+        writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
+        if segmentWriter.rotated { checkpointWanted = true }
+        condition.broadcast()
     }
 
     private func runCommitter() {
@@ -200,7 +217,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             if pending.count == 0 { break }
             let deadline = Date(timeIntervalSinceNow: Double(delayMilliseconds) / 1000)
             while pending.count < maxRecords && !closing && condition.wait(until: deadline) {}
-            var batch = pending.take(spare: &spareBuffer)
+            var batch = takePending()
             condition.broadcast()
             condition.unlock()
             var error: LogError?
@@ -214,8 +231,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             }
             batch.bytes.removeAll(keepingCapacity: true)
             if spareBuffer.capacity < batch.bytes.capacity { swap(&spareBuffer, &batch.bytes) }
-            writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
-            condition.broadcast()
+            noteWritten()
         }
         committerRunning = false
         condition.broadcast()
@@ -237,7 +253,8 @@ struct PendingBatch {
     var count = 0
     var firstSequence: UInt64 = 0
     var lastTimestampMs: Int64 = 0
-    var streamVersions: [String: UInt64] = [:]
+    /// Stream versions as of the batch's last record, when a checkpoint is to be written with it.
+    var streamsAfter: [String: UInt64]?
 
     var lastSequence: UInt64 { firstSequence + UInt64(count) - 1 }
 

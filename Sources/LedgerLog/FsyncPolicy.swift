@@ -57,6 +57,8 @@ public struct RecoveryReport: Sendable, Equatable {
     public var quarantineFile: String?
     /// Whether the writer's stream checkpoint could be used (otherwise the log was scanned).
     public var usedCheckpoint = false
+    /// The sequence the checkpoint used was written at.
+    public var checkpointSequence: UInt64?
     public var recordsScanned = 0
 
     public var cutSomething: Bool { cutBytes > 0 }

@@ -113,7 +113,7 @@ struct JSONParser {
         while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
         let digitCount = position - digitsStart
         guard digitCount > 0 else { throw fail("expected digits") }
-        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] | 0x20 == UInt8(ascii: "e") {
             throw JSONSyntaxError(offset: start, reason: "number with a fraction or exponent; the log holds integers only, write decimals as strings")
         }
         if digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0") {

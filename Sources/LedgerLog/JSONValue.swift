@@ -74,8 +74,8 @@ public enum CanonicalJSON {
         guard bytes.first == UInt8(ascii: "{") else {
             throw JSONSyntaxError(offset: 0, reason: "expected a JSON object")
         }
-        var parser = JSONParser(bytes, canonical: true, buildTree: false)
-        _ = try parser.parseDocument()
+        var validator = CanonicalValidator(bytes)
+        try validator.validateDocument()
     }
 
     /// Array convenience for `validateObject`.

@@ -66,13 +66,13 @@ public enum LogExport {
         defer { lock.release() }
         if !(try Segment.list(in: directory)).isEmpty { throw LogError.notEmpty(directory: directory) }
         let first = try SegmentWriter.createSegment(directory: directory, firstSequence: 1, previousChain: .genesis, sync: true)
-        let writer = try SegmentWriter(layout: try SegmentLayout(segment: first, useIndex: false), streams: [:], options: FileLogOptions())
+        let writer = try SegmentWriter(layout: try SegmentLayout(segment: first, useIndex: false), options: FileLogOptions())
         defer { writer.close() }
         for batch in batches.batches {
             try writer.write(batch.bytes, recordCount: batch.count, firstSequence: batch.first,
-                             lastTimestampMs: batch.lastTimestampMs, streamVersions: batch.streamVersions)
+                             lastTimestampMs: batch.lastTimestampMs)
         }
-        try writer.writeCheckpoint()
+        try writer.writeCheckpoint(streams: batches.streams)
         return LogHead(sequence: writer.lastSequence, chain: writer.chain)
     }
 
@@ -81,10 +81,9 @@ public enum LogExport {
         var count: Int
         var bytes: [UInt8]
         var lastTimestampMs: Int64
-        var streamVersions: [String: UInt64]
     }
 
-    static func parse(_ bytes: [UInt8], file: String) throws(LogError) -> (head: LogHead, batches: [ParsedBatch]) {
+    static func parse(_ bytes: [UInt8], file: String) throws(LogError) -> (head: LogHead, batches: [ParsedBatch], streams: [String: UInt64]) {
         var lines: [Range<Int>] = []
         var start = 0
         for index in bytes.indices where bytes[index] == 0x0A {
@@ -116,7 +115,7 @@ public enum LogExport {
             else { throw fail(lineIndex, "expected a batch line {\"batch\":{\"chain\",\"count\",\"first\"}}") }
             guard first == state.headSequence + 1 else { throw fail(lineIndex, "batch starts at sequence \(first), expected \(state.headSequence + 1)") }
             guard lineIndex + count < lines.count else { throw fail(lines.count - 1, "the file ends inside a batch of \(count) records") }
-            var batch = ParsedBatch(first: first, count: count, bytes: [], lastTimestampMs: 0, streamVersions: [:])
+            var batch = ParsedBatch(first: first, count: count, bytes: [], lastTimestampMs: 0)
             for recordLine in (lineIndex + 1)...(lineIndex + count) {
                 let range = lines[recordLine]
                 let lineBytes = Array(bytes[range])
@@ -137,7 +136,6 @@ public enum LogExport {
                 batch.bytes.append(contentsOf: lineBytes)
                 batch.bytes.append(0x0A)
                 batch.lastTimestampMs = record.timestampMs
-                batch.streamVersions[record.stream] = record.streamVersion
             }
             chain = chain.next(batch.bytes)
             guard chain == stated else { throw fail(lineIndex, "the batch's records do not hash to its stated chain value: the file was altered") }
@@ -147,6 +145,6 @@ public enum LogExport {
         guard state.headSequence == events, chain == headChain else {
             throw fail(0, "the header states \(events) events and head \(headHex), the file holds \(state.headSequence) and \(chain.hex)")
         }
-        return (LogHead(sequence: events, chain: chain), batches)
+        return (LogHead(sequence: events, chain: chain), batches, state.streams)
     }
 }

@@ -21,7 +21,7 @@ public enum LogLimits {
     /// Smallest segment size a log may be configured with.
     public static let segmentBytesMin = 4096
     /// A retried append is recognised by event id among at least this many latest events.
-    public static let idempotencyWindowEvents = 1_000_000
+    public static let idempotencyWindowEvents = 100_000
     /// Group commit: an append waits at most this long for others to share its fsync.
     public static let groupCommitDelayMillisecondsDefault = 2
     /// Group commit: a batch is written at once when this many records are waiting.

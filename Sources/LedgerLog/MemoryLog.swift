@@ -20,22 +20,21 @@ public final class MemoryLog: LogStore, @unchecked Sendable {
         guard !drafts.isEmpty else {
             return AppendResult(firstSequence: state.headSequence + 1, lastSequence: state.headSequence, written: false)
         }
-        switch try state.plan(drafts, expectations: expectations) {
-        case .duplicate(let original):
+        let keys = drafts.map { IdKey($0.id) }
+        if let original = try state.check(drafts, keys: keys, expectations: expectations) {
             return original
-        case .write(let firstSequence, let versions):
-            var batch = CanonicalJSONWriter()
-            for (index, draft) in drafts.enumerated() {
-                let record = LogRecord(sequence: firstSequence + UInt64(index), streamVersion: versions[index], draft: draft)
-                RecordCodec.encode(record, into: &batch)
-                batch.newline()
-                state.apply(sequence: record.sequence, id: draft.id, stream: draft.stream, streamVersion: record.streamVersion)
-                records.append(record)
-            }
-            // The same chain a file log would hold had each append been one batch.
-            chain = chain.next(batch.bytes)
-            return AppendResult(firstSequence: firstSequence, lastSequence: state.headSequence, written: true)
         }
+        var batch = CanonicalJSONWriter()
+        let first = state.headSequence + 1
+        state.accept(drafts, keys: keys) { index, sequence, streamVersion in
+            let record = LogRecord(sequence: sequence, streamVersion: streamVersion, draft: drafts[index])
+            RecordCodec.encode(record, into: &batch)
+            batch.newline()
+            records.append(record)
+        }
+        // The same chain a file log would hold had each append been one batch.
+        chain = chain.next(batch.bytes)
+        return AppendResult(firstSequence: first, lastSequence: state.headSequence, written: true)
     }
 
     public func streamVersion(_ stream: String) throws -> UInt64 {

@@ -27,24 +27,45 @@ public enum RecordCodec {
             correlationId: draft.correlationId, causationId: draft.causationId, payload: draft.payload, into: &writer)
     }
 
-    // swiftlint:disable:next function_parameter_count
     static func encode<Payload: Collection>(
         sequence: UInt64, streamVersion: UInt64, id: String, type: String, schemaVersion: Int, stream: String,
         timestampMs: Int64, correlationId: String?, causationId: String?, payload: Payload,
         into writer: inout CanonicalJSONWriter
     ) where Payload.Element == UInt8 {
-        writer.beginObject()
-        if let causationId { writer.key("causation"); writer.string(causationId) }
-        if let correlationId { writer.key("correlation"); writer.string(correlationId) }
-        writer.key("id"); writer.string(id)
-        writer.key("payload"); writer.raw(payload)
-        writer.key("schema"); writer.int(schemaVersion)
-        writer.key("seq"); writer.uint(sequence)
-        writer.key("stream"); writer.string(stream)
-        writer.key("stream_version"); writer.uint(streamVersion)
-        writer.key("ts"); writer.int(timestampMs)
-        writer.key("type"); writer.string(type)
-        writer.endObject()
+        var bound = 200 + payload.count + RawCursor.stringBound(id) + RawCursor.stringBound(type) + RawCursor.stringBound(stream)
+        if let correlationId { bound += RawCursor.stringBound(correlationId) + 16 }
+        if let causationId { bound += RawCursor.stringBound(causationId) + 16 }
+        writer.withReserved(bound) { out in
+            out.put("{")
+            if let causationId {
+                out.put("\"causation\":")
+                out.putString(causationId)
+                out.put(",")
+            }
+            if let correlationId {
+                out.put("\"correlation\":")
+                out.putString(correlationId)
+                out.put(",")
+            }
+            out.put("\"id\":")
+            out.putString(id)
+            out.put(",\"payload\":")
+            let copied: Void? = payload.withContiguousStorageIfAvailable { out.put(UnsafeRawBufferPointer($0)) }
+            if copied == nil { Array(payload).withUnsafeBytes { out.put($0) } }
+            out.put(",\"schema\":")
+            out.putInt(Int64(schemaVersion))
+            out.put(",\"seq\":")
+            out.putDigits(sequence)
+            out.put(",\"stream\":")
+            out.putString(stream)
+            out.put(",\"stream_version\":")
+            out.putDigits(streamVersion)
+            out.put(",\"ts\":")
+            out.putInt(timestampMs)
+            out.put(",\"type\":")
+            out.putString(type)
+            out.put("}")
+        }
     }
 
     /// Decodes one canonical record line `buffer[range]` (no newline). The payload is a slice of `buffer`.
@@ -122,16 +143,17 @@ private struct RecordCursor {
 
     mutating func string() throws(JSONSyntaxError) -> String {
         guard position < end, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string") }
-        let start = position + 1
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let start = position &+ 1
         var index = start
         while index < end {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                position = index + 1
-                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            let byte = base[index]
+            if byte == 0x22 {
+                position = index &+ 1
+                return String(decoding: UnsafeBufferPointer(start: base + start, count: index &- start), as: UTF8.self)
             }
-            if byte == UInt8(ascii: "\\") { return try escapedString() }
-            index += 1
+            if byte == 0x5C { return try escapedString() }
+            index &+= 1
         }
         throw fail("unterminated string")
     }
@@ -154,46 +176,52 @@ private struct RecordCursor {
     }
 
     mutating func integer() throws(JSONSyntaxError) -> Int64 {
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var index = position
         var negative = false
-        if position < end && bytes[position] == UInt8(ascii: "-") {
+        if index < end && base[index] == 0x2D {
             negative = true
-            position += 1
+            index &+= 1
         }
-        let start = position
-        var value: Int64 = 0
-        while position < end {
-            let digit = bytes[position] &- UInt8(ascii: "0")
+        let start = index
+        var value: UInt64 = 0
+        while index < end {
+            let digit = base[index] &- 0x30
             guard digit < 10 else { break }
-            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflow2) = times10.addingReportingOverflow(Int64(digit))
-            guard !overflow1 && !overflow2 else { throw fail("integer out of range") }
-            value = next
-            position += 1
+            value = value &* 10 &+ UInt64(digit)
+            index &+= 1
         }
-        guard position > start else { throw fail("expected an integer") }
-        return negative ? -value : value
+        position = index
+        guard index > start, index &- start <= 18 || (index &- start == 19 && value <= UInt64(Int64.max)) else {
+            throw fail(index == start ? "expected an integer" : "integer out of range")
+        }
+        return negative ? -Int64(value) : Int64(value)
     }
 
     /// Skips one JSON object (canonical, so no whitespace) and returns its byte range.
     mutating func objectExtent() throws(JSONSyntaxError) -> Range<Int> {
         guard position < end, bytes[position] == UInt8(ascii: "{") else { throw fail("expected a payload object") }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let start = position
+        var index = position
         var depth = 0
-        var inString = false
-        while position < end {
-            let byte = bytes[position]
-            position += 1
-            if inString {
-                if byte == UInt8(ascii: "\\") { position += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        while index < end {
+            let byte = base[index]
+            index += 1
+            if byte == 0x22 {  // a string: skip to its closing quote
+                while index < end {
+                    let inner = base[index]
+                    index += 1
+                    if inner == 0x5C { index += 1 } else if inner == 0x22 { break }
+                }
+            } else if byte == 0x7B || byte == 0x5B {
+                depth += 1
+            } else if byte == 0x7D || byte == 0x5D {
                 depth -= 1
-                if depth == 0 { return start..<position }
-            default: break
+                if depth == 0 {
+                    position = index
+                    return start..<index
+                }
             }
         }
         throw fail("unterminated payload object")

@@ -18,11 +18,12 @@ final class SegmentWriter {
     private var batchesInSegment: Int
     private(set) var chain: ChainHash
     private(set) var lastSequence: UInt64
-    private(set) var committedStreams: [String: UInt64]
+    /// Set when a new segment was begun: the writer then saves a checkpoint soon after.
+    private(set) var rotated = false
     private var frameBuffer: [UInt8] = []
 
     /// Continues the segment described by `layout`, whose batches are all sound.
-    init(layout: SegmentLayout, streams: [String: UInt64], options: FileLogOptions) throws(LogError) {
+    init(layout: SegmentLayout, options: FileLogOptions) throws(LogError) {
         directory = layout.segment.directory
         syncs = options.fsync != .none
         segmentBytesMax = options.segmentBytesMax
@@ -35,7 +36,6 @@ final class SegmentWriter {
         batchesInSegment = layout.batches.count
         chain = layout.chain
         lastSequence = layout.lastSequence
-        committedStreams = streams
     }
 
     /// Creates a segment file holding only its header, durably.
@@ -52,8 +52,7 @@ final class SegmentWriter {
 
     /// Compresses, checksums, chains and writes one batch of record lines (each ending in a newline),
     /// then fsyncs when the policy asks. Throws only I/O errors; after one, the writer must stop.
-    func write(_ raw: [UInt8], recordCount: Int, firstSequence: UInt64, lastTimestampMs: Int64,
-               streamVersions: [String: UInt64]) throws(LogError) {
+    func write(_ raw: [UInt8], recordCount: Int, firstSequence: UInt64, lastTimestampMs: Int64) throws(LogError) {
         precondition(firstSequence == lastSequence + 1, "batches are written in sequence order")
         precondition(recordCount >= 1 && raw.last == 0x0A, "a batch holds whole record lines")
         frameBuffer.removeAll(keepingCapacity: true)
@@ -77,17 +76,17 @@ final class SegmentWriter {
         batchesInSegment += 1
         chain = nextChain
         lastSequence = header.lastSequence
-        for (stream, version) in streamVersions { committedStreams[stream] = version }
         // The index is a cache, rebuilt from the segment when it disagrees: no fsync.
         let entry = IndexEntry(firstSequence: firstSequence, recordCount: UInt32(recordCount), offset: UInt64(offset))
         try indexFile.write(entry.encoded(), at: indexSize)
         indexSize += IndexEntry.bytes
     }
 
-    /// Saves the stream versions through the last written batch, so that the next open need not
-    /// scan the whole log.
-    func writeCheckpoint() throws(LogError) {
-        try WriterCheckpoint(sequence: lastSequence, chain: chain, streams: committedStreams).write(directory: directory)
+    /// Saves the stream versions as of the last written batch (the caller vouches for them), so
+    /// that the next open need not scan the whole log.
+    func writeCheckpoint(streams: [String: UInt64]) throws(LogError) {
+        try WriterCheckpoint(sequence: lastSequence, chain: chain, streams: streams).write(directory: directory)
+        rotated = false
     }
 
     func close() {
@@ -96,7 +95,7 @@ final class SegmentWriter {
     }
 
     private func rotate(nextFirstSequence: UInt64) throws(LogError) {
-        try writeCheckpoint()
+        rotated = true
         let next = try Self.createSegment(directory: directory, firstSequence: nextFirstSequence, previousChain: chain, sync: syncs)
         file.close()
         indexFile.close()

@@ -12,31 +12,25 @@ struct WriterState {
         self.idempotencyWindow = idempotencyWindow
     }
 
-    /// What an append will do.
-    enum Plan {
-        /// Every draft is already in the log: return the original result, write nothing.
-        case duplicate(AppendResult)
-        /// Write the drafts at these stream versions, from `firstSequence` on.
-        case write(firstSequence: UInt64, streamVersions: [UInt64])
-    }
-
-    /// Checks an append against the state without changing it.
-    func plan(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws(LogError) -> Plan {
-        var seen = Set<IdKey>()
+    /// Checks an append against the state without changing it. Returns the original result when
+    /// every draft is already in the log (a retry), nil when the drafts are new and may be accepted.
+    func check(_ drafts: [EventDraft], keys: [IdKey], expectations: [String: ExpectedVersion]) throws(LogError) -> AppendResult? {
         var duplicates: [UInt64] = []
-        for (index, draft) in drafts.enumerated() {
-            let key = IdKey(draft.id)
-            guard seen.insert(key).inserted else {
-                throw LogError.invalidDraft(index: index, field: "id", reason: "id \(draft.id) appears twice in the append")
-            }
+        for key in keys {
             if let sequence = recentIds[key] { duplicates.append(sequence) }
+        }
+        if keys.count > 1 {
+            var seen = Set<IdKey>(minimumCapacity: keys.count)
+            for (index, key) in keys.enumerated() where !seen.insert(key).inserted {
+                throw LogError.invalidDraft(index: index, field: "id", reason: "id \(drafts[index].id) appears twice in the append")
+            }
         }
         if !duplicates.isEmpty {
             guard duplicates.count == drafts.count else {
-                let ids = drafts.filter { recentIds[IdKey($0.id)] != nil }.map(\.id)
+                let ids = drafts.indices.filter { recentIds[keys[$0]] != nil }.map { drafts[$0].id }
                 throw LogError.partialDuplicate(ids: ids)
             }
-            return .duplicate(AppendResult(firstSequence: duplicates.min()!, lastSequence: duplicates.max()!, written: false))
+            return AppendResult(firstSequence: duplicates.min()!, lastSequence: duplicates.max()!, written: false)
         }
         for (stream, expected) in expectations.sorted(by: { $0.key < $1.key }) {
             let actual = streams[stream] ?? 0
@@ -48,21 +42,24 @@ struct WriterState {
             }
             guard ok else { throw LogError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual) }
         }
-        var next: [String: UInt64] = [:]
-        var versions: [UInt64] = []
-        versions.reserveCapacity(drafts.count)
-        for draft in drafts {
-            let version = (next[draft.stream] ?? streams[draft.stream] ?? 0) + 1
-            next[draft.stream] = version
-            versions.append(version)
-        }
-        return .write(firstSequence: headSequence + 1, streamVersions: versions)
+        return nil
     }
 
-    /// Records an event as written: it moves the head and its stream, and its id is remembered.
-    mutating func apply(sequence: UInt64, id: String, stream: String, streamVersion: UInt64) {
-        applyStream(sequence: sequence, stream: stream, streamVersion: streamVersion)
-        rememberId(id, sequence: sequence)
+    /// Accepts checked drafts: gives each its sequence and stream version, and calls `place` with
+    /// (index, sequence, stream version).
+    mutating func accept(_ drafts: [EventDraft], keys: [IdKey], place: (Int, UInt64, UInt64) -> Void) {
+        for index in drafts.indices {
+            let sequence = headSequence + 1
+            let version = Self.increment(&streams[drafts[index].stream, default: 0])
+            headSequence = sequence
+            remember(keys[index], sequence: sequence)
+            place(index, sequence, version)
+        }
+    }
+
+    private static func increment(_ value: inout UInt64) -> UInt64 {
+        value += 1
+        return value
     }
 
     /// Moves the head and the event's stream (used on open, for events after the checkpoint).
@@ -98,20 +95,40 @@ struct WriterState {
     }
 }
 
-/// A 128-bit digest of an event id: two independently seeded hashes, so that a false match among
-/// the window's ids would take a 2^-100 accident.
-private struct IdKey: Hashable {
-    let first: Int
-    let second: Int
+/// A 128-bit digest of an event id: two independent 64-bit hashes of its UTF-8 bytes, so that a
+/// false match among the window's ids would take a 2^-100 accident.
+struct IdKey: Hashable {
+    let first: UInt64
+    let second: UInt64
 
     init(_ id: String) {
-        var hasher = Hasher()
-        hasher.combine(id)
-        first = hasher.finalize()
-        var other = Hasher()
-        other.combine(0x5EED_C1A5)
-        other.combine(id)
-        second = other.finalize()
+        var id = id
+        (first, second) = id.withUTF8 { Self.digest(UnsafeRawBufferPointer($0)) }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(first)
+    }
+
+    /// Two multiply-xorshift lanes over 8-byte words (wyhash-style mixing), length folded in.
+    private static func digest(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F &+ UInt64(bytes.count)
+        var offset = 0
+        while offset < bytes.count {
+            var word: UInt64 = 0
+            let take = min(8, bytes.count - offset)
+            withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)])) }
+            a = mix(a ^ word, 0xBF58_476D_1CE4_E5B9)
+            b = mix(b &+ word, 0x94D0_49BB_1331_11EB)
+            offset += 8
+        }
+        return (mix(a, 0xFF51_AFD7_ED55_8CCD), mix(b ^ a, 0xC4CE_B9FE_1A85_EC53))
+    }
+
+    private static func mix(_ value: UInt64, _ multiplier: UInt64) -> UInt64 {
+        let product = value.multipliedFullWidth(by: multiplier)
+        return product.high ^ product.low
     }
 }
 
