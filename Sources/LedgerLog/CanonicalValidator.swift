@@ -53,9 +53,7 @@ struct CanonicalValidator {
             try string()
             let keyLength = position - keyStart
             if previousStart >= 0 {
-                let shared = min(previousLength, keyLength)
-                let order = memcmp(base + previousStart, base + keyStart, shared)
-                guard order < 0 || (order == 0 && previousLength < keyLength) else {
+                guard keyPrecedes(previousStart, previousLength, keyStart, keyLength) else {
                     throw JSONSyntaxError(offset: keyStart, reason: "key out of order or repeated (keys must be sorted by UTF-8 bytes)")
                 }
             }
@@ -73,6 +71,24 @@ struct CanonicalValidator {
             throw fail("expected ',' or '}' in object")
         }
         depth -= 1
+    }
+
+    /// Keys are ordered by their decoded UTF-8 bytes; raw bytes give the same order unless a key
+    /// holds an escape, which takes the slow path.
+    private func keyPrecedes(_ aStart: Int, _ aLength: Int, _ bStart: Int, _ bLength: Int) -> Bool {
+        let a = UnsafeRawBufferPointer(start: base + aStart, count: aLength)
+        let b = UnsafeRawBufferPointer(start: base + bStart, count: bLength)
+        if memchr(a.baseAddress!, 0x5C, aLength) == nil && memchr(b.baseAddress!, 0x5C, bLength) == nil {
+            // Compare the contents, without the quotes (a quote sorts after ' ' and '!').
+            let order = memcmp(a.baseAddress! + 1, b.baseAddress! + 1, min(aLength, bLength) - 2)
+            return order < 0 || (order == 0 && aLength < bLength)
+        }
+        func decoded(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+            var parser = JSONParser(raw, canonical: false, buildTree: true)
+            guard case .string(let text)? = try? parser.parseDocument() else { return [] }
+            return Array(text.utf8)
+        }
+        return decoded(a).lexicographicallyPrecedes(decoded(b))
     }
 
     private mutating func array() throws(JSONSyntaxError) {

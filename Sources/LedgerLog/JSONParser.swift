@@ -44,7 +44,7 @@ struct JSONParser {
         try enter()
         position += 1
         var members: [(key: String, value: JSONValue)] = []
-        var previousKey: UnsafeRawBufferPointer?
+        var previousKey: String?
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             position += 1
@@ -56,12 +56,11 @@ struct JSONParser {
             guard peek(UInt8(ascii: "\"")) else { throw fail("expected a string key") }
             let keyStart = position
             let key = try parseString()
-            if canonical {
-                let keyBytes = UnsafeRawBufferPointer(rebasing: bytes[keyStart..<position])
-                if let previousKey, !Self.precedes(previousKey, keyBytes) {
+            if canonical && buildTree {
+                if let previousKey, !Array(previousKey.utf8).lexicographicallyPrecedes(Array(key.utf8)) {
                     throw JSONSyntaxError(offset: keyStart, reason: "key \(key) is out of order or repeated (keys must be sorted by UTF-8 bytes)")
                 }
-                previousKey = keyBytes
+                previousKey = key
             }
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else { throw fail("expected ':' after key \(key)") }
@@ -271,9 +270,5 @@ struct JSONParser {
 
     private func fail(_ reason: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, reason: reason)
-    }
-
-    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.lexicographicallyPrecedes(b)
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import LedgerLog
+
+@Suite("Record, batch and checksum codecs")
+struct CodecTests {
+    @Test("CRC-32C matches the standard check value")
+    func crcCheckValue() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+    }
+
+    @Test("a record encodes canonically and decodes to itself, escapes included (property)")
+    func recordRoundTrip() throws {
+        var random = SeededRandom(seed: 11)
+        for index in 1...500 {
+            let draft = EventDraft(
+                id: "id-\(index)-" + CanonicalJSONTests.randomString(&random).replacingOccurrences(of: "\u{01}", with: "x"),
+                type: "test.event", schemaVersion: Int(random.next() % 3) + 1,
+                stream: "s/" + CanonicalJSONTests.randomString(&random) + "\(index)",
+                timestampMs: Int64(bitPattern: random.next()) >> 2,
+                correlationId: index % 3 == 0 ? "corr-\(index)" : nil, causationId: index % 5 == 0 ? "cause\"\(index)" : nil,
+                payload: CanonicalJSONTests.randomObject(&random, depth: 0).canonicalBytes)
+            let record = LogRecord(sequence: UInt64(index), streamVersion: UInt64(index * 2), draft: draft)
+            let bytes = record.canonicalBytes
+            try CanonicalJSON.validateObject(bytes)
+            let decoded = try RecordCodec.decode(bytes, 0..<bytes.count)
+            #expect(decoded == record)
+            #expect(decoded.canonicalBytes == bytes)
+        }
+    }
+
+    @Test("a record that is not a canonical envelope is refused with its offset")
+    func recordRejectsMalformed() {
+        let bytes = Array(#"{"id":"a","payload":{},"schema":1,"seq":x}"#.utf8)
+        #expect(throws: JSONSyntaxError.self) { try RecordCodec.decode(bytes, 0..<bytes.count) }
+    }
+
+    @Test("LZ4 frames round-trip, and a damaged or short frame never decodes to wrong bytes")
+    func lz4RoundTrip() {
+        let source = Array(String(repeating: #"{"mid":123,"symbol":"BTC"}\n"#, count: 500).utf8)
+        var frame: [UInt8] = []
+        source.withUnsafeBytes { LZ4Codec.compress($0, appendingTo: &frame) }
+        #expect(frame.count < source.count / 4)
+        #expect(frame.withUnsafeBytes { LZ4Codec.decompress($0, expectedCount: source.count) } == source)
+        #expect(frame.dropLast(3).withUnsafeBytes { LZ4Codec.decompress($0, expectedCount: source.count) } == nil)
+        #expect(frame.withUnsafeBytes { LZ4Codec.decompress($0, expectedCount: source.count + 1) } == nil)
+    }
+
+    @Test("a batch header round-trips and any flipped bit is detected")
+    func batchHeaderDetectsEveryBitFlip() {
+        let header = BatchHeader(firstSequence: 42, recordCount: 7, uncompressedBytes: 900, compressedBytes: 300,
+                                 compressedCRC: 0xDEAD_BEEF, chain: ChainHash.genesis.next([1, 2, 3]), lastTimestampMs: 99)
+        let frame = header.encodedFrame()
+        #expect(frame.withUnsafeBytes { BatchHeader.decode($0) } == .success(header))
+        for bit in 0..<(frame.count * 8) {
+            var damaged = frame
+            damaged[bit / 8] ^= 1 << (bit % 8)
+            if case .success = damaged.withUnsafeBytes({ BatchHeader.decode($0) }) {
+                Issue.record("bit \(bit) flipped went undetected")
+            }
+        }
+    }
+
+    @Test("the chain value depends on every byte and on the previous value")
+    func chainIsSensitive() {
+        let a = ChainHash.genesis.next(Array("abc".utf8))
+        #expect(a != ChainHash.genesis.next(Array("abd".utf8)))
+        #expect(a.next([]) != ChainHash.genesis.next([]))
+        #expect(ChainHash(hex: a.hex) == a)
+        #expect(a.hex.count == 64)
+    }
+}
