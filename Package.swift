@@ -46,5 +46,9 @@ let package = Package(
             name: "LedgerLogTests",
             dependencies: ["LedgerLog"]
         ),
+        .testTarget(
+            name: "ClashCLITests",
+            dependencies: []
+        ),
     ]
 )

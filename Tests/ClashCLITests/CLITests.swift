@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+/// Runs the `clash` executable built beside the tests.
+struct CLI {
+    static var binary: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/.build/debug/clash"
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        let line = text.split(separator: "\n").last.map(String.init) ?? ""
+        return try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+    }
+}
+
+@Suite("clash command line", .serialized)
+struct CLITests {
+    let data = NSTemporaryDirectory() + "clash-cli-\(UUID().uuidString)"
+
+    init() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the clash executable first (swift build)")
+    }
+
+    func seed(_ events: Int = 3_000) throws {
+        let result = try CLI.run(["bench", "append", "--data", data, "--events", "\(events)", "--seed", "5", "--chunk", "500",
+                                  "--segment-bytes", "65536"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("durable \(events)"))
+    }
+
+    @Test("stats and verify print the same head; dump prints canonical lines as stored")
+    func statsVerifyDump() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try seed()
+        let stats = try CLI.json(try CLI.run(["log", "stats", "--data", data]).stdout)
+        let verify = try CLI.run(["log", "verify", "--data", data])
+        #expect(verify.status == 0)
+        let report = try CLI.json(verify.stdout)
+        #expect(report["ok"] as? Bool == true)
+        #expect(report["events"] as? Int == 3_000)
+        #expect(report["head_hash"] as? String == stats["head_hash"] as? String)
+        #expect((report["segments"] as? Int ?? 0) > 1)
+        let dump = try CLI.run(["log", "dump", "--data", data, "--from", "2999", "--stream", "market.BTC-PERP", "--limit", "1"])
+        let lines = dump.stdout.split(separator: "\n")
+        #expect(lines.count <= 1)
+        let all = try CLI.run(["log", "dump", "--data", data, "--type", "market.tick"]).stdout.split(separator: "\n")
+        #expect(all.count == 3_000)
+        #expect(all.first?.hasPrefix(#"{"id":"tick-5-1","payload":{"#) == true)
+    }
+
+    @Test("verify exits non-zero on damage and names the segment file, byte offset and first bad sequence")
+    func verifyNamesDamage() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try seed()
+        let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/log").filter { $0.hasSuffix(".lz4") }.sorted()
+        let target = data + "/log/" + segments[1]
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: target))
+        try handle.seek(toOffset: 400)
+        handle.write(Data([0xAB, 0xCD]))
+        try handle.close()
+        let verify = try CLI.run(["log", "verify", "--data", data])
+        #expect(verify.status == 1)
+        let problem = try CLI.json(verify.stdout)["problem"] as? [String: Any]
+        #expect(problem?["file"] as? String == target)
+        #expect(problem?["offset"] as? Int == 72)
+        #expect((problem?["sequence"] as? Int ?? 0) > 1)
+        #expect(verify.stderr.contains(segments[1]))
+
+        let repair = try CLI.run(["log", "repair", "--data", data])
+        #expect(repair.status == 0, "\(repair.stderr)")
+        #expect(try CLI.run(["log", "verify", "--data", data]).status == 0)
+    }
+
+    @Test("export then import into an empty directory reproduces the head hash; a bad file is refused")
+    func exportImport() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try seed(1_000)
+        let file = data + "/export.jsonl"
+        let exported = try CLI.json(try CLI.run(["log", "export", "--data", data, "--to", file]).stdout)
+        let copy = data + "/copy"
+        let imported = try CLI.run(["log", "import", "--data", copy, "--from", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try CLI.json(imported.stdout)["head_hash"] as? String == exported["head_hash"] as? String)
+        let again = try CLI.run(["log", "import", "--data", copy, "--from", file])
+        #expect(again.status == 65)
+        #expect(again.stderr.contains("empty data directory"))
+
+        try "{\"format\":\"clash-log-export\"\nnot json\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["log", "import", "--data", data + "/other", "--from", file])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("line 1"))
+        #expect(!FileManager.default.fileExists(atPath: data + "/other/log/seg-00000000000000000001.lz4"))
+    }
+
+    @Test("a second writer is refused with exit code 75 and the holder named")
+    func secondWriterRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: CLI.binary)
+        first.arguments = ["bench", "append", "--data", data, "--events", "50000000", "--seed", "1", "--fsync", "none"]
+        first.standardOutput = FileHandle.nullDevice
+        try first.run()
+        defer { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() }
+        var refused: CLI.Result?
+        for _ in 0..<100 {
+            usleep(50_000)
+            let second = try CLI.run(["bench", "append", "--data", data, "--events", "1", "--seed", "2"])
+            if second.status == 75 { refused = second; break }
+        }
+        #expect(refused?.stderr.contains("pid \(first.processIdentifier)") == true)
+    }
+}
