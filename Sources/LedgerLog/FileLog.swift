@@ -117,7 +117,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     public func streamVersion(_ stream: String) throws -> UInt64 {
         condition.lock()
         defer { condition.unlock() }
-        return state.streams[stream] ?? 0
+        return state.version(of: stream)
     }
 
     /// Writes what is pending, saves the stream checkpoint and releases the writer lock.
@@ -189,7 +189,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private func takePending() -> PendingBatch {
         var batch = pending.take(spare: &spareBuffer)
         if checkpointWanted {
-            batch.streamsAfter = state.streams
+            batch.streamsAfter = state.streamSnapshot
             checkpointWanted = false
         }
         return batch
@@ -198,7 +198,9 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private func write(_ batch: PendingBatch) throws(LogError) {
         try segmentWriter.write(batch.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
                                 lastTimestampMs: batch.lastTimestampMs)
-        if let streams = batch.streamsAfter { try segmentWriter.writeCheckpoint(streams: streams) }
+        if let snapshot = batch.streamsAfter {
+            try segmentWriter.writeCheckpoint(streams: Dictionary(uniqueKeysWithValues: snapshot.map { ($0.key.name, $0.value) }))
+        }
     }
 
     /// Called with the lock held after each write: asks for a checkpoint after a rotation.
@@ -254,7 +256,7 @@ struct PendingBatch {
     var firstSequence: UInt64 = 0
     var lastTimestampMs: Int64 = 0
     /// Stream versions as of the batch's last record, when a checkpoint is to be written with it.
-    var streamsAfter: [String: UInt64]?
+    var streamsAfter: [StreamKey: UInt64]?
 
     var lastSequence: UInt64 { firstSequence + UInt64(count) - 1 }
 

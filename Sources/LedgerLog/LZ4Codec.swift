@@ -34,10 +34,10 @@ public enum LZ4Codec {
             return nil
         }
         defer { LZ4F_freeDecompressionContext(context) }
-        var output = [UInt8](repeating: 0, count: expectedCount)
-        var produced = 0
-        var consumed = 0
-        let ok: Bool = output.withUnsafeMutableBytes { out in
+        var ok = false
+        let output = [UInt8](unsafeUninitializedCapacity: expectedCount) { out, initialized in
+            var produced = 0
+            var consumed = 0
             var remaining = 1
             while consumed < frame.count {
                 var dstSize = expectedCount - produced
@@ -45,16 +45,16 @@ public enum LZ4Codec {
                 remaining = LZ4F_decompress(
                     context, out.baseAddress.map { $0 + produced }, &dstSize,
                     frame.baseAddress! + consumed, &srcSize, nil)
-                if LZ4F_isError(remaining) != 0 { return false }
+                if LZ4F_isError(remaining) != 0 { break }
                 produced += dstSize
                 consumed += srcSize
-                if remaining == 0 { break }
-                if dstSize == 0 && srcSize == 0 { return false }
+                if remaining == 0 || (dstSize == 0 && srcSize == 0) { break }
             }
-            return remaining == 0 && consumed == frame.count
+            ok = LZ4F_isError(remaining) == 0 && remaining == 0 && consumed == frame.count && produced == expectedCount
+            // Only a fully decoded frame is handed out; anything else is dropped whole.
+            initialized = ok ? expectedCount : 0
         }
-        guard ok, produced == expectedCount else { return nil }
-        return output
+        return ok ? output : nil
     }
 
     private static func framePreferences(contentSize: Int) -> LZ4F_preferences_t {

@@ -125,7 +125,7 @@ public enum LogExport {
                 }
                 guard record.canonicalBytes == lineBytes else { throw fail(recordLine, "record is not in canonical form") }
                 guard record.sequence == state.headSequence + 1 else { throw fail(recordLine, "sequence \(record.sequence), expected \(state.headSequence + 1)") }
-                let expectedVersion = (state.streams[record.stream] ?? 0) + 1
+                let expectedVersion = (state.version(of: record.stream)) + 1
                 guard record.streamVersion == expectedVersion else {
                     throw fail(recordLine, "stream \(record.stream) version \(record.streamVersion), expected \(expectedVersion)")
                 }

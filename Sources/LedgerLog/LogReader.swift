@@ -90,11 +90,10 @@ public final class LogReader: @unchecked Sendable {
     public func forEach(from sequence: UInt64 = 1, filter: RecordFilter = .all, _ body: (LogRecord) throws -> Bool) throws {
         try forEachBatch(from: sequence) { batch in
             let skip = sequence > batch.header.firstSequence ? Int(sequence - batch.header.firstSequence) : 0
-            for index in skip..<batch.recordRanges.count {
-                let record = try batch.record(index)
-                if filter.matches(record), try !body(record) { return false }
+            if filter.isAll { return try batch.forEachRecord(from: skip, body) }
+            return try batch.forEachRecord(from: skip) { record in
+                try !filter.matches(record) || body(record)
             }
-            return true
         }
     }
 }

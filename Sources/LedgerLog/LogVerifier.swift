@@ -28,7 +28,7 @@ public enum LogVerifier {
         var report = VerifyReport()
         var chain = ChainHash.genesis
         var expected: UInt64 = 1
-        var streams: [String: UInt64] = [:]
+        var streams: [StreamKey: UInt64] = [:]
         let segments: [Segment]
         do {
             segments = try Segment.list(in: directory)
@@ -80,9 +80,9 @@ public enum LogVerifier {
                             throw LogError.corrupt(file: segment.path, offset: offset, sequence: expected,
                                                    reason: "hash chain mismatch: the batch's records are not the ones that were chained")
                         }
-                        for index in batch.recordRanges.indices {
-                            let record = try batch.record(index)
+                        _ = try batch.forEachRecord { record in
                             try check(record, streams: &streams, batch: batch)
+                            return true
                         }
                         expected = header.lastSequence + 1
                         report.batches += 1
@@ -101,15 +101,16 @@ public enum LogVerifier {
         return finish(report, chain: chain, expected: expected)
     }
 
-    private static func check(_ record: LogRecord, streams: inout [String: UInt64], batch: DecodedBatch) throws(LogError) {
-        let previous = streams[record.stream] ?? 0
+    private static func check(_ record: LogRecord, streams: inout [StreamKey: UInt64], batch: DecodedBatch) throws(LogError) {
+        let key = StreamKey(record.stream)
+        let previous = streams[key] ?? 0
         guard record.streamVersion == previous + 1 else {
             throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: record.sequence,
                                    reason: "stream \(record.stream) jumps from version \(previous) to \(record.streamVersion)")
         }
-        streams[record.stream] = record.streamVersion
+        streams[key] = record.streamVersion
         do {
-            try Array(record.payload).withBytes { (raw) throws(JSONSyntaxError) in try CanonicalJSON.validateObject(raw) }
+            try record.payload.withUnsafeBytes { raw in try CanonicalJSON.validateObject(raw) }
         } catch {
             throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: record.sequence, reason: "payload is not canonical JSON: \(error)")
         }

@@ -40,7 +40,7 @@ public final class MemoryLog: LogStore, @unchecked Sendable {
     public func streamVersion(_ stream: String) throws -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
-        return state.streams[stream] ?? 0
+        return state.version(of: stream)
     }
 
     public var head: LogHead {

@@ -73,7 +73,58 @@ public enum RecordCodec {
         try buffer.withBytes { (raw) throws(JSONSyntaxError) in try decode(raw, range, buffer) }
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) throws(JSONSyntaxError) -> LogRecord {
+    /// Decodes with `raw` being `buffer`'s bytes: the fast path first, the full parser when the
+    /// fast path declines (escapes in the tail, or anything unexpected).
+    static func decode(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) throws(JSONSyntaxError) -> LogRecord {
+        if let record = decodeFast(raw, range, buffer) { return record }
+        return try decodeFull(raw, range, buffer)
+    }
+
+    /// Reads the envelope's tail backwards from the end of the line, so that the payload between
+    /// `"payload":` and `,"schema":` is never scanned. Returns nil to hand over to the full parser.
+    private static func decodeFast(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) -> LogRecord? {
+        var tail = TailCursor(base: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), start: range.lowerBound, position: range.upperBound)
+        guard tail.expect("}"),
+              let type = tail.plainString(), tail.expect(",\"type\":"),
+              let timestamp = tail.integer(), tail.expect(",\"ts\":"),
+              let streamVersion = tail.integer(), tail.expect(",\"stream_version\":"),
+              let stream = tail.plainString(), tail.expect(",\"stream\":"),
+              let sequence = tail.integer(), tail.expect(",\"seq\":"),
+              let schema = tail.integer(), tail.expect(",\"schema\":")
+        else { return nil }
+        let payloadEnd = tail.position
+        var head = RecordCursor(bytes: raw, position: range.lowerBound, end: payloadEnd)
+        var causation: String?
+        var correlation: String?
+        do {
+            try head.expect("{")
+            if head.startsWith("\"causation\":") {
+                head.skip("\"causation\":")
+                causation = try head.string()
+                try head.expect(",")
+            }
+            if head.startsWith("\"correlation\":") {
+                head.skip("\"correlation\":")
+                correlation = try head.string()
+                try head.expect(",")
+            }
+            try head.expect("\"id\":")
+            let id = try head.string()
+            try head.expect(",\"payload\":")
+            let payloadStart = head.position
+            guard payloadStart < payloadEnd, raw[payloadStart] == 0x7B, raw[payloadEnd - 1] == 0x7D,
+                  sequence >= 1, streamVersion >= 1, schema >= 1, schema <= Int64(Int32.max)
+            else { return nil }
+            return LogRecord(
+                sequence: UInt64(sequence), id: id, type: type, schemaVersion: Int(schema), stream: stream,
+                streamVersion: UInt64(streamVersion), timestampMs: timestamp, correlationId: correlation,
+                causationId: causation, payload: buffer[payloadStart..<payloadEnd])
+        } catch {
+            return nil
+        }
+    }
+
+    private static func decodeFull(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) throws(JSONSyntaxError) -> LogRecord {
         do {
             var cursor = RecordCursor(bytes: raw, position: range.lowerBound, end: range.upperBound)
             try cursor.expect("{")
@@ -115,6 +166,55 @@ public enum RecordCodec {
                 streamVersion: UInt64(streamVersion), timestampMs: timestamp, correlationId: correlation,
                 causationId: causation, payload: buffer[payloadRange])
         }
+    }
+}
+
+/// Reads canonical envelope pieces backwards from the end of a record line.
+private struct TailCursor {
+    let base: UnsafePointer<UInt8>
+    let start: Int
+    var position: Int
+
+    /// Expects `text` to end at the position, and moves before it.
+    mutating func expect(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard position - count >= start, memcmp(base + position - count, text.utf8Start, count) == 0 else { return false }
+        position -= count
+        return true
+    }
+
+    /// A string without escapes ending at the position (nil if it has any: the full parser decides).
+    mutating func plainString() -> String? {
+        guard position - 2 >= start, base[position - 1] == 0x22 else { return nil }
+        let end = position - 1
+        var index = end - 1
+        while index >= start {
+            let byte = base[index]
+            if byte == 0x22 { break }
+            if byte == 0x5C || byte < 0x20 { return nil }
+            index -= 1
+        }
+        guard index >= start else { return nil }
+        position = index
+        return String(decoding: UnsafeBufferPointer(start: base + index + 1, count: end - index - 1), as: UTF8.self)
+    }
+
+    /// An integer ending at the position.
+    mutating func integer() -> Int64? {
+        let end = position
+        var index = end - 1
+        while index >= start, base[index] &- 0x30 < 10 { index -= 1 }
+        let digitsStart = index + 1
+        let digits = end - digitsStart
+        guard digits >= 1, digits <= 18 else { return nil }
+        var value: Int64 = 0
+        for offset in digitsStart..<end { value = value * 10 + Int64(base[offset] - 0x30) }
+        if index >= start, base[index] == 0x2D {
+            position = index
+            return -value
+        }
+        position = digitsStart
+        return value
     }
 }
 

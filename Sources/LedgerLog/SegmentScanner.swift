@@ -133,6 +133,40 @@ public struct DecodedBatch: Sendable {
         return record
     }
 
+    /// Decodes records from `index` on and calls `body` with each, until it returns false.
+    /// Returns false when `body` stopped early.
+    public func forEachRecord(from index: Int = 0, _ body: (LogRecord) throws -> Bool) throws -> Bool {
+        var failure: Error?
+        var completed = true
+        bytes.withUnsafeBytes { raw in
+            var current = index
+            while current < recordRanges.count {
+                let expected = header.firstSequence + UInt64(current)
+                do {
+                    let record: LogRecord
+                    do {
+                        record = try RecordCodec.decode(raw, recordRanges[current], bytes)
+                    } catch {
+                        throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record is not a valid envelope: \(error)")
+                    }
+                    guard record.sequence == expected else {
+                        throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record holds sequence \(record.sequence)")
+                    }
+                    if try !body(record) {
+                        completed = false
+                        return
+                    }
+                } catch {
+                    failure = error
+                    return
+                }
+                current += 1
+            }
+        }
+        if let failure { throw failure }
+        return completed
+    }
+
     /// Every record of the batch, decoded.
     public func records() throws(LogError) -> [LogRecord] {
         var out: [LogRecord] = []

@@ -2,10 +2,24 @@
 /// the latest events (for idempotent retries). Shared by the file and the in-memory store.
 struct WriterState {
     private(set) var headSequence: UInt64 = 0
-    private(set) var streams: [String: UInt64] = [:]
+    private var streamVersions: [StreamKey: UInt64] = [:]
+
+    /// Every stream's current version.
+    var streams: [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: streamVersions.map { ($0.key.name, $0.value) })
+    }
+
+    /// The stream versions as they are now, without copying (copy-on-write).
+    var streamSnapshot: [StreamKey: UInt64] { streamVersions }
+
+    /// The version of a stream's last event (0 for none).
+    func version(of stream: String) -> UInt64 { streamVersions[StreamKey(stream)] ?? 0 }
+    /// Ids of the latest events in two generations: the current one fills up to the window, then
+    /// becomes the previous one and the oldest generation is dropped whole. So the window always
+    /// holds the latest `idempotencyWindow` ids at least (and twice that at most), with no
+    /// per-event eviction work.
     private var recentIds: [IdKey: UInt64] = [:]
-    private var recentOrder: [IdKey] = []
-    private var recentStart = 0
+    private var olderIds: [IdKey: UInt64] = [:]
     let idempotencyWindow: Int
 
     init(idempotencyWindow: Int = LogLimits.idempotencyWindowEvents) {
@@ -17,7 +31,7 @@ struct WriterState {
     func check(_ drafts: [EventDraft], keys: [IdKey], expectations: [String: ExpectedVersion]) throws(LogError) -> AppendResult? {
         var duplicates: [UInt64] = []
         for key in keys {
-            if let sequence = recentIds[key] { duplicates.append(sequence) }
+            if let sequence = recentIds[key] ?? olderIds[key] { duplicates.append(sequence) }
         }
         if keys.count > 1 {
             var seen = Set<IdKey>(minimumCapacity: keys.count)
@@ -27,13 +41,13 @@ struct WriterState {
         }
         if !duplicates.isEmpty {
             guard duplicates.count == drafts.count else {
-                let ids = drafts.indices.filter { recentIds[keys[$0]] != nil }.map { drafts[$0].id }
+                let ids = drafts.indices.filter { (recentIds[keys[$0]] ?? olderIds[keys[$0]]) != nil }.map { drafts[$0].id }
                 throw LogError.partialDuplicate(ids: ids)
             }
             return AppendResult(firstSequence: duplicates.min()!, lastSequence: duplicates.max()!, written: false)
         }
         for (stream, expected) in expectations.sorted(by: { $0.key < $1.key }) {
-            let actual = streams[stream] ?? 0
+            let actual = version(of: stream)
             let ok: Bool
             switch expected {
             case .any: ok = true
@@ -50,7 +64,7 @@ struct WriterState {
     mutating func accept(_ drafts: [EventDraft], keys: [IdKey], place: (Int, UInt64, UInt64) -> Void) {
         for index in drafts.indices {
             let sequence = headSequence + 1
-            let version = Self.increment(&streams[drafts[index].stream, default: 0])
+            let version = Self.increment(&streamVersions[StreamKey(drafts[index].stream), default: 0])
             headSequence = sequence
             remember(keys[index], sequence: sequence)
             place(index, sequence, version)
@@ -66,7 +80,7 @@ struct WriterState {
     mutating func applyStream(sequence: UInt64, stream: String, streamVersion: UInt64) {
         precondition(sequence == headSequence + 1, "records are applied in sequence order")
         headSequence = sequence
-        streams[stream] = streamVersion
+        streamVersions[StreamKey(stream)] = streamVersion
     }
 
     /// Remembers an event id for idempotent retries (used on open for the window before the head).
@@ -78,21 +92,32 @@ struct WriterState {
     mutating func restore(headSequence: UInt64, streams: [String: UInt64]) {
         precondition(self.headSequence == 0, "restore only a fresh state")
         self.headSequence = headSequence
-        self.streams = streams
+        streamVersions = Dictionary(uniqueKeysWithValues: streams.map { (StreamKey($0.key), $0.value) })
     }
 
     private mutating func remember(_ key: IdKey, sequence: UInt64) {
-        recentIds[key] = sequence
-        recentOrder.append(key)
-        if recentOrder.count - recentStart > idempotencyWindow {
-            recentIds[recentOrder[recentStart]] = nil
-            recentStart += 1
-            if recentStart >= idempotencyWindow {
-                recentOrder.removeFirst(recentStart)
-                recentStart = 0
-            }
+        if recentIds.count >= idempotencyWindow {
+            olderIds = recentIds
+            recentIds = Dictionary(minimumCapacity: idempotencyWindow)
         }
+        recentIds[key] = sequence
     }
+}
+
+/// A stream name with its hash computed once, by the same fast digest as ids, so that the
+/// per-event version lookup does not run SipHash over the whole name.
+struct StreamKey: Hashable {
+    let name: String
+    private let digest: UInt64
+
+    init(_ name: String) {
+        self.name = name
+        digest = IdKey(name).first
+    }
+
+    static func == (lhs: StreamKey, rhs: StreamKey) -> Bool { lhs.digest == rhs.digest && lhs.name == rhs.name }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 }
 
 /// A 128-bit digest of an event id: two independent 64-bit hashes of its UTF-8 bytes, so that a
