@@ -21,8 +21,10 @@ struct BenchTicks: ClashCommand {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
         for _ in 0..<events {
-            buffer.append(contentsOf: ticks.next()!.payload)
-            buffer.append(0x0A)
+            // The payload plus the tick's time (the envelope's timestamp), as one line.
+            let tick = ticks.next()!
+            buffer.append(contentsOf: tick.payload.dropLast())
+            buffer.append(contentsOf: Array(",\"ts\":\(tick.timestampMs)}\n".utf8))
             if buffer.count > 1 << 20 {
                 file.write(Data(buffer))
                 buffer.removeAll(keepingCapacity: true)

@@ -2,6 +2,7 @@ import LedgerLog
 
 /// Deterministic synthetic market ticks for benchmarks and demos: 50 perpetual symbols, a random
 /// walk of mid prices, funding and open interest in fixed-point integers, about 100 ticks a second.
+/// The tick's time is the envelope's timestamp (not repeated in the payload).
 /// Integer arithmetic only, so the same seed gives the same bytes on every machine.
 struct SyntheticTicks: Sequence, IteratorProtocol {
     static let bases = [
@@ -53,7 +54,6 @@ struct SyntheticTicks: Sequence, IteratorProtocol {
         json.key("mid_e8"); json.int(midsE8[symbol])
         json.key("open_interest_e2"); json.int(openInterestsE2[symbol])
         json.key("symbol"); json.string(Self.symbols[symbol])
-        json.key("ts"); json.int(timestampMs)
         json.endObject()
         return EventDraft(
             id: "tick-\(seed)-\(index)", type: "market.tick", schemaVersion: 1, stream: Self.streams[symbol],
