@@ -2,8 +2,9 @@ import Foundation
 
 /// The durable log: segments of LZ4 batches in a data directory, written by one writer at a time.
 ///
-/// Appends are encoded on the caller's thread into a pending batch; a committer thread compresses,
-/// chains, writes and fsyncs it (group commit), so encoding and compression overlap.
+/// An append is checked and placed (sequence, stream version) on the caller's thread and joins the
+/// pending batch; a committer thread encodes, compresses, chains, writes and fsyncs each batch
+/// (group commit). The two halves run on two cores at once.
 public final class FileLog: LogStore, @unchecked Sendable {
     public let directory: String
     public let options: FileLogOptions
@@ -19,7 +20,8 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private let condition = NSCondition()
     private var state: WriterState
     private var pending = PendingBatch()
-    private var spareBuffer: [UInt8] = []
+    /// Encoding space of the thread that writes batches (the committer, or an appender under `always`).
+    private var encodeBuffer = CanonicalJSONWriter(capacity: 1 << 20)
     private var writtenHead: LogHead
     private var failure: String?
     private var closing = false
@@ -72,7 +74,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
         defer { condition.unlock() }
         try checkOpen()
         while pending.count > 0
-            && (pending.count + drafts.count > LogLimits.batchRecordsMax || pending.bytes.count + estimate > LogLimits.batchBytesMax) {
+            && (pending.count + drafts.count > LogLimits.batchRecordsMax || pending.bytes + estimate > LogLimits.batchBytesMax) {
             condition.wait()
             try checkOpen()
         }
@@ -80,20 +82,11 @@ public final class FileLog: LogStore, @unchecked Sendable {
         if let original = try state.check(drafts, keys: keys, expectations: expectations) {
             return original
         }
-        if pending.count == 0 {
-            pending.start(firstSequence: state.headSequence + 1, buffer: &spareBuffer)
-        }
-        var writer = CanonicalJSONWriter(capacity: 0)
-        swap(&writer.bytes, &pending.bytes)
-        var first: UInt64 = 0
-        state.accept(drafts, keys: keys) { index, sequence, streamVersion in
-            if index == 0 { first = sequence }
-            RecordCodec.encode(drafts[index], sequence: sequence, streamVersion: streamVersion, into: &writer)
-            writer.newline()
-        }
-        swap(&writer.bytes, &pending.bytes)
-        pending.count += drafts.count
-        pending.lastTimestampMs = drafts[drafts.count - 1].timestampMs
+        if pending.count == 0 { pending.firstSequence = state.headSequence + 1 }
+        let first = state.headSequence + 1
+        pending.drafts.append(contentsOf: drafts)
+        state.accept(drafts, keys: keys) { _, _, streamVersion in pending.streamVersions.append(streamVersion) }
+        pending.bytes += estimate
         let last = first + UInt64(drafts.count) - 1
         if options.fsync == .always {
             try commitPendingInline()
@@ -170,7 +163,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
 
     /// Under the `always` policy: writes the pending batch on the appender's thread, lock held.
     private func commitPendingInline() throws {
-        var batch = takePending()
+        let batch = takePending()
         do {
             try write(batch)
         } catch {
@@ -178,8 +171,6 @@ public final class FileLog: LogStore, @unchecked Sendable {
             condition.broadcast()
             throw error
         }
-        batch.bytes.removeAll(keepingCapacity: true)
-        if spareBuffer.capacity < batch.bytes.capacity { swap(&spareBuffer, &batch.bytes) }
         noteWritten()
         options.onDurable?(writtenHead.sequence)
     }
@@ -187,7 +178,8 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Takes the pending batch (lock held). After a segment rotation it also takes a snapshot of
     /// the stream versions, exact as of the batch's end, for the checkpoint written with it.
     private func takePending() -> PendingBatch {
-        var batch = pending.take(spare: &spareBuffer)
+        var batch = pending
+        pending = PendingBatch()
         if checkpointWanted {
             batch.streamsAfter = state.streamSnapshot
             checkpointWanted = false
@@ -195,9 +187,17 @@ public final class FileLog: LogStore, @unchecked Sendable {
         return batch
     }
 
+    /// Encodes the batch's records and hands them to the segment writer (no lock needed: one
+    /// thread writes at a time).
     private func write(_ batch: PendingBatch) throws(LogError) {
-        try segmentWriter.write(batch.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
-                                lastTimestampMs: batch.lastTimestampMs)
+        encodeBuffer.reset()
+        for index in batch.drafts.indices {
+            RecordCodec.encode(batch.drafts[index], sequence: batch.firstSequence + UInt64(index),
+                               streamVersion: batch.streamVersions[index], into: &encodeBuffer)
+            encodeBuffer.newline()
+        }
+        try segmentWriter.write(encodeBuffer.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
+                                lastTimestampMs: batch.drafts[batch.count - 1].timestampMs)
         if let snapshot = batch.streamsAfter {
             try segmentWriter.writeCheckpoint(streams: Dictionary(uniqueKeysWithValues: snapshot.map { ($0.key.name, $0.value) }))
         }
@@ -219,7 +219,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             if pending.count == 0 { break }
             let deadline = Date(timeIntervalSinceNow: Double(delayMilliseconds) / 1000)
             while pending.count < maxRecords && !closing && condition.wait(until: deadline) {}
-            var batch = takePending()
+            let batch = takePending()
             condition.broadcast()
             condition.unlock()
             var error: LogError?
@@ -231,8 +231,6 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 condition.broadcast()
                 break
             }
-            batch.bytes.removeAll(keepingCapacity: true)
-            if spareBuffer.capacity < batch.bytes.capacity { swap(&spareBuffer, &batch.bytes) }
             noteWritten()
         }
         committerRunning = false
@@ -249,28 +247,16 @@ public final class FileLog: LogStore, @unchecked Sendable {
     }
 }
 
-/// Records encoded and accepted, not yet written.
+/// Appends accepted and placed, not yet written.
 struct PendingBatch {
-    var bytes: [UInt8] = []
-    var count = 0
+    var drafts: [EventDraft] = []
+    var streamVersions: [UInt64] = []
     var firstSequence: UInt64 = 0
-    var lastTimestampMs: Int64 = 0
+    /// An upper estimate of the batch's encoded size.
+    var bytes = 0
     /// Stream versions as of the batch's last record, when a checkpoint is to be written with it.
     var streamsAfter: [StreamKey: UInt64]?
 
+    var count: Int { drafts.count }
     var lastSequence: UInt64 { firstSequence + UInt64(count) - 1 }
-
-    mutating func start(firstSequence: UInt64, buffer: inout [UInt8]) {
-        self.firstSequence = firstSequence
-        if bytes.isEmpty && bytes.capacity < buffer.capacity { swap(&bytes, &buffer) }
-    }
-
-    /// Hands the batch over and leaves an empty one.
-    mutating func take(spare: inout [UInt8]) -> PendingBatch {
-        let batch = self
-        self = PendingBatch()
-        swap(&bytes, &spare)
-        bytes.removeAll(keepingCapacity: true)
-        return batch
-    }
 }
