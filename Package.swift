@@ -6,12 +6,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
+        .library(name: "Projections", targets: ["Projections"]),
         .executable(name: "clash", targets: ["ClashCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,10 +36,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Projections",
+            dependencies: [
+                "LedgerLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Projections",
+            exclude: ["README.md"],
+            resources: [
+                .process("EventIndex/event_index.sql"),
+                .process("MarketTicks/market_ticks.sql"),
+            ]
+        ),
         .executableTarget(
             name: "ClashCLI",
             dependencies: [
                 "LedgerLog",
+                "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,6 +63,10 @@ let package = Package(
         .testTarget(
             name: "LedgerLogTests",
             dependencies: ["LedgerLog"]
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "LedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ClashCLITests",

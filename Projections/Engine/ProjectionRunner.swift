@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import LedgerLog
+
+/// Keeps read models up to date with the log: catches each up from its checkpoint, rebuilds one
+/// whose projector changed (into a shadow file swapped in by rename), follows new events, and
+/// hashes their state.
+public final class ProjectionRunner {
+    /// Where the read models live: `<directory>/<projector>.sqlite`.
+    public let directory: String
+    private let log: LogReader
+    private var models: [ReadModel] = []
+
+    /// Progress of a catch-up or rebuild.
+    public struct Progress: Sendable {
+        public var projector: String?
+        public var sequence: UInt64
+        public var head: UInt64
+        public var events: Int
+    }
+
+    /// Opens every projector's read model, rebuilding those built by another version or schema.
+    public init(directory: String, log: LogReader, projectors: [any Projector],
+                progress: ((Progress) -> Void)? = nil) throws {
+        self.directory = directory
+        self.log = log
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for projector in projectors {
+            let path = self.path(of: projector)
+            try? FileManager.default.removeItem(atPath: path + Self.shadowSuffix)  // a rebuild cut short
+            if let model = try ReadModel.open(projector, path: path) {
+                models.append(model)
+            } else {
+                models.append(try buildShadowAndSwap(projector, progress: progress))
+            }
+        }
+    }
+
+    static let shadowSuffix = ".rebuild"
+
+    func path(of projector: any Projector) -> String { directory + "/" + projector.name + ".sqlite" }
+
+    public var projectorNames: [String] { models.map(\.projector.name) }
+
+    // MARK: - Catching up
+
+    /// Folds every event after each read model's checkpoint, one transaction per log batch.
+    /// Returns the number of events read.
+    @discardableResult
+    public func catchUp(progress: ((Progress) -> Void)? = nil) throws -> Int {
+        try log.refresh()
+        return try fold(models, through: log.head.sequence, progress: progress)
+    }
+
+    /// Catches up, then keeps folding new events every `pollMilliseconds` until `shouldStop`.
+    public func follow(pollMilliseconds: Int = 200, shouldStop: () -> Bool) throws {
+        while !shouldStop() {
+            if try catchUp() == 0 { usleep(UInt32(pollMilliseconds * 1000)) }
+        }
+    }
+
+    private func fold(_ targets: [ReadModel], through head: UInt64, progress: ((Progress) -> Void)?) throws -> Int {
+        guard let lowest = targets.map(\.checkpoint).min(), lowest < head else { return 0 }
+        var events = 0
+        try log.forEachBatch(from: lowest + 1) { batch in
+            let records = try batch.records()
+            for model in targets where model.checkpoint < batch.header.lastSequence {
+                do {
+                    try model.fold(records, through: batch.header.lastSequence)
+                } catch let error as ProjectionError {
+                    throw error
+                } catch {
+                    throw ProjectionError.database(projector: model.projector.name, path: model.path, reason: "\(error)")
+                }
+            }
+            events += records.count
+            progress?(Progress(projector: targets.count == 1 ? targets[0].projector.name : nil,
+                               sequence: batch.header.lastSequence, head: head, events: events))
+            return batch.header.lastSequence < head
+        }
+        return events
+    }
+
+    // MARK: - Rebuilding
+
+    /// Rebuilds one read model (or all) from the log into a shadow file and swaps it in: a reader
+    /// sees the old read model or the new one, never a half-built one.
+    public func rebuild(_ name: String? = nil, progress: ((Progress) -> Void)? = nil) throws {
+        if let name, !models.contains(where: { $0.projector.name == name }) { throw ProjectionError.unknownProjector(name) }
+        for index in models.indices where name == nil || models[index].projector.name == name {
+            let projector = models[index].projector
+            try models[index].close()
+            models[index] = try buildShadowAndSwap(projector, progress: progress)
+        }
+    }
+
+    private func buildShadowAndSwap(_ projector: any Projector, progress: ((Progress) -> Void)?) throws -> ReadModel {
+        let live = path(of: projector)
+        let shadow = live + Self.shadowSuffix
+        try? FileManager.default.removeItem(atPath: shadow)
+        let model = try ReadModel.create(projector, path: shadow)
+        try log.refresh()
+        _ = try fold([model], through: log.head.sequence, progress: progress)
+        try model.close()
+        let file = open(shadow, O_RDONLY)
+        if file >= 0 { fsync(file); Glibc.close(file) }
+        guard rename(shadow, live) == 0 else {
+            throw ProjectionError.database(projector: projector.name, path: live, reason: "cannot swap in the rebuilt file: \(String(cString: strerror(errno)))")
+        }
+        let folder = open(directory, O_RDONLY)
+        if folder >= 0 { fsync(folder); Glibc.close(folder) }
+        guard let reopened = try ReadModel.open(projector, path: live) else {
+            throw ProjectionError.database(projector: projector.name, path: live, reason: "the rebuilt file does not carry the projector's version")
+        }
+        return reopened
+    }
+
+    // MARK: - Inspecting
+
+    /// A read model's standing against the log.
+    public struct Status: Sendable {
+        public var name: String
+        public var version: Int
+        public var schemaHash: String
+        public var checkpoint: UInt64
+        public var lag: UInt64
+        public var path: String
+    }
+
+    public func status() throws -> [Status] {
+        try log.refresh()
+        let head = log.head.sequence
+        return models.map { model in
+            Status(name: model.projector.name, version: model.projector.version, schemaHash: model.projector.schemaHash,
+                   checkpoint: model.checkpoint, lag: head - min(head, model.checkpoint), path: model.path)
+        }
+    }
+
+    /// The state hash of every read model, by projector name.
+    public func stateHashes() throws -> [String: StateHash] {
+        var hashes: [String: StateHash] = [:]
+        for model in models {
+            hashes[model.projector.name] = try model.queue.read { try StateHash.compute($0) }
+        }
+        return hashes
+    }
+
+    /// Rebuilds every read model from the log into `scratchDirectory` up to this runner's
+    /// checkpoints, and compares state hashes. Throws `replayMismatch` naming the first differing
+    /// table and row.
+    public func verifyReplay(scratchDirectory: String) throws {
+        try catchUp()
+        let replayed = try ProjectionRunner(directory: scratchDirectory, log: try LogReader(directory: log.directory),
+                                            projectors: [])
+        for model in models {
+            let copy = try ReadModel.create(model.projector, path: replayed.path(of: model.projector))
+            _ = try replayed.fold([copy], through: model.checkpoint, progress: nil)
+            let liveHash = try model.queue.read { try StateHash.compute($0) }
+            let copyHash = try copy.queue.read { try StateHash.compute($0) }
+            if liveHash != copyHash {
+                let table = liveHash.tables.keys.sorted().first { liveHash.tables[$0] != copyHash.tables[$0] } ?? "?"
+                let detail = try model.queue.read { live in
+                    try copy.queue.read { replayedDB in try StateHash.firstDifference(table, live: live, replayed: replayedDB) }
+                }
+                try copy.close()
+                throw ProjectionError.replayMismatch(table: "\(model.projector.name).\(table)", detail: detail)
+            }
+            try copy.close()
+        }
+    }
+
+    /// Closes every read model.
+    public func close() throws {
+        for model in models { try model.close() }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import LedgerLog
+
+/// One projector's database file, `<name>.sqlite`, holding its tables and, in `_projection`, the
+/// version, schema hash and log checkpoint it was built with. The checkpoint is written in the
+/// same transaction as the rows, so the file is always consistent with some prefix of the log.
+///
+/// Rollback-journal mode (not WAL): a rebuild swaps in a new file by rename, and a WAL file left
+/// by a reader of the old file must never be paired with the new one.
+final class ReadModel {
+    let projector: any Projector
+    let path: String
+    private(set) var queue: DatabaseQueue
+    private(set) var checkpoint: UInt64
+
+    static let metaTable = "_projection"
+
+    /// Opens (or creates) the read model at `path`. Returns nil when the file was built by another
+    /// version or schema of the projector: it must be rebuilt.
+    static func open(_ projector: any Projector, path: String) throws -> ReadModel? {
+        let exists = FileManager.default.fileExists(atPath: path)
+        let queue = try makeQueue(path)
+        if !exists {
+            try initialize(queue, projector)
+            return ReadModel(projector: projector, path: path, queue: queue, checkpoint: 0)
+        }
+        let meta = try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT version, schema_hash, checkpoint FROM \(metaTable) WHERE name = ?", arguments: [projector.name])
+        }
+        guard let meta, meta["version"] as Int == projector.version, meta["schema_hash"] as String == projector.schemaHash else {
+            try queue.close()
+            return nil
+        }
+        return ReadModel(projector: projector, path: path, queue: queue, checkpoint: UInt64(meta["checkpoint"] as Int64))
+    }
+
+    /// Creates a fresh read model at `path` (which must not exist).
+    static func create(_ projector: any Projector, path: String) throws -> ReadModel {
+        let queue = try makeQueue(path)
+        try initialize(queue, projector)
+        return ReadModel(projector: projector, path: path, queue: queue, checkpoint: 0)
+    }
+
+    private init(projector: any Projector, path: String, queue: DatabaseQueue, checkpoint: UInt64) {
+        self.projector = projector
+        self.path = path
+        self.queue = queue
+        self.checkpoint = checkpoint
+    }
+
+    private static func makeQueue(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = (path as NSString).lastPathComponent
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    private static func initialize(_ queue: DatabaseQueue, _ projector: any Projector) throws {
+        try queue.write { db in
+            try db.execute(sql: projector.schemaSQL)
+            try db.execute(sql: """
+                CREATE TABLE \(metaTable) (name TEXT PRIMARY KEY, version INTEGER NOT NULL, schema_hash TEXT NOT NULL,
+                                           checkpoint INTEGER NOT NULL) WITHOUT ROWID
+                """)
+            try db.execute(sql: "INSERT INTO \(metaTable) VALUES (?, ?, ?, 0)",
+                           arguments: [projector.name, projector.version, projector.schemaHash])
+        }
+    }
+
+    /// Folds the records after the checkpoint in one transaction and moves the checkpoint to
+    /// `through` (the last sequence of the log batch the records came from).
+    func fold(_ records: [LogRecord], through: UInt64) throws {
+        guard through > checkpoint else { return }
+        let projector = self.projector
+        let from = checkpoint
+        try queue.inTransaction { db in
+            var fold = try projector.makeFold(db)
+            for record in records where record.sequence > from && projector.reads(record.type) {
+                try fold.apply(record)
+            }
+            try fold.flush()
+            try db.execute(sql: "UPDATE \(Self.metaTable) SET checkpoint = ? WHERE name = ?", arguments: [Int64(through), projector.name])
+            return .commit
+        }
+        checkpoint = through
+    }
+
+    func close() throws {
+        try queue.close()
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import LedgerLog
+import Projections
+import Testing
+
+/// A data directory with a log of synthetic ticks for projection tests.
+struct TickLog {
+    let root = NSTemporaryDirectory() + "clash-projections-\(UUID().uuidString)"
+    var logPath: String { root + "/log" }
+    var projectionsPath: String { root + "/projections" }
+
+    static let symbols = ["BTC-PERP", "ETH-PERP", "SOL-PERP", "DOGE-PERP"]
+
+    /// Appends `count` ticks (in appends of `chunk`), deterministic by `seed`, from tick `offset` on.
+    func append(_ count: Int, seed: UInt64 = 1, offset: Int = 0, chunk: Int = 500, schema: Int = 1) throws {
+        let log = try FileLog.open(directory: logPath, options: FileLogOptions(fsync: .none, segmentBytesMax: 256 << 10))
+        defer { try? log.close() }
+        var state = seed
+        var drafts: [EventDraft] = []
+        for index in offset..<(offset + count) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let symbol = Self.symbols[Int(state >> 33) % Self.symbols.count]
+            var json = CanonicalJSONWriter()
+            json.beginObject()
+            json.key("funding_e8"); json.int(Int64(state >> 50) - 4_000)
+            json.key("mid_e8"); json.int(1_000_000 + Int64(state >> 40))
+            json.key("open_interest_e2"); json.int(Int64(state >> 20))
+            json.key("symbol"); json.string(symbol)
+            json.endObject()
+            drafts.append(EventDraft(id: "tick-\(seed)-\(index)", type: "market.tick", schemaVersion: schema,
+                                     stream: "market." + symbol, timestampMs: 1_717_200_000_000 + Int64(index) * 700,
+                                     payload: json.bytes))
+            if drafts.count == chunk {
+                try log.append(drafts)
+                drafts = []
+            }
+        }
+        if !drafts.isEmpty { try log.append(drafts) }
+    }
+
+    func runner(_ projectors: [any Projector] = ReadModels.all, directory: String? = nil) throws -> ProjectionRunner {
+        try ProjectionRunner(directory: directory ?? projectionsPath, log: try LogReader(directory: logPath), projectors: projectors)
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+@Suite("Projections")
+struct ProjectionsTests {
+    @Test("the read models hold exactly what the ticks say")
+    func foldsTicks() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(3_000)
+        let runner = try log.runner()
+        defer { try? runner.close() }
+        #expect(try runner.catchUp() == 3_000)
+        let all = try LogReader(directory: log.logPath).read()
+        let db = try DatabaseQueue(path: log.projectionsPath + "/market_ticks.sqlite")
+        try db.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM latest_tick") == 3_000)
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM candle_1m") == 3_000)
+            let last = all.last { $0.stream == "market.BTC-PERP" }!
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM latest_tick WHERE symbol = 'BTC-PERP'")!
+            #expect(row["sequence"] as Int64 == Int64(last.sequence))
+            #expect(row["ts"] as Int64 == last.timestampMs)
+            let minute = all.filter { $0.stream == "market.ETH-PERP" && $0.timestampMs / 60_000 == 1_717_200_060_000 / 60_000 }
+            let mids = minute.map { try! PayloadFields($0.payload).integer("mid_e8")! }
+            let candle = try Row.fetchOne(db, sql: "SELECT * FROM candle_1m WHERE symbol = 'ETH-PERP' AND minute_ts = 1717200060000")!
+            #expect(candle["open_e8"] as Int64 == mids.first!)
+            #expect(candle["close_e8"] as Int64 == mids.last!)
+            #expect(candle["high_e8"] as Int64 == mids.max()!)
+            #expect(candle["low_e8"] as Int64 == mids.min()!)
+        }
+        let index = try DatabaseQueue(path: log.projectionsPath + "/event_index.sqlite")
+        try index.read { (db) throws in
+            #expect(try Int.fetchOne(db, sql: "SELECT events FROM event_type WHERE type = 'market.tick'") == 3_000)
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(version) FROM stream") == 3_000)
+        }
+    }
+
+    @Test("replay equality: read models followed live, in many steps, equal a rebuild from the log byte for byte")
+    func replayEquality() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        let runner = try log.runner()
+        defer { try? runner.close() }
+        for step in 0..<12 {
+            try log.append(2_500, offset: step * 2_500, chunk: 300 + step * 50)
+            try runner.catchUp()
+        }
+        let live = try runner.stateHashes()
+        let rebuilt = try log.runner(directory: log.root + "/rebuilt")
+        defer { try? rebuilt.close() }
+        try rebuilt.catchUp()
+        #expect(try rebuilt.stateHashes() == live)
+        try runner.verifyReplay(scratchDirectory: log.root + "/scratch")
+    }
+
+    @Test("a damaged live read model is found by replay verification, naming the table and the row")
+    func replayFindsDifference() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(1_000)
+        let runner = try log.runner()
+        defer { try? runner.close() }
+        try runner.catchUp()
+        let db = try DatabaseQueue(path: log.projectionsPath + "/market_ticks.sqlite")
+        try db.write { try $0.execute(sql: "UPDATE latest_tick SET mid_e8 = mid_e8 + 1 WHERE symbol = 'SOL-PERP'") }
+        try db.close()
+        do {
+            try runner.verifyReplay(scratchDirectory: log.root + "/scratch")
+            Issue.record("expected a mismatch")
+        } catch let error as ProjectionError {
+            guard case .replayMismatch(let table, let detail) = error else { Issue.record("\(error)"); return }
+            #expect(table == "market_ticks.latest_tick")
+            #expect(detail.contains("SOL-PERP"))
+        }
+    }
+
+    @Test("an event of an unknown schema version is an error naming its sequence, and nothing of its batch is folded")
+    func unknownVersionIsAnError() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(1_000, chunk: 500)
+        try log.append(10, offset: 1_000, chunk: 10, schema: 2)
+        let runner = try log.runner([MarketTicksProjector()])
+        defer { try? runner.close() }
+        do {
+            try runner.catchUp()
+            Issue.record("expected an error")
+        } catch let error as ProjectionError {
+            guard case .badEvent(let projector, let sequence, _, let reason) = error else { Issue.record("\(error)"); return }
+            #expect(projector == "market_ticks")
+            #expect(sequence == 1_001)
+            #expect(reason.contains("schema version 2"))
+        }
+        #expect(try runner.status().first?.checkpoint == 1_000)
+    }
+
+    @Test("a projector whose version or schema changed is rebuilt on open, by a swap the reader never sees half done")
+    func schemaChangeRebuilds() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(20_000, chunk: 1_000)
+        var runner = try log.runner([CountingProjector(version: 1)])
+        try runner.catchUp()
+        try runner.close()
+
+        // A reader keeps reading the live file while the changed projector rebuilds it.
+        let path = log.projectionsPath + "/counting.sqlite"
+        let stop = Mutex(false)
+        let seen = Mutex<[Int]>([])
+        let reader = Thread {
+            while !stop.withLock({ $0 }) {
+                if let db = try? DatabaseQueue(path: path),
+                   let value = try? db.read({ try Int.fetchOne($0, sql: "SELECT count FROM counted WHERE id = 1") }) {
+                    seen.withLock { $0.append(value ?? -1) }
+                }
+            }
+        }
+        reader.start()
+        runner = try log.runner([CountingProjector(version: 2)])
+        try runner.catchUp()
+        stop.withLock { $0 = true }
+        Thread.sleep(forTimeInterval: 0.05)
+        try runner.close()
+        // Version 1 counted every event once; version 2 counts each twice. Only whole states are seen.
+        let observed = seen.withLock { $0 }
+        #expect(!observed.isEmpty)
+        #expect(observed.allSatisfy { $0 == 20_000 || $0 == 40_000 })
+        let db = try DatabaseQueue(path: path)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count FROM counted WHERE id = 1") } == 40_000)
+    }
+
+    @Test("a rebuild cut short leaves the live read model untouched and is cleaned up on the next open")
+    func interruptedRebuild() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(2_000)
+        var runner = try log.runner()
+        try runner.catchUp()
+        let before = try runner.stateHashes()
+        try runner.close()
+        let shadow = log.projectionsPath + "/market_ticks.sqlite.rebuild"
+        try Data("half-built".utf8).write(to: URL(fileURLWithPath: shadow))
+        runner = try log.runner()
+        defer { try? runner.close() }
+        #expect(!FileManager.default.fileExists(atPath: shadow))
+        #expect(try runner.stateHashes() == before)
+    }
+}
+
+/// A projector whose meaning changes with its version: version N counts every event N times.
+struct CountingProjector: Projector {
+    let name = "counting"
+    let version: Int
+    var schemaSQL: String { "CREATE TABLE counted (id INTEGER PRIMARY KEY, count INTEGER NOT NULL); INSERT INTO counted VALUES (1, 0);" }
+    let eventTypes: Set<String>? = nil
+
+    func makeFold(_ db: Database) throws -> any ProjectorFold { Fold(db: db, weight: version) }
+
+    struct Fold: ProjectorFold {
+        let db: Database
+        let weight: Int
+        var added = 0
+        mutating func apply(_ record: LogRecord) throws { added += weight }
+        mutating func flush() throws {
+            try db.execute(sql: "UPDATE counted SET count = count + ? WHERE id = 1", arguments: [added])
+            added = 0
+        }
+    }
+}
+
+final class Mutex<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
