@@ -59,25 +59,42 @@ public final class ProjectionRunner {
         }
     }
 
+    /// Most events folded in one read-model transaction while catching up: each commit costs
+    /// fsyncs, so catch-up folds many log batches at once; a live follower commits per batch.
+    static let transactionEventsMax = 262_144
+
     private func fold(_ targets: [ReadModel], through head: UInt64, progress: ((Progress) -> Void)?) throws -> Int {
         guard let lowest = targets.map(\.checkpoint).min(), lowest < head else { return 0 }
         var events = 0
-        try log.forEachBatch(from: lowest + 1) { batch in
-            let records = try batch.records()
-            for model in targets where model.checkpoint < batch.header.lastSequence {
+        var pending: [LogRecord] = []
+        var pendingThrough: UInt64 = 0
+        func commit() throws {
+            for model in targets where model.checkpoint < pendingThrough {
                 do {
-                    try model.fold(records, through: batch.header.lastSequence)
+                    try model.fold(pending, through: pendingThrough)
                 } catch let error as ProjectionError {
                     throw error
                 } catch {
                     throw ProjectionError.database(projector: model.projector.name, path: model.path, reason: "\(error)")
                 }
             }
-            events += records.count
+            events += pending.count
+            pending.removeAll(keepingCapacity: true)
             progress?(Progress(projector: targets.count == 1 ? targets[0].projector.name : nil,
-                               sequence: batch.header.lastSequence, head: head, events: events))
-            return batch.header.lastSequence < head
+                               sequence: pendingThrough, head: head, events: events))
         }
+        try log.forEachBatch(from: lowest + 1) { batch in
+            let through = min(batch.header.lastSequence, head)
+            _ = try batch.forEachRecord { record in
+                guard record.sequence <= through else { return false }
+                if record.sequence > lowest { pending.append(record) }
+                return true
+            }
+            pendingThrough = through
+            if pending.count >= Self.transactionEventsMax || through >= head { try commit() }
+            return through < head
+        }
+        if !pending.isEmpty { try commit() }
         return events
     }
 

@@ -37,39 +37,61 @@ public struct MarketTicksProjector: Projector {
         let db: Database
         let projector: String
         var latest: [String: Latest] = [:]
-        var candles: [MinuteKey: Candle] = [:]
-        var candleOrder: [MinuteKey] = []
+        /// Candles in the order first seen, and where each key's candle is.
+        var candles: [Candle] = []
+        var candleKeys: [MinuteKey] = []
+        var candleSlots: [MinuteKey: Int] = [:]
 
         mutating func apply(_ record: LogRecord) throws {
             guard record.schemaVersion == 1 else {
                 throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type,
                                                reason: "schema version \(record.schemaVersion) is unknown to this projector (it reads 1)")
             }
-            let fields: PayloadFields
-            do { fields = try PayloadFields(record.payload) } catch {
+            var symbol: String?
+            var mid: Int64?
+            var funding: Int64?
+            var openInterest: Int64?
+            do {
+                try PayloadFields.scan(record.payload) { key, value in
+                    switch value {
+                    case .string(let text) where PayloadFields.key(key, is: "symbol"): symbol = text
+                    case .integer(let number) where PayloadFields.key(key, is: "mid_e8"): mid = number
+                    case .integer(let number) where PayloadFields.key(key, is: "funding_e8"): funding = number
+                    case .integer(let number) where PayloadFields.key(key, is: "open_interest_e2"): openInterest = number
+                    default: break
+                    }
+                }
+            } catch {
                 throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type, reason: "\(error)")
             }
-            guard let symbol = fields.string("symbol"), let mid = fields.integer("mid_e8"),
-                  let funding = fields.integer("funding_e8"), let openInterest = fields.integer("open_interest_e2") else {
+            guard let symbol, let mid, let funding, let openInterest else {
                 throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type,
-                                               reason: "payload lacks symbol, mid_e8, funding_e8 or open_interest_e2")
+                                               reason: "payload lacks symbol, mid_e8, funding_e8 or open_interest_e2 (as integers)")
             }
-            let ticks = (latest[symbol]?.ticks ?? 0) + 1
-            latest[symbol] = Latest(mid: mid, funding: funding, openInterest: openInterest, ts: record.timestampMs,
-                                    sequence: record.sequence, ticks: ticks)
+            Self.update(&latest[symbol, default: Latest(mid: 0, funding: 0, openInterest: 0, ts: 0, sequence: 0, ticks: 0)],
+                        mid: mid, funding: funding, openInterest: openInterest, record: record)
             // Floor to the minute, also for times before 1970.
             let minute = record.timestampMs - ((record.timestampMs % 60_000) + 60_000) % 60_000
             let key = MinuteKey(symbol: symbol, minute: minute)
-            if var candle = candles[key] {
-                candle.high = max(candle.high, mid)
-                candle.low = min(candle.low, mid)
-                candle.close = mid
-                candle.ticks += 1
-                candles[key] = candle
+            if let slot = candleSlots[key] {
+                candles[slot].high = max(candles[slot].high, mid)
+                candles[slot].low = min(candles[slot].low, mid)
+                candles[slot].close = mid
+                candles[slot].ticks += 1
             } else {
-                candles[key] = Candle(open: mid, high: mid, low: mid, close: mid, ticks: 1)
-                candleOrder.append(key)
+                candleSlots[key] = candles.count
+                candles.append(Candle(open: mid, high: mid, low: mid, close: mid, ticks: 1))
+                candleKeys.append(key)
             }
+        }
+
+        private static func update(_ row: inout Latest, mid: Int64, funding: Int64, openInterest: Int64, record: LogRecord) {
+            row.mid = mid
+            row.funding = funding
+            row.openInterest = openInterest
+            row.ts = record.timestampMs
+            row.sequence = record.sequence
+            row.ticks += 1
         }
 
         mutating func flush() throws {
@@ -99,8 +121,8 @@ public struct MarketTicksProjector: Projector {
                     low_e8 = min(candle_1m.low_e8, excluded.low_e8), close_e8 = excluded.close_e8,
                     ticks = candle_1m.ticks + excluded.ticks
                 """)
-            for key in candleOrder {
-                let candle = candles[key]!
+            for (slot, key) in candleKeys.enumerated() {
+                let candle = candles[slot]
                 try SQLiteBinder.run(upsertCandle, db) { statement in
                     SQLiteBinder.bind(statement, 1, key.symbol)
                     sqlite3_bind_int64(statement, 2, key.minute)
@@ -112,8 +134,9 @@ public struct MarketTicksProjector: Projector {
                 }
             }
             latest = [:]
-            candles = [:]
-            candleOrder = []
+            candles = []
+            candleKeys = []
+            candleSlots = [:]
         }
     }
 }

@@ -66,7 +66,13 @@ struct ProjectionsTests {
             #expect(row["sequence"] as Int64 == Int64(last.sequence))
             #expect(row["ts"] as Int64 == last.timestampMs)
             let minute = all.filter { $0.stream == "market.ETH-PERP" && $0.timestampMs / 60_000 == 1_717_200_060_000 / 60_000 }
-            let mids = minute.map { try! PayloadFields($0.payload).integer("mid_e8")! }
+            let mids = minute.map { record -> Int64 in
+                var mid: Int64 = 0
+                try! PayloadFields.scan(record.payload) { key, value in
+                    if case .integer(let number) = value, PayloadFields.key(key, is: "mid_e8") { mid = number }
+                }
+                return mid
+            }
             let candle = try Row.fetchOne(db, sql: "SELECT * FROM candle_1m WHERE symbol = 'ETH-PERP' AND minute_ts = 1717200060000")!
             #expect(candle["open_e8"] as Int64 == mids.first!)
             #expect(candle["close_e8"] as Int64 == mids.last!)
