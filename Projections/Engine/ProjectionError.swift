@@ -14,7 +14,7 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .badEvent(projector, sequence, type, reason):
-            return "projector \(projector) cannot fold event \(sequence) (\(type)): \(reason); nothing of this batch was written — fix the event's schema or the projector, then run `clash projections rebuild \(projector)`"
+            return "projector \(projector) cannot fold event \(sequence) (\(type)): \(reason); the read model stands just before it — fix the event's schema or the projector, then run `clash projections rebuild \(projector)`"
         case let .database(projector, path, reason):
             return "read model \(projector) at \(path): \(reason); `clash projections rebuild \(projector)` builds it anew from the log"
         case let .unknownProjector(name):

@@ -69,8 +69,21 @@ final class ReadModel {
     }
 
     /// Folds the records after the checkpoint in one transaction and moves the checkpoint to
-    /// `through` (the last sequence of the log batch the records came from).
+    /// `through` (the last sequence the records cover). When an event cannot be folded, the
+    /// transaction is rolled back, everything before that event is folded and committed, and the
+    /// error is thrown: the read model stands just before the bad event.
     func fold(_ records: [LogRecord], through: UInt64) throws {
+        do {
+            try foldOnce(records, through: through)
+        } catch ProjectionError.badEvent(let projector, let sequence, let type, let reason) {
+            if sequence > checkpoint + 1 {
+                try foldOnce(records.filter { $0.sequence < sequence }, through: sequence - 1)
+            }
+            throw ProjectionError.badEvent(projector: projector, sequence: sequence, type: type, reason: reason)
+        }
+    }
+
+    private func foldOnce(_ records: [LogRecord], through: UInt64) throws {
         guard through > checkpoint else { return }
         let projector = self.projector
         let from = checkpoint

@@ -125,7 +125,7 @@ struct ProjectionsTests {
         }
     }
 
-    @Test("an event of an unknown schema version is an error naming its sequence, and nothing of its batch is folded")
+    @Test("an event of an unknown schema version is an error naming its sequence; the read model stops just before it")
     func unknownVersionIsAnError() throws {
         let log = TickLog()
         defer { log.cleanup() }
