@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Clash", targets: ["Clash"]),
+        .library(name: "ClashTesting", targets: ["ClashTesting"]),
         .executable(name: "clash", targets: ["ClashCLI"]),
     ],
     dependencies: [
@@ -51,9 +53,18 @@ let package = Package(
                 .process("MarketTicks/market_ticks.sql"),
             ]
         ),
+        .target(
+            name: "Clash",
+            dependencies: ["LedgerLog", "Projections", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "ClashTesting",
+            dependencies: ["Clash", "LedgerLog", "Projections"]
+        ),
         .executableTarget(
             name: "ClashCLI",
             dependencies: [
+                "Clash",
                 "LedgerLog",
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -67,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "LedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "EmbeddingTests",
+            dependencies: ["Clash", "ClashTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ClashCLITests",

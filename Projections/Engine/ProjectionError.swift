@@ -5,7 +5,7 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
     /// An event that a projector cannot read: unknown version, or a payload missing a field.
     case badEvent(projector: String, sequence: UInt64, type: String, reason: String)
     /// A read model's database is not what it should be.
-    case database(projector: String, path: String, reason: String)
+    case database(projector: String, path: String?, reason: String)
     /// No projector of that name.
     case unknownProjector(String)
     /// A replayed read model differs from the live one.
@@ -16,7 +16,7 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
         case let .badEvent(projector, sequence, type, reason):
             return "projector \(projector) cannot fold event \(sequence) (\(type)): \(reason); the read model stands just before it — fix the event's schema or the projector, then run `clash projections rebuild \(projector)`"
         case let .database(projector, path, reason):
-            return "read model \(projector) at \(path): \(reason); `clash projections rebuild \(projector)` builds it anew from the log"
+            return "read model \(projector) at \(path ?? "(memory)"): \(reason); `clash projections rebuild \(projector)` builds it anew from the log"
         case let .unknownProjector(name):
             return "no projector named \(name); `clash projections status` lists them"
         case let .replayMismatch(table, detail):

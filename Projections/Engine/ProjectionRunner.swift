@@ -6,9 +6,9 @@ import LedgerLog
 /// whose projector changed (into a shadow file swapped in by rename), follows new events, and
 /// hashes their state.
 public final class ProjectionRunner {
-    /// Where the read models live: `<directory>/<projector>.sqlite`.
-    public let directory: String
-    private let log: LogReader
+    /// Where the read models live: `<directory>/<projector>.sqlite`; nil for read models in memory.
+    public let directory: String?
+    private let log: any LogReading
     private var models: [ReadModel] = []
 
     /// Progress of a catch-up or rebuild.
@@ -20,13 +20,18 @@ public final class ProjectionRunner {
     }
 
     /// Opens every projector's read model, rebuilding those built by another version or schema.
-    public init(directory: String, log: LogReader, projectors: [any Projector],
+    /// With no directory, the read models live in memory (for tests and simulations).
+    public init(directory: String?, log: any LogReading, projectors: [any Projector],
                 progress: ((Progress) -> Void)? = nil) throws {
         self.directory = directory
         self.log = log
+        guard let directory else {
+            models = try projectors.map { try ReadModel.create($0, path: nil) }
+            return
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for projector in projectors {
-            let path = self.path(of: projector)
+            let path = directory + "/" + projector.name + ".sqlite"
             try? FileManager.default.removeItem(atPath: path + Self.shadowSuffix)  // a rebuild cut short
             if let model = try ReadModel.open(projector, path: path) {
                 models.append(model)
@@ -38,7 +43,7 @@ public final class ProjectionRunner {
 
     static let shadowSuffix = ".rebuild"
 
-    func path(of projector: any Projector) -> String { directory + "/" + projector.name + ".sqlite" }
+    func path(of projector: any Projector) -> String? { directory.map { $0 + "/" + projector.name + ".sqlite" } }
 
     public var projectorNames: [String] { models.map(\.projector.name) }
 
@@ -49,7 +54,7 @@ public final class ProjectionRunner {
     @discardableResult
     public func catchUp(progress: ((Progress) -> Void)? = nil) throws -> Int {
         try log.refresh()
-        return try fold(models, through: log.head.sequence, progress: progress)
+        return try fold(models, through: try log.head.sequence, progress: progress)
     }
 
     /// Catches up, then keeps folding new events every `pollMilliseconds` until `shouldStop`.
@@ -83,16 +88,12 @@ public final class ProjectionRunner {
             progress?(Progress(projector: targets.count == 1 ? targets[0].projector.name : nil,
                                sequence: pendingThrough, head: head, events: events))
         }
-        try log.forEachBatch(from: lowest + 1) { batch in
-            let through = min(batch.header.lastSequence, head)
-            _ = try batch.forEachRecord { record in
-                guard record.sequence <= through else { return false }
-                if record.sequence > lowest { pending.append(record) }
-                return true
-            }
-            pendingThrough = through
-            if pending.count >= Self.transactionEventsMax || through >= head { try commit() }
-            return through < head
+        try log.forEach(from: lowest + 1, filter: .all) { record in
+            guard record.sequence <= head else { return false }
+            pending.append(record)
+            pendingThrough = record.sequence
+            if pending.count >= Self.transactionEventsMax { try commit() }
+            return record.sequence < head
         }
         if !pending.isEmpty { try commit() }
         return events
@@ -112,19 +113,24 @@ public final class ProjectionRunner {
     }
 
     private func buildShadowAndSwap(_ projector: any Projector, progress: ((Progress) -> Void)?) throws -> ReadModel {
-        let live = path(of: projector)
+        guard let live = path(of: projector) else {
+            let model = try ReadModel.create(projector, path: nil)
+            try log.refresh()
+            _ = try fold([model], through: try log.head.sequence, progress: progress)
+            return model
+        }
         let shadow = live + Self.shadowSuffix
         try? FileManager.default.removeItem(atPath: shadow)
         let model = try ReadModel.create(projector, path: shadow)
         try log.refresh()
-        _ = try fold([model], through: log.head.sequence, progress: progress)
+        _ = try fold([model], through: try log.head.sequence, progress: progress)
         try model.close()
         let file = open(shadow, O_RDONLY)
         if file >= 0 { fsync(file); Glibc.close(file) }
         guard rename(shadow, live) == 0 else {
             throw ProjectionError.database(projector: projector.name, path: live, reason: "cannot swap in the rebuilt file: \(String(cString: strerror(errno)))")
         }
-        let folder = open(directory, O_RDONLY)
+        let folder = open(directory!, O_RDONLY)
         if folder >= 0 { fsync(folder); Glibc.close(folder) }
         guard let reopened = try ReadModel.open(projector, path: live) else {
             throw ProjectionError.database(projector: projector.name, path: live, reason: "the rebuilt file does not carry the projector's version")
@@ -141,12 +147,13 @@ public final class ProjectionRunner {
         public var schemaHash: String
         public var checkpoint: UInt64
         public var lag: UInt64
-        public var path: String
+        /// The database file, or nil in memory.
+    public var path: String?
     }
 
     public func status() throws -> [Status] {
         try log.refresh()
-        let head = log.head.sequence
+        let head = try log.head.sequence
         return models.map { model in
             Status(name: model.projector.name, version: model.projector.version, schemaHash: model.projector.schemaHash,
                    checkpoint: model.checkpoint, lag: head - min(head, model.checkpoint), path: model.path)
@@ -162,15 +169,15 @@ public final class ProjectionRunner {
         return hashes
     }
 
-    /// Rebuilds every read model from the log into `scratchDirectory` up to this runner's
-    /// checkpoints, and compares state hashes. Throws `replayMismatch` naming the first differing
-    /// table and row.
-    public func verifyReplay(scratchDirectory: String) throws {
+    /// Rebuilds every read model from the log, in memory or in `scratchDirectory`, up to this
+    /// runner's checkpoints, and compares state hashes. Throws `replayMismatch` naming the first
+    /// differing table and row.
+    public func verifyReplay(scratchDirectory: String? = nil) throws {
         try catchUp()
-        let replayed = try ProjectionRunner(directory: scratchDirectory, log: try LogReader(directory: log.directory),
-                                            projectors: [])
+        if let scratchDirectory { try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true) }
+        let replayed = try ProjectionRunner(directory: nil, log: log, projectors: [])
         for model in models {
-            let copy = try ReadModel.create(model.projector, path: replayed.path(of: model.projector))
+            let copy = try ReadModel.create(model.projector, path: scratchDirectory.map { $0 + "/" + model.projector.name + ".sqlite" })
             _ = try replayed.fold([copy], through: model.checkpoint, progress: nil)
             let liveHash = try model.queue.read { try StateHash.compute($0) }
             let copyHash = try copy.queue.read { try StateHash.compute($0) }
@@ -184,6 +191,12 @@ public final class ProjectionRunner {
             }
             try copy.close()
         }
+    }
+
+    /// Runs `body` with read access to a read model's database.
+    public func read<Result>(_ name: String, _ body: (Database) throws -> Result) throws -> Result {
+        guard let model = models.first(where: { $0.projector.name == name }) else { throw ProjectionError.unknownProjector(name) }
+        return try model.queue.read(body)
     }
 
     /// Closes every read model.

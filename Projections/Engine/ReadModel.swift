@@ -10,7 +10,8 @@ import LedgerLog
 /// by a reader of the old file must never be paired with the new one.
 final class ReadModel {
     let projector: any Projector
-    let path: String
+    /// The database file, or nil for a read model held in memory.
+    let path: String?
     private(set) var queue: DatabaseQueue
     private(set) var checkpoint: UInt64
 
@@ -35,23 +36,24 @@ final class ReadModel {
         return ReadModel(projector: projector, path: path, queue: queue, checkpoint: UInt64(meta["checkpoint"] as Int64))
     }
 
-    /// Creates a fresh read model at `path` (which must not exist).
-    static func create(_ projector: any Projector, path: String) throws -> ReadModel {
+    /// Creates a fresh read model at `path` (which must not exist), or in memory when nil.
+    static func create(_ projector: any Projector, path: String?) throws -> ReadModel {
         let queue = try makeQueue(path)
         try initialize(queue, projector)
         return ReadModel(projector: projector, path: path, queue: queue, checkpoint: 0)
     }
 
-    private init(projector: any Projector, path: String, queue: DatabaseQueue, checkpoint: UInt64) {
+    private init(projector: any Projector, path: String?, queue: DatabaseQueue, checkpoint: UInt64) {
         self.projector = projector
         self.path = path
         self.queue = queue
         self.checkpoint = checkpoint
     }
 
-    private static func makeQueue(_ path: String) throws -> DatabaseQueue {
+    private static func makeQueue(_ path: String?) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        guard let path else { return try DatabaseQueue(configuration: configuration) }
         configuration.label = (path as NSString).lastPathComponent
         return try DatabaseQueue(path: path, configuration: configuration)
     }

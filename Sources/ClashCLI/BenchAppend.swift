@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerLog
+import Clash
 
 /// Appends synthetic ticks and reports each durable point, so that an outside crash test can kill
 /// it at any moment and then check that every acknowledged event survived.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerLog
+import Clash
 
 /// The log benchmark: durable append, read+decode, verify, bytes per event and open time, on
 /// synthetic ticks in a fresh directory.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerLog
+import Clash
 import Projections
 
 /// Replays synthetic ticks from the log into the tick and candle read models.

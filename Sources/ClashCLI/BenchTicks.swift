@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerLog
+import Clash
 
 /// Writes the synthetic ticks' payloads as JSON Lines, so that a peer benchmark runs on the very
 /// events `clash bench log` appends.

@@ -35,7 +35,8 @@ struct ProjectionsStatus: ClashCommand {
                 json.key("checkpoint"); json.uint(status.checkpoint)
                 json.key("lag"); json.uint(status.lag)
                 json.key("name"); json.string(status.name)
-                json.key("path"); json.string(status.path)
+                json.key("path")
+                if let path = status.path { json.string(path) } else { json.null() }
                 json.key("schema_hash"); json.string(status.schemaHash)
                 json.key("version"); json.int(status.version)
                 json.endObject()

@@ -10,6 +10,12 @@ public protocol LogReading: AnyObject, Sendable {
     var head: LogHead { get throws }
     /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
     func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws
+    /// Looks again for what was appended since the last look (a no-op for stores that always see it).
+    func refresh() throws
+}
+
+extension LogReading {
+    public func refresh() throws {}
 }
 
 /// A log that can be appended to: the file store and the in-memory store run the same tests.
@@ -65,7 +71,7 @@ extension LogReading {
     ) throws -> UInt64 {
         var next = max(sequence, 1)
         while !shouldStop() {
-            if let reader = self as? LogReader { try reader.refresh() }
+            try refresh()
             let head = try head.sequence
             if head >= next {
                 var keepGoing = true

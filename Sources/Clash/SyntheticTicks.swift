@@ -4,17 +4,17 @@ import LedgerLog
 /// walk of mid prices, funding and open interest in fixed-point integers, about 100 ticks a second.
 /// The tick's time is the envelope's timestamp (not repeated in the payload).
 /// Integer arithmetic only, so the same seed gives the same bytes on every machine.
-struct SyntheticTicks: Sequence, IteratorProtocol {
-    static let bases = [
+public struct SyntheticTicks: Sequence, IteratorProtocol {
+    public static let bases = [
         "BTC", "ETH", "SOL", "BNB", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT",
         "MATIC", "LTC", "BCH", "UNI", "ATOM", "ETC", "XLM", "FIL", "APT", "ARB",
         "OP", "NEAR", "INJ", "SUI", "TIA", "SEI", "AAVE", "MKR", "LDO", "RNDR",
         "IMX", "STX", "FTM", "ALGO", "SAND", "MANA", "AXS", "GALA", "CRV", "SNX",
         "COMP", "DYDX", "GMX", "PEPE", "WIF", "BONK", "JUP", "PYTH", "TRX", "TON",
     ]
-    static let symbols = bases.map { $0 + "-PERP" }
-    static let streams = symbols.map { "market." + $0 }
-    static let startMs: Int64 = 1_717_200_000_000
+    public static let symbols = bases.map { $0 + "-PERP" }
+    public static let streams = symbols.map { "market." + $0 }
+    public static let startMs: Int64 = 1_717_200_000_000
 
     private var random: SplitMix64
     private let seed: UInt64
@@ -24,7 +24,7 @@ struct SyntheticTicks: Sequence, IteratorProtocol {
     private var timestampMs = startMs
     private var index: UInt64 = 0
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.seed = seed
         random = SplitMix64(seed: seed)
         var random = random
@@ -41,7 +41,7 @@ struct SyntheticTicks: Sequence, IteratorProtocol {
     }
 
     /// The next tick, as an event draft for stream `market.<SYMBOL>`.
-    mutating func next() -> EventDraft? {
+    public mutating func next() -> EventDraft? {
         let symbol = Int(random.next() % 50)
         timestampMs += Int64(random.next() % 21)
         midsE8[symbol] = Swift.max(1, midsE8[symbol] + midsE8[symbol] * triangular(400) / 1_000_000)
@@ -68,12 +68,12 @@ struct SyntheticTicks: Sequence, IteratorProtocol {
 }
 
 /// SplitMix64: a tiny, well-mixed seeded generator.
-struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

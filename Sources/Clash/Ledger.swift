@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import LedgerLog
+import Projections
+
+/// A ledger: the event log and the read models folded from it, in a data directory or in memory.
+/// The one object an application or a test suite embeds.
+public final class Ledger {
+    /// The event log.
+    public let log: any LogStore
+    /// Where time comes from when an event is stamped.
+    public let clock: any LedgerClock
+    /// Where event ids come from when the caller gives none.
+    public let ids: any IdGenerator
+    private let projections: ProjectionRunner
+
+    /// Opens (or creates) the ledger in a data directory: the log in `log/`, the read models in
+    /// `projections/`. Opening recovers the log after a crash and rebuilds read models whose
+    /// projector changed.
+    public static func open(
+        directory: String, fsync: FsyncPolicy = .batchDefault, clock: any LedgerClock = SystemClock(),
+        ids: any IdGenerator = RandomIds(), projectors: [any Projector] = ReadModels.all
+    ) throws -> Ledger {
+        let log = try FileLog.open(directory: directory + "/log", options: FileLogOptions(fsync: fsync))
+        do {
+            let runner = try ProjectionRunner(directory: directory + "/projections", log: log, projectors: projectors)
+            return Ledger(log: log, clock: clock, ids: ids, projections: runner)
+        } catch {
+            try? log.close()
+            throw error
+        }
+    }
+
+    /// A ledger held in memory: the same rules, the same hashes, no disk.
+    public static func inMemory(
+        clock: any LedgerClock, ids: any IdGenerator, projectors: [any Projector] = ReadModels.all
+    ) throws -> Ledger {
+        let log = MemoryLog()
+        return Ledger(log: log, clock: clock, ids: ids,
+                      projections: try ProjectionRunner(directory: nil, log: log, projectors: projectors))
+    }
+
+    private init(log: any LogStore, clock: any LedgerClock, ids: any IdGenerator, projections: ProjectionRunner) {
+        self.log = log
+        self.clock = clock
+        self.ids = ids
+        self.projections = projections
+    }
+
+    // MARK: - Writing
+
+    /// Appends one event, stamped by the ledger's clock, with an id from its generator unless given.
+    @discardableResult
+    public func append(
+        type: String, stream: String, schemaVersion: Int = 1, payload: JSONValue, id: String? = nil,
+        expecting expected: ExpectedVersion = .any, correlationId: String? = nil, causationId: String? = nil
+    ) throws -> AppendResult {
+        let draft = EventDraft(
+            id: id ?? ids.next(), type: type, schemaVersion: schemaVersion, stream: stream, timestampMs: clock.nowMilliseconds(),
+            correlationId: correlationId, causationId: causationId, payload: payload.canonicalBytes)
+        return try log.append([draft], expectations: expected == .any ? [:] : [stream: expected])
+    }
+
+    /// Appends drafts as one atomic append.
+    @discardableResult
+    public func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion] = [:]) throws -> AppendResult {
+        try log.append(drafts, expectations: expectations)
+    }
+
+    // MARK: - Read models
+
+    /// Folds every new event into the read models. Returns how many events were read.
+    @discardableResult
+    public func project() throws -> Int { try projections.catchUp() }
+
+    /// Reads a read model (by projector name), after folding every new event into it.
+    public func query<Result>(_ readModel: String, _ body: (Database) throws -> Result) throws -> Result {
+        try projections.catchUp()
+        return try projections.read(readModel, body)
+    }
+
+    /// One hash over every read model's rows (in primary-key order): equal hashes, equal read models.
+    public func stateHash() throws -> String {
+        try projections.catchUp()
+        let hashes = try projections.stateHashes()
+        let text = hashes.keys.sorted().map { "\($0)=\(hashes[$0]!.overall)\n" }.joined()
+        return ChainHash.genesis.next(Array(text.utf8)).hex
+    }
+
+    /// Rebuilds every read model from the log and compares it with the live one; throws
+    /// `ProjectionError.replayMismatch` naming the first differing table and row.
+    public func verifyReplay() throws {
+        try projections.verifyReplay()
+    }
+
+    /// The log's head: last sequence and head hash.
+    public var head: LogHead { get throws { try log.head } }
+
+    /// Writes what is pending and releases the ledger.
+    public func close() throws {
+        try projections.close()
+        try log.close()
+    }
+}

@@ -1,0 +1,70 @@
+// Written the way a team embedding Clash Ledger in its own test suite would: only the public
+// products `Clash` and `ClashTesting` (and GRDB to query a read model).
+import Clash
+import Foundation
+import ClashTesting
+import GRDB
+import Testing
+
+@Suite("Embedding the ledger")
+struct EmbeddingTests {
+    @Test("a few lines: open in memory, append, project, query, replay and check the state hash")
+    func embedInMemory() throws {
+        let clock = ManualClock(startMilliseconds: 1_717_200_000_000)
+        let ledger = try Ledger.forTesting(seed: 42, clock: clock)
+
+        try ledger.append(type: "market.tick", stream: "market.BTC-PERP",
+                          payload: ["symbol": "BTC-PERP", "mid_e8": 6_512_345_000_000, "funding_e8": 1_250, "open_interest_e2": 98_765_432_100])
+        clock.advance(byMilliseconds: 61_000)
+        try ledger.append(type: "market.tick", stream: "market.BTC-PERP",
+                          payload: ["symbol": "BTC-PERP", "mid_e8": 6_520_000_000_000, "funding_e8": 1_300, "open_interest_e2": 98_800_000_000])
+
+        let mid = try ledger.query("market_ticks") { db in
+            try Int64.fetchOne(db, sql: "SELECT mid_e8 FROM latest_tick WHERE symbol = 'BTC-PERP'")
+        }
+        #expect(mid == 6_520_000_000_000)
+        let candles = try ledger.query("market_ticks") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM candle_1m") }
+        #expect(candles == 2)
+        try ledger.verifyReplay()
+    }
+
+    @Test("the same seeded test writes the same log and the same read models, every run")
+    func deterministic() throws {
+        func run() throws -> (String, String) {
+            let ledger = try Ledger.forTesting(seed: 7)
+            try ledger.appendTicks(5_000, seed: 3)
+            try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "Momentum Max", "fee_wei": "10000000000000000"],
+                              expecting: .noStream)
+            return (try ledger.head.chain.hex, try ledger.stateHash())
+        }
+        let first = try run()
+        let second = try run()
+        #expect(first == second)
+    }
+
+    @Test("a wrong expected version is refused and the read models do not change")
+    func expectedVersion() throws {
+        let ledger = try Ledger.forTesting()
+        try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "A"], expecting: .noStream)
+        let before = try ledger.stateHash()
+        #expect(throws: LogError.self) {
+            try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "B"], expecting: .noStream)
+        }
+        #expect(try ledger.stateHash() == before)
+    }
+
+    @Test("a ledger on disk reopens with the same head and read models")
+    func onDisk() throws {
+        let directory = NSTemporaryDirectory() + "clash-embedding-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var ledger = try Ledger.open(directory: directory, fsync: .none, clock: ManualClock(), ids: SeededIds(seed: 1))
+        try ledger.appendTicks(3_000)
+        let head = try ledger.head
+        let hash = try ledger.stateHash()
+        try ledger.close()
+        ledger = try Ledger.open(directory: directory, fsync: .none, clock: ManualClock(), ids: SeededIds(seed: 2))
+        defer { try? ledger.close() }
+        #expect(try ledger.head == head)
+        #expect(try ledger.stateHash() == hash)
+    }
+}
