@@ -41,11 +41,7 @@ public struct BatchHeader: Sendable, Equatable {
 
     /// The header's skippable frame, ready to write.
     public func encodedFrame() -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(Self.frameBytes)
-        out.appendLittleEndian(Self.frameMagic)
-        out.appendLittleEndian(UInt32(Self.contentBytes))
-        out.append(contentsOf: Self.magic)
+        var out = SkippableFrame.begin(frameMagic: Self.frameMagic, contentBytes: Self.contentBytes, magic: Self.magic)
         out.appendLittleEndian(formatVersion)
         out.appendLittleEndian(UInt16(0))
         out.appendLittleEndian(firstSequence)
@@ -56,10 +52,7 @@ public struct BatchHeader: Sendable, Equatable {
         out.append(contentsOf: chain.bytes)
         out.appendLittleEndian(UInt64(bitPattern: lastTimestampMs))
         out.appendLittleEndian(UInt32(0))
-        let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[8..<84])) }
-        out.appendLittleEndian(crc)
-        precondition(out.count == Self.frameBytes)
-        return out
+        return SkippableFrame.end(out, frameBytes: Self.frameBytes)
     }
 
     /// Why a header frame could not be decoded.
@@ -72,14 +65,8 @@ public struct BatchHeader: Sendable, Equatable {
 
     /// Decodes a header frame of exactly `frameBytes` bytes.
     public static func decode(_ frame: UnsafeRawBufferPointer) -> Result<BatchHeader, DecodeFailure> {
-        guard frame.count == frameBytes,
-              frame.loadLittleEndian(UInt32.self, at: 0) == frameMagic,
-              frame.loadLittleEndian(UInt32.self, at: 4) == UInt32(contentBytes),
-              frame[8..<12].elementsEqual(magic)
-        else { return .failure(.notABatchHeader) }
-        let storedCRC = frame.loadLittleEndian(UInt32.self, at: 84)
-        guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: frame[8..<84])) == storedCRC else {
-            return .failure(.checksumMismatch)
+        if let failure = SkippableFrame.check(frame, frameMagic: frameMagic, contentBytes: contentBytes, magic: magic) {
+            return .failure(failure)
         }
         let version = frame.loadLittleEndian(UInt16.self, at: 12)
         guard version == LogFormat.version else { return .failure(.unsupportedFormat(version)) }
@@ -121,30 +108,18 @@ public struct SegmentHeader: Sendable, Equatable {
     }
 
     public func encodedFrame() -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(Self.frameBytes)
-        out.appendLittleEndian(Self.frameMagic)
-        out.appendLittleEndian(UInt32(Self.contentBytes))
-        out.append(contentsOf: Self.magic)
+        var out = SkippableFrame.begin(frameMagic: Self.frameMagic, contentBytes: Self.contentBytes, magic: Self.magic)
         out.appendLittleEndian(formatVersion)
         out.appendLittleEndian(UInt16(0))
         out.appendLittleEndian(firstSequence)
         out.append(contentsOf: previousChain.bytes)
         out.append(contentsOf: [UInt8](repeating: 0, count: 12))
-        let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[8..<68])) }
-        out.appendLittleEndian(crc)
-        precondition(out.count == Self.frameBytes)
-        return out
+        return SkippableFrame.end(out, frameBytes: Self.frameBytes)
     }
 
     public static func decode(_ frame: UnsafeRawBufferPointer) -> Result<SegmentHeader, BatchHeader.DecodeFailure> {
-        guard frame.count == frameBytes,
-              frame.loadLittleEndian(UInt32.self, at: 0) == frameMagic,
-              frame.loadLittleEndian(UInt32.self, at: 4) == UInt32(contentBytes),
-              frame[8..<12].elementsEqual(magic)
-        else { return .failure(.notABatchHeader) }
-        guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: frame[8..<68])) == frame.loadLittleEndian(UInt32.self, at: 68) else {
-            return .failure(.checksumMismatch)
+        if let failure = SkippableFrame.check(frame, frameMagic: frameMagic, contentBytes: contentBytes, magic: magic) {
+            return .failure(failure)
         }
         let version = frame.loadLittleEndian(UInt16.self, at: 12)
         guard version == LogFormat.version else { return .failure(.unsupportedFormat(version)) }
@@ -152,5 +127,41 @@ public struct SegmentHeader: Sendable, Equatable {
             formatVersion: version,
             firstSequence: frame.loadLittleEndian(UInt64.self, at: 16),
             previousChain: ChainHash(bytes: Array(frame[24..<56]))))
+    }
+}
+
+/// The shape both headers share: an LZ4 skippable frame (magic, content size) whose content starts
+/// with a four-letter magic and ends with a CRC-32C of everything before it.
+enum SkippableFrame {
+    static func begin(frameMagic: UInt32, contentBytes: Int, magic: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(8 + contentBytes)
+        out.appendLittleEndian(frameMagic)
+        out.appendLittleEndian(UInt32(contentBytes))
+        out.append(contentsOf: magic)
+        return out
+    }
+
+    /// Appends the content's CRC-32C (the frame must then be exactly `frameBytes` long).
+    static func end(_ frame: [UInt8], frameBytes: Int) -> [UInt8] {
+        var out = frame
+        let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[8...])) }
+        out.appendLittleEndian(crc)
+        precondition(out.count == frameBytes, "a header frame has a fixed size")
+        return out
+    }
+
+    /// Why a frame is not a sound header of this kind, or nil when it is.
+    static func check(_ frame: UnsafeRawBufferPointer, frameMagic: UInt32, contentBytes: Int, magic: [UInt8]) -> BatchHeader.DecodeFailure? {
+        guard frame.count == 8 + contentBytes,
+              frame.loadLittleEndian(UInt32.self, at: 0) == frameMagic,
+              frame.loadLittleEndian(UInt32.self, at: 4) == UInt32(contentBytes),
+              frame[8..<12].elementsEqual(magic)
+        else { return .notABatchHeader }
+        let crcOffset = frame.count - 4
+        guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: frame[8..<crcOffset])) == frame.loadLittleEndian(UInt32.self, at: crcOffset) else {
+            return .checksumMismatch
+        }
+        return nil
     }
 }

@@ -94,23 +94,8 @@ public enum RecordCodec {
         else { return nil }
         let payloadEnd = tail.position
         var head = RecordCursor(bytes: raw, position: range.lowerBound, end: payloadEnd)
-        var causation: String?
-        var correlation: String?
         do {
-            try head.expect("{")
-            if head.startsWith("\"causation\":") {
-                head.skip("\"causation\":")
-                causation = try head.string()
-                try head.expect(",")
-            }
-            if head.startsWith("\"correlation\":") {
-                head.skip("\"correlation\":")
-                correlation = try head.string()
-                try head.expect(",")
-            }
-            try head.expect("\"id\":")
-            let id = try head.string()
-            try head.expect(",\"payload\":")
+            let (causation, correlation, id) = try head.envelopeHead()
             let payloadStart = head.position
             guard payloadStart < payloadEnd, raw[payloadStart] == 0x7B, raw[payloadEnd - 1] == 0x7D,
                   sequence >= 1, streamVersion >= 1, schema >= 1, schema <= Int64(Int32.max)
@@ -127,22 +112,7 @@ public enum RecordCodec {
     private static func decodeFull(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) throws(JSONSyntaxError) -> LogRecord {
         do {
             var cursor = RecordCursor(bytes: raw, position: range.lowerBound, end: range.upperBound)
-            try cursor.expect("{")
-            var causation: String?
-            var correlation: String?
-            if cursor.startsWith("\"causation\":") {
-                cursor.skip("\"causation\":")
-                causation = try cursor.string()
-                try cursor.expect(",")
-            }
-            if cursor.startsWith("\"correlation\":") {
-                cursor.skip("\"correlation\":")
-                correlation = try cursor.string()
-                try cursor.expect(",")
-            }
-            try cursor.expect("\"id\":")
-            let id = try cursor.string()
-            try cursor.expect(",\"payload\":")
+            let (causation, correlation, id) = try cursor.envelopeHead()
             let payloadRange = try cursor.objectExtent()
             try cursor.expect(",\"schema\":")
             let schema = try cursor.integer()
@@ -235,6 +205,27 @@ private struct RecordCursor {
     }
 
     mutating func skip(_ text: StaticString) { position += text.utf8CodeUnitCount }
+
+    /// Reads `{`, the optional causation and correlation ids and the id, up to the payload.
+    mutating func envelopeHead() throws(JSONSyntaxError) -> (causation: String?, correlation: String?, id: String) {
+        try expect("{")
+        var causation: String?
+        var correlation: String?
+        if startsWith("\"causation\":") {
+            skip("\"causation\":")
+            causation = try string()
+            try expect(",")
+        }
+        if startsWith("\"correlation\":") {
+            skip("\"correlation\":")
+            correlation = try string()
+            try expect(",")
+        }
+        try expect("\"id\":")
+        let id = try string()
+        try expect(",\"payload\":")
+        return (causation, correlation, id)
+    }
 
     mutating func expect(_ text: StaticString) throws(JSONSyntaxError) {
         guard startsWith(text) else { throw fail("expected \(text) in the record envelope") }
