@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
+        .library(name: "ClashCore", targets: ["ClashCore"]),
+        .library(name: "EventSchemas", targets: ["EventSchemas"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Clash", targets: ["Clash"]),
         .library(name: "ClashTesting", targets: ["ClashTesting"]),
@@ -38,6 +40,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ClashCore"),
+        .target(
+            name: "EventSchemas",
+            dependencies: ["ClashCore", "LedgerLog"],
+            path: "EventSchemas",
+            exclude: ["README.md"],
+            resources: [.copy("schemas")]
+        ),
         .target(
             name: "Projections",
             dependencies: [
@@ -55,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "Clash",
-            dependencies: ["LedgerLog", "Projections", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ClashCore", "EventSchemas", "LedgerLog", "Projections", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",
@@ -65,6 +75,7 @@ let package = Package(
             name: "ClashCLI",
             dependencies: [
                 "Clash",
+                "EventSchemas",
                 "LedgerLog",
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -74,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "LedgerLogTests",
             dependencies: ["LedgerLog"]
+        ),
+        .testTarget(
+            name: "EventSchemasTests",
+            dependencies: ["EventSchemas", "ClashCore", "LedgerLog"]
         ),
         .testTarget(
             name: "ProjectionsTests",

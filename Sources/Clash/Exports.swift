@@ -1,4 +1,6 @@
-// The facade's API speaks in the log's and the read models' types (events, errors, projectors),
-// so an embedder imports `Clash` alone.
+// The facade's API speaks in the log's, the catalog's and the read models' types, so an embedder
+// imports `Clash` alone.
+@_exported import ClashCore
+@_exported import EventSchemas
 @_exported import LedgerLog
 @_exported import Projections

@@ -102,3 +102,18 @@ public final class Ledger {
         try log.close()
     }
 }
+
+extension Ledger {
+    /// Appends a catalog event, stamped by the ledger's clock.
+    @discardableResult
+    public func append<Event: CatalogEvent>(_ event: Event, stream: String, id: String? = nil,
+                                            expecting expected: ExpectedVersion = .any) throws -> AppendResult {
+        let draft = try event.draft(id: id ?? ids.next(), stream: stream, timestampMs: clock.nowMilliseconds())
+        return try log.append([draft], expectations: expected == .any ? [:] : [stream: expected])
+    }
+
+    /// Every event of a stream, decoded into its current catalog version.
+    public func events(stream: String) throws -> [any CatalogEvent] {
+        try log.read(stream: stream).map { try EventCatalog.decode($0) }
+    }
+}

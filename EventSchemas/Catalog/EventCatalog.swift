@@ -1,0 +1,101 @@
+import Foundation
+import LedgerLog
+
+/// The registry of event types and versions: what each means, how to decode it, and how an old
+/// version is upcast to the current one. Schemas are immutable once shipped: a new version never
+/// edits the old one; an upcaster maps the old payload to the new shape.
+public enum EventCatalog {
+    /// One entry per event type and version.
+    public struct Entry: Sendable {
+        public let type: String
+        public let version: Int
+        public let summary: String
+        /// Whether this is the version writers produce today.
+        public let isCurrent: Bool
+        /// Maps a payload of this version to the next version's payload (nil for the current one).
+        let upcast: (@Sendable (JSONValue) throws -> JSONValue)?
+        let decode: @Sendable (Data) throws -> any CatalogEvent
+
+        /// The schema file's name in the bundle.
+        public var schemaFile: String { "\(type).v\(version).schema.json" }
+    }
+
+    /// Every entry, sorted by type and version.
+    public static let entries: [Entry] = [
+        current(MarketTick.self),
+        old(CloneCreatedV1.self, upcast: CloneCreatedV1.upcast),
+        current(CloneCreated.self),
+        current(TicketBought.self),
+    ].sorted { ($0.type, $0.version) < ($1.type, $1.version) }
+
+    /// The entry for a type and version, or nil when the catalog does not know it.
+    public static func entry(type: String, version: Int) -> Entry? {
+        entries.first { $0.type == type && $0.version == version }
+    }
+
+    /// Decodes a logged event into its current version, upcasting older versions step by step.
+    /// An unknown type or version, or a payload that does not fit, is an error naming its sequence.
+    public static func decode(_ record: LogRecord) throws -> any CatalogEvent {
+        guard var entry = entry(type: record.type, version: record.schemaVersion) else {
+            throw CatalogError.unknownEvent(sequence: record.sequence, type: record.type, version: record.schemaVersion)
+        }
+        var payload = Data(record.payload)
+        do {
+            while let upcast = entry.upcast {
+                let next = try upcast(try JSONValue.parse(payload))
+                guard let newer = self.entry(type: entry.type, version: entry.version + 1) else {
+                    throw CatalogError.unknownEvent(sequence: record.sequence, type: entry.type, version: entry.version + 1)
+                }
+                payload = Data(next.canonicalBytes)
+                entry = newer
+            }
+            return try entry.decode(payload)
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.badPayload(sequence: record.sequence, type: record.type, version: record.schemaVersion, reason: "\(error)")
+        }
+    }
+
+    /// Decodes a logged event as a specific current type.
+    public static func decode<Event: CatalogEvent>(_ record: LogRecord, as _: Event.Type) throws -> Event {
+        let event = try decode(record)
+        guard let typed = event as? Event else {
+            throw CatalogError.badPayload(sequence: record.sequence, type: record.type, version: record.schemaVersion,
+                                          reason: "is not a \(Event.type) event")
+        }
+        return typed
+    }
+
+    private static func current<Event: CatalogEvent>(_ event: Event.Type) -> Entry {
+        Entry(type: Event.type, version: Event.version, summary: Event.summary, isCurrent: true, upcast: nil,
+              decode: { try JSONDecoder().decode(Event.self, from: $0) })
+    }
+
+    private static func old<Event: CatalogEvent>(_ event: Event.Type, upcast: @escaping @Sendable (JSONValue) throws -> JSONValue) -> Entry {
+        Entry(type: Event.type, version: Event.version, summary: Event.summary, isCurrent: false, upcast: upcast,
+              decode: { try JSONDecoder().decode(Event.self, from: $0) })
+    }
+
+    /// The JSON Schema text of an entry.
+    public static func schema(_ entry: Entry) -> String? {
+        guard let url = Bundle.module.url(forResource: String(entry.schemaFile.dropLast(".json".count)), withExtension: "json",
+                                          subdirectory: "schemas") else { return nil }
+        return try? String(contentsOf: url, encoding: .utf8)
+    }
+}
+
+/// What decoding a logged event can fail at.
+public enum CatalogError: Error, Sendable, CustomStringConvertible {
+    case unknownEvent(sequence: UInt64, type: String, version: Int)
+    case badPayload(sequence: UInt64, type: String, version: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownEvent(sequence, type, version):
+            return "event \(sequence) is \(type) version \(version), which this build's catalog does not know; upgrade clash, or add the type to EventSchemas"
+        case let .badPayload(sequence, type, version, reason):
+            return "event \(sequence) (\(type) version \(version)) does not fit its schema: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ClashCore
+import EventSchemas
+import Foundation
+import LedgerLog
+import Testing
+
+@Suite("Event catalog")
+struct EventCatalogTests {
+    @Test("every catalog entry has its JSON Schema, titled for its type and version, with examples")
+    func schemasPresent() throws {
+        for entry in EventCatalog.entries {
+            let text = try #require(EventCatalog.schema(entry), "\(entry.schemaFile) is missing")
+            let schema = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            #expect(schema["title"] as? String == "\(entry.type) v\(entry.version)")
+            #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+            #expect(!((schema["examples"] as? [Any]) ?? []).isEmpty)
+        }
+    }
+
+    @Test("every schema example decodes into its Swift type and encodes back to the same canonical bytes")
+    func examplesRoundTrip() throws {
+        for entry in EventCatalog.entries {
+            let schema = try JSONSerialization.jsonObject(with: Data(try #require(EventCatalog.schema(entry)).utf8)) as! [String: Any]
+            for example in schema["examples"] as! [Any] {
+                let bytes = try CanonicalJSON.canonicalize(Array(try JSONSerialization.data(withJSONObject: example)))
+                let record = LogRecord(sequence: 1, streamVersion: 1, draft: EventDraft(
+                    id: "x", type: entry.type, schemaVersion: entry.version, stream: "s", timestampMs: 0, payload: bytes))
+                let event = try EventCatalog.decode(record)
+                if entry.isCurrent {
+                    #expect(try event.canonicalPayload() == bytes, "\(entry.schemaFile)")
+                }
+            }
+        }
+    }
+
+    @Test("a v1 clone.created written to a log reads back as the current version through the upcaster")
+    func upcastsOldVersions() throws {
+        let directory = NSTemporaryDirectory() + "clash-catalog-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let old = CloneCreatedV1(cloneId: "c-1", creator: "0x8ba1f109551bd432803012645ac136ddd64dba72", name: "Momentum Max",
+                                 avatarText: "MM", tagline: "Rides the trend", strategyHash: String(repeating: "ab", count: 32),
+                                 feeWei: Wei(10_000_000_000_000_000))
+        let log = try FileLog.open(directory: directory, options: FileLogOptions(fsync: .none))
+        try log.append([try old.draft(id: "e1", stream: "clone.c-1", timestampMs: 1_717_200_000_000)])
+        try log.close()
+
+        let record = try LogReader(directory: directory).read().first!
+        #expect(record.schemaVersion == 1)
+        let current = try EventCatalog.decode(record, as: CloneCreated.self)
+        #expect(current == CloneCreated(cloneId: "c-1", creator: old.creator,
+                                        identity: .init(name: "Momentum Max", avatarText: "MM", tagline: "Rides the trend"),
+                                        strategyHash: old.strategyHash, auditionFeeWei: Wei(10_000_000_000_000_000)))
+    }
+
+    @Test("an unknown type or version is an error naming the event's sequence, not a silent skip")
+    func unknownEvents() {
+        let record = LogRecord(sequence: 77, streamVersion: 1, draft: EventDraft(
+            id: "x", type: "clone.created", schemaVersion: 9, stream: "s", timestampMs: 0, payload: Array("{}".utf8)))
+        #expect(throws: CatalogError.self) { try EventCatalog.decode(record) }
+        do { _ = try EventCatalog.decode(record) } catch { #expect("\(error)".contains("event 77")) }
+        let bad = LogRecord(sequence: 78, streamVersion: 1, draft: EventDraft(
+            id: "y", type: "ticket.bought", schemaVersion: 1, stream: "s", timestampMs: 0, payload: Array(#"{"price_wei":"01"}"#.utf8)))
+        do {
+            _ = try EventCatalog.decode(bad)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("event 78"))
+        }
+    }
+
+    @Test("wei amounts are exact 128-bit decimal strings, and malformed ones are refused")
+    func weiIsExact() throws {
+        let big = Wei(UInt128.max)
+        let encoded = try JSONEncoder().encode([big])
+        #expect(String(decoding: encoded, as: UTF8.self) == "[\"340282366920938463463374607431768211455\"]")
+        #expect(try JSONDecoder().decode([Wei].self, from: encoded) == [big])
+        for text in ["", "01", "-1", "1.5", "1e18", "340282366920938463463374607431768211456"] {
+            #expect(Wei(decimal: text) == nil, "\(text)")
+        }
+    }
+}
