@@ -65,7 +65,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     @discardableResult
     public func submit(_ drafts: [EventDraft], expectations: [String: ExpectedVersion] = [:]) throws -> AppendResult {
         guard !drafts.isEmpty else {
-            let head = try head.sequence
+            let head = self.head.sequence
             return AppendResult(firstSequence: head + 1, lastSequence: head, written: false)
         }
         try DraftValidator.validate(drafts)
