@@ -64,7 +64,7 @@ public struct IndexEntry: Sendable, Equatable {
         var entries: [IndexEntry] = []
         bytes.withUnsafeBytes { raw in
             var offset = 0
-            while offset + bytes.count >= offset + Self.bytes && offset + Self.bytes <= raw.count {
+            while offset + Self.bytes <= raw.count {
                 let entryBytes = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + Self.bytes)])
                 guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: entryBytes[0..<20])) == entryBytes.loadLittleEndian(UInt32.self, at: 20) else { break }
                 entries.append(IndexEntry(

@@ -118,21 +118,6 @@ public struct DecodedBatch: Sendable {
         recordRanges = ranges
     }
 
-    /// Decodes record `index`, checking that it sits at the sequence the batch says.
-    public func record(_ index: Int) throws(LogError) -> LogRecord {
-        let expected = header.firstSequence + UInt64(index)
-        let record: LogRecord
-        do {
-            record = try RecordCodec.decode(bytes, recordRanges[index])
-        } catch {
-            throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record is not a valid envelope: \(error)")
-        }
-        guard record.sequence == expected else {
-            throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record holds sequence \(record.sequence)")
-        }
-        return record
-    }
-
     /// Decodes records from `index` on and calls `body` with each, until it returns false.
     /// Returns false when `body` stopped early.
     public func forEachRecord(from index: Int = 0, _ body: (LogRecord) throws -> Bool) throws -> Bool {
@@ -168,10 +153,13 @@ public struct DecodedBatch: Sendable {
     }
 
     /// Every record of the batch, decoded.
-    public func records() throws(LogError) -> [LogRecord] {
+    public func records() throws -> [LogRecord] {
         var out: [LogRecord] = []
         out.reserveCapacity(recordRanges.count)
-        for index in recordRanges.indices { out.append(try record(index)) }
+        _ = try forEachRecord { record in
+            out.append(record)
+            return true
+        }
         return out
     }
 }
