@@ -26,6 +26,12 @@ public enum EventCatalog {
         old(CloneCreatedV1.self, upcast: CloneCreatedV1.upcast),
         current(CloneCreated.self),
         current(TicketBought.self),
+        current(TicketRefunded.self),
+        current(RaceOpened.self),
+        current(RaceStarted.self),
+        current(RaceEnded.self),
+        current(RaceCancelled.self),
+        current(RaceSettled.self),
     ].sorted { ($0.type, $0.version) < ($1.type, $1.version) }
 
     /// The entry for a type and version, or nil when the catalog does not know it.
