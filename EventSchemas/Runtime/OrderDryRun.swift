@@ -1,0 +1,41 @@
+/// An accepted action became a dry-run (paper) order.
+public struct OrderDryRun: CatalogEvent {
+    public static let type = "runtime.order_dry_run"
+    public static let version = 1
+    public static let summary = "An accepted action became a dry-run (paper) order (stream run.<clone>)."
+
+    /// The run.
+    public var runId: String
+    /// The order.
+    public var orderId: String
+    /// Asset.
+    public var asset: String
+    /// buy or sell.
+    public var side: String
+    /// Size in coins × 10^8.
+    public var sizeE8: Int64
+    /// Leverage.
+    public var leverage: Int64
+    /// Reduce only (a close).
+    public var reduceOnly: Bool
+
+    public init(runId: String, orderId: String, asset: String, side: String, sizeE8: Int64, leverage: Int64, reduceOnly: Bool) {
+        self.runId = runId
+        self.orderId = orderId
+        self.asset = asset
+        self.side = side
+        self.sizeE8 = sizeE8
+        self.leverage = leverage
+        self.reduceOnly = reduceOnly
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runId = "run_id"
+        case orderId = "order_id"
+        case asset
+        case side
+        case sizeE8 = "size_e8"
+        case leverage
+        case reduceOnly = "reduce_only"
+    }
+}

@@ -1,0 +1,37 @@
+/// A trading-prompt run of one clone and asset became due by its cadence.
+public struct RunDue: CatalogEvent {
+    public static let type = "runtime.run_due"
+    public static let version = 1
+    public static let summary = "A trading-prompt run of one clone and asset became due by its cadence (stream run.<clone>)."
+
+    /// The clone.
+    public var cloneId: String
+    /// The run.
+    public var runId: String
+    /// The asset.
+    public var asset: String
+    /// audition or race.
+    public var context: String
+    /// Audition or race id.
+    public var contextId: String
+    /// Cadence.
+    public var cadenceMs: Int64
+
+    public init(cloneId: String, runId: String, asset: String, context: String, contextId: String, cadenceMs: Int64) {
+        self.cloneId = cloneId
+        self.runId = runId
+        self.asset = asset
+        self.context = context
+        self.contextId = contextId
+        self.cadenceMs = cadenceMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cloneId = "clone_id"
+        case runId = "run_id"
+        case asset
+        case context
+        case contextId = "context_id"
+        case cadenceMs = "cadence_ms"
+    }
+}
