@@ -51,6 +51,7 @@ let package = Package(
         .target(
             name: "Projections",
             dependencies: [
+                "EventSchemas",
                 "LedgerLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,3 +1,4 @@
+import EventSchemas
 import Foundation
 import GRDB
 import LedgerLog
@@ -90,6 +91,11 @@ public final class ProjectionRunner {
         }
         try log.forEach(from: lowest + 1, filter: .all) { record in
             guard record.sequence <= head else { return false }
+            // Every event must be one the catalog knows: an unknown one is never skipped silently.
+            if EventCatalog.entry(type: record.type, version: record.schemaVersion) == nil {
+                if !pending.isEmpty { try commit() }
+                throw ProjectionError.unknownEvent(sequence: record.sequence, type: record.type, version: record.schemaVersion)
+            }
             pending.append(record)
             pendingThrough = record.sequence
             if pending.count >= Self.transactionEventsMax { try commit() }

@@ -58,6 +58,15 @@ public final class Ledger {
         let draft = EventDraft(
             id: id ?? ids.next(), type: type, schemaVersion: schemaVersion, stream: stream, timestampMs: clock.nowMilliseconds(),
             correlationId: correlationId, causationId: causationId, payload: payload.canonicalBytes)
+        // Only events the catalog knows, in its current version, with a payload that fits.
+        guard let entry = EventCatalog.entry(type: type, version: schemaVersion), entry.isCurrent else {
+            throw LogError.invalidDraft(index: 0, field: "type", reason: "\(type) version \(schemaVersion) is not a current event of the catalog (`clash events list`)")
+        }
+        do {
+            _ = try EventCatalog.decode(LogRecord(sequence: 1, streamVersion: 1, draft: draft))
+        } catch {
+            throw LogError.invalidDraft(index: 0, field: "payload", reason: "does not fit the \(type) v\(schemaVersion) schema: \(error)")
+        }
         return try log.append([draft], expectations: expected == .any ? [:] : [stream: expected])
     }
 

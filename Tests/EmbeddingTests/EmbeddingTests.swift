@@ -33,8 +33,7 @@ struct EmbeddingTests {
         func run() throws -> (String, String) {
             let ledger = try Ledger.forTesting(seed: 7)
             try ledger.appendTicks(5_000, seed: 3)
-            try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "Momentum Max", "fee_wei": "10000000000000000"],
-                              expecting: .noStream)
+            try ledger.append(Self.clone("c1"), stream: "clone.c1", expecting: .noStream)
             return (try ledger.head.chain.hex, try ledger.stateHash())
         }
         let first = try run()
@@ -45,12 +44,27 @@ struct EmbeddingTests {
     @Test("a wrong expected version is refused and the read models do not change")
     func expectedVersion() throws {
         let ledger = try Ledger.forTesting()
-        try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "A"], expecting: .noStream)
+        try ledger.append(Self.clone("c1"), stream: "clone.c1", expecting: .noStream)
         let before = try ledger.stateHash()
         #expect(throws: LogError.self) {
-            try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "B"], expecting: .noStream)
+            try ledger.append(Self.clone("c1"), stream: "clone.c1", expecting: .noStream)
         }
         #expect(try ledger.stateHash() == before)
+        #expect(try ledger.events(stream: "clone.c1").count == 1)
+    }
+
+    @Test("an event the catalog does not know, or a payload that does not fit, is refused and nothing is written")
+    func catalogGuardsAppends() throws {
+        let ledger = try Ledger.forTesting()
+        #expect(throws: LogError.self) { try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "A"]) }
+        #expect(throws: LogError.self) { try ledger.append(type: "mystery.event", stream: "x", payload: [:]) }
+        #expect(try ledger.head.sequence == 0)
+    }
+
+    static func clone(_ id: String) -> CloneCreated {
+        CloneCreated(cloneId: id, creator: "0x8ba1f109551bd432803012645ac136ddd64dba72",
+                     identity: .init(name: "Momentum Max", avatarText: "MM", tagline: "Rides the trend"),
+                     strategyHash: String(repeating: "ab", count: 32), auditionFeeWei: Wei(10_000_000_000_000_000))
     }
 
     @Test("a ledger on disk reopens with the same head and read models")

@@ -92,8 +92,9 @@ struct ProjectionsTests {
         defer { log.cleanup() }
         let runner = try log.runner()
         defer { try? runner.close() }
-        for step in 0..<12 {
-            try log.append(2_500, offset: step * 2_500, chunk: 300 + step * 50)
+        // 100,000 events appended and followed in 8 steps of different append sizes.
+        for step in 0..<8 {
+            try log.append(12_500, offset: step * 12_500, chunk: 300 + step * 450)
             try runner.catchUp()
         }
         let live = try runner.stateHashes()
@@ -125,7 +126,7 @@ struct ProjectionsTests {
         }
     }
 
-    @Test("an event of an unknown schema version is an error naming its sequence; the read model stops just before it")
+    @Test("an event of a version the catalog does not know is an error naming its sequence; the read models stop just before it")
     func unknownVersionIsAnError() throws {
         let log = TickLog()
         defer { log.cleanup() }
@@ -137,12 +138,34 @@ struct ProjectionsTests {
             try runner.catchUp()
             Issue.record("expected an error")
         } catch let error as ProjectionError {
-            guard case .badEvent(let projector, let sequence, _, let reason) = error else { Issue.record("\(error)"); return }
-            #expect(projector == "market_ticks")
+            guard case .unknownEvent(let sequence, let type, let version) = error else { Issue.record("\(error)"); return }
             #expect(sequence == 1_001)
-            #expect(reason.contains("schema version 2"))
+            #expect(type == "market.tick" && version == 2)
+            #expect("\(error)".contains("event 1001"))
         }
         #expect(try runner.status().first?.checkpoint == 1_000)
+    }
+
+    @Test("an event a projector cannot read is an error naming its sequence; the read model stops just before it")
+    func badPayloadIsAnError() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(700, chunk: 700)
+        let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
+        try writer.append([EventDraft(id: "bad", type: "market.tick", stream: "market.BTC-PERP", timestampMs: 1_717_300_000_000,
+                                      payload: Array(#"{"symbol":"BTC-PERP"}"#.utf8))])
+        try writer.close()
+        let runner = try log.runner([MarketTicksProjector()])
+        defer { try? runner.close() }
+        do {
+            try runner.catchUp()
+            Issue.record("expected an error")
+        } catch let error as ProjectionError {
+            guard case .badEvent(let projector, let sequence, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(projector == "market_ticks")
+            #expect(sequence == 701)
+        }
+        #expect(try runner.status().first?.checkpoint == 700)
     }
 
     @Test("a projector whose version or schema changed is rebuilt on open, by a swap the reader never sees half done")
