@@ -24,6 +24,7 @@ struct WriterState {
 
     init(idempotencyWindow: Int = LogLimits.idempotencyWindowEvents) {
         self.idempotencyWindow = idempotencyWindow
+        recentIds = Dictionary(minimumCapacity: min(idempotencyWindow, 1 << 20))
     }
 
     /// Checks an append against the state without changing it. Returns the original result when
@@ -112,7 +113,8 @@ struct StreamKey: Hashable {
 
     init(_ name: String) {
         self.name = name
-        digest = IdKey(name).first
+        var name = name
+        digest = name.withUTF8 { IdKey.lane(UnsafeRawBufferPointer($0)) }
     }
 
     static func == (lhs: StreamKey, rhs: StreamKey) -> Bool { lhs.digest == rhs.digest && lhs.name == rhs.name }
@@ -151,6 +153,20 @@ struct IdKey: Hashable {
         return (mix(a, 0xFF51_AFD7_ED55_8CCD), mix(b ^ a, 0xC4CE_B9FE_1A85_EC53))
     }
 
+    /// The first lane alone: enough to spread a hash table (equality is checked on the name).
+    static func lane(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var offset = 0
+        while offset < bytes.count {
+            var word: UInt64 = 0
+            let take = min(8, bytes.count - offset)
+            withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)])) }
+            a = mix(a ^ word, 0xBF58_476D_1CE4_E5B9)
+            offset += 8
+        }
+        return mix(a, 0xFF51_AFD7_ED55_8CCD)
+    }
+
     private static func mix(_ value: UInt64, _ multiplier: UInt64) -> UInt64 {
         let product = value.multipliedFullWidth(by: multiplier)
         return product.high ^ product.low
@@ -186,21 +202,29 @@ enum DraftValidator {
     }
 
     private static func name(_ value: String, field: String, index: Int) throws(LogError) {
-        let count = value.utf8.count
+        var value = value
+        let (count, hasControl) = value.withUTF8 { utf8 -> (Int, Bool) in
+            var control = false
+            for byte in utf8 where byte < 0x20 || byte == 0x7F { control = true }
+            return (utf8.count, control)
+        }
         guard count >= 1, count <= LogLimits.nameBytesMax else {
             throw LogError.invalidDraft(index: index, field: field, reason: "must be 1 to \(LogLimits.nameBytesMax) bytes, is \(count)")
         }
-        guard !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+        guard !hasControl else {
             throw LogError.invalidDraft(index: index, field: field, reason: "contains a control character")
         }
     }
 
     private static func type(_ value: String, index: Int) throws(LogError) {
-        let allowed = value.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        var text = value
+        let allowed = text.withUTF8 { utf8 -> Bool in
+            guard let first = utf8.first, first &- 0x61 < 26, utf8.count <= 128 else { return false }
+            var ok = true
+            for byte in utf8 where !(byte &- 0x61 < 26 || byte &- 0x30 < 10 || byte == 0x2E || byte == 0x5F || byte == 0x2D) { ok = false }
+            return ok
         }
-        guard allowed, let first = value.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), value.utf8.count <= 128 else {
+        guard allowed else {
             throw LogError.invalidDraft(index: index, field: "type", reason: "\(value.debugDescription) must be 1 to 128 of a-z 0-9 . _ - starting with a letter")
         }
     }
