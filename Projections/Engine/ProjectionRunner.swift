@@ -65,9 +65,12 @@ public final class ProjectionRunner {
         }
     }
 
-    /// Most events folded in one read-model transaction while catching up: each commit costs
-    /// fsyncs, so catch-up folds many log batches at once; a live follower commits per batch.
-    static let transactionEventsMax = 262_144
+    /// Most events folded in one read-model transaction while catching up, by default: each commit
+    /// costs fsyncs, so catch-up folds many log batches at once; a live follower commits as events come.
+    public static let transactionEventsDefault = 262_144
+
+    /// Most events folded in one read-model transaction.
+    public var transactionEventsMax = ProjectionRunner.transactionEventsDefault
 
     private func fold(_ targets: [ReadModel], through head: UInt64, progress: ((Progress) -> Void)?) throws -> Int {
         guard let lowest = targets.map(\.checkpoint).min(), lowest < head else { return 0 }
@@ -98,7 +101,7 @@ public final class ProjectionRunner {
             }
             pending.append(record)
             pendingThrough = record.sequence
-            if pending.count >= Self.transactionEventsMax { try commit() }
+            if pending.count >= transactionEventsMax { try commit() }
             return record.sequence < head
         }
         if !pending.isEmpty { try commit() }
