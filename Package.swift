@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
         .library(name: "ClashCore", targets: ["ClashCore"]),
         .library(name: "EventSchemas", targets: ["EventSchemas"]),
+        .library(name: "Market", targets: ["Market"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Clash", targets: ["Clash"]),
         .library(name: "ClashTesting", targets: ["ClashTesting"]),
@@ -49,6 +50,10 @@ let package = Package(
             resources: [.copy("schemas")]
         ),
         .target(
+            name: "Market",
+            dependencies: ["EventSchemas", "LedgerLog"]
+        ),
+        .target(
             name: "Projections",
             dependencies: [
                 "EventSchemas",
@@ -77,6 +82,7 @@ let package = Package(
             dependencies: [
                 "Clash",
                 "EventSchemas",
+                "Market",
                 "LedgerLog",
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -90,6 +96,10 @@ let package = Package(
         .testTarget(
             name: "EventSchemasTests",
             dependencies: ["EventSchemas", "ClashCore", "LedgerLog"]
+        ),
+        .testTarget(
+            name: "MarketTests",
+            dependencies: ["Market", "EventSchemas", "LedgerLog"]
         ),
         .testTarget(
             name: "ProjectionsTests",

@@ -8,21 +8,21 @@ public struct HyperliquidFunding: CatalogEvent {
     public struct FundingEntry: Codable, Sendable, Equatable {
         /// Funding time.
         public var timeMs: Int64
-        /// Hourly funding rate × 10^8.
-        public var fundingE8: Int64
-        /// Premium × 10^8.
-        public var premiumE8: Int64
+        /// Hourly funding rate × 10^12.
+        public var fundingE12: Int64
+        /// Premium × 10^12.
+        public var premiumE12: Int64
 
-        public init(timeMs: Int64, fundingE8: Int64, premiumE8: Int64) {
+        public init(timeMs: Int64, fundingE12: Int64, premiumE12: Int64) {
             self.timeMs = timeMs
-            self.fundingE8 = fundingE8
-            self.premiumE8 = premiumE8
+            self.fundingE12 = fundingE12
+            self.premiumE12 = premiumE12
         }
 
         enum CodingKeys: String, CodingKey {
             case timeMs = "time_ms"
-            case fundingE8 = "funding_e8"
-            case premiumE8 = "premium_e8"
+            case fundingE12 = "funding_e12"
+            case premiumE12 = "premium_e12"
         }
     }
 

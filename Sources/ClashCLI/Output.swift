@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerLog
+import Market
 
 /// Writes lines to standard output without buffering surprises for pipes that read them live.
 enum Output {
@@ -35,7 +36,7 @@ enum Failure {
         case .wrongExpectedVersion?: return ExitCode(65)
         case .corrupt?, .unsupportedFormat?: return ExitCode(1)
         case .io?, .writerFailed?, .closed?: return ExitCode(74)
-        case nil: return ExitCode(1)
+        case nil: return error is IngestError ? ExitCode(65) : ExitCode(1)
         }
     }
 }

@@ -4,14 +4,16 @@ struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private let canonical: Bool
     private let buildTree: Bool
+    private let allowDecimals: Bool
     private var position = 0
     private var depth = 0
     static let depthMax = 64
 
-    init(_ bytes: UnsafeRawBufferPointer, canonical: Bool, buildTree: Bool) {
+    init(_ bytes: UnsafeRawBufferPointer, canonical: Bool, buildTree: Bool, allowDecimals: Bool = false) {
         self.bytes = bytes
         self.canonical = canonical
         self.buildTree = buildTree
+        self.allowDecimals = allowDecimals && !canonical
     }
 
     mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
@@ -113,7 +115,10 @@ struct JSONParser {
         let digitCount = position - digitsStart
         guard digitCount > 0 else { throw fail("expected digits") }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] | 0x20 == UInt8(ascii: "e") {
-            throw JSONSyntaxError(offset: start, reason: "number with a fraction or exponent; the log holds integers only, write decimals as strings")
+            guard allowDecimals else {
+                throw JSONSyntaxError(offset: start, reason: "number with a fraction or exponent; the log holds integers only, write decimals as strings")
+            }
+            return try parseDecimalTail(start: start)
         }
         if digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0") {
             throw JSONSyntaxError(offset: start, reason: "integer with a leading zero")
@@ -124,6 +129,25 @@ struct JSONParser {
         guard digitCount <= 20 else { throw JSONSyntaxError(offset: start, reason: "integer of more than 20 digits; write it as a string") }
         guard buildTree else { return .null }
         return .integer(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+    }
+
+    /// The fraction and exponent of a number whose integer part was read (JSON's grammar).
+    private mutating func parseDecimalTail(start: Int) throws(JSONSyntaxError) -> JSONValue {
+        func digits() throws(JSONSyntaxError) {
+            let from = position
+            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+            guard position > from else { throw fail("expected digits in a number") }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            try digits()
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            try digits()
+        }
+        return .decimal(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
     }
 
     /// Parses a string starting at the opening quote and returns its text (empty when not building).

@@ -4,6 +4,10 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     /// An integer kept as its decimal digits (with an optional leading `-`), so no range is lost.
     case integer(String)
+    /// A number with a fraction or an exponent, kept as its text. Only `parse(_:allowingDecimals:)`
+    /// makes one (for reading outside data exactly, never through floating point); it has no
+    /// canonical form: convert it to a fixed-point integer or a string before it enters an event.
+    case decimal(String)
     case string(String)
     case array([JSONValue])
     /// Members sorted by key (UTF-8 byte order), keys unique.
@@ -14,6 +18,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.integer(a), .integer(b)): return a == b
+        case let (.decimal(a), .decimal(b)): return a == b
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
@@ -22,12 +27,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Parses any JSON text (whitespace and key order free) whose numbers are integers.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONSyntaxError) -> JSONValue
+    /// Parses any JSON text (whitespace and key order free) whose numbers are integers; with
+    /// `allowingDecimals`, other numbers are kept as `.decimal` text.
+    public static func parse<Bytes: Collection>(_ bytes: Bytes, allowingDecimals: Bool = false) throws(JSONSyntaxError) -> JSONValue
     where Bytes.Element == UInt8 {
         let array = Array(bytes)
         return try array.withBytes { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            var parser = JSONParser(buffer, canonical: false, buildTree: true)
+            var parser = JSONParser(buffer, canonical: false, buildTree: true, allowDecimals: allowingDecimals)
             return try parser.parseDocument()
         }
     }
@@ -45,6 +51,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: writer.null()
         case .bool(let value): writer.bool(value)
         case .integer(let digits): writer.raw(Array(digits.utf8))
+        case .decimal(let text): preconditionFailure("the decimal \(text) has no canonical form; convert it to a fixed-point integer")
         case .string(let value): writer.string(value)
         case .array(let elements):
             writer.beginArray()

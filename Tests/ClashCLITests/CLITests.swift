@@ -134,3 +134,26 @@ struct CLITests {
         #expect(refused?.stderr.contains("pid \(first.processIdentifier)") == true)
     }
 }
+
+extension CLITests {
+    @Test("ingest turns a recorded response into events once; a truncated one is refused and writes nothing")
+    func ingestRecordedResponse() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let body = #"{"BTC":"113079.5","ETH":"4321.05","@1":"21.522"}"#
+        try body.write(toFile: data + "/mids.json", atomically: true, encoding: .utf8)
+        let arguments = ["ingest", "hyperliquid", "--data", data, "--request", "allMids", "--from-file", data + "/mids.json", "--at", "1765584000000"]
+        let first = try CLI.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try CLI.json(first.stdout)["written"] as? Bool == true)
+        #expect(try CLI.json(try CLI.run(arguments).stdout)["written"] as? Bool == false)
+        let dump = try CLI.run(["log", "dump", "--data", data]).stdout
+        #expect(dump.contains(#""mids":[{"mid_e8":2152200000,"symbol":"@1"},{"mid_e8":11307950000000,"symbol":"BTC"},{"mid_e8":432105000000,"symbol":"ETH"}]"#))
+
+        try String(body.dropLast(10)).write(toFile: data + "/cut.json", atomically: true, encoding: .utf8)
+        let cut = try CLI.run(["ingest", "hyperliquid", "--data", data, "--request", "allMids", "--from-file", data + "/cut.json"])
+        #expect(cut.status == 65)
+        #expect(cut.stderr.contains("hyperliquid allMids"))
+        #expect(try CLI.json(try CLI.run(["log", "stats", "--data", data]).stdout)["events"] as? Int == 1)
+    }
+}
