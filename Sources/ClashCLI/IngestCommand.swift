@@ -11,10 +11,15 @@ struct IngestCommand: ParsableCommand {
 struct IngestHyperliquid: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "hyperliquid",
-        abstract: "Ingest a recorded Hyperliquid /info response (all or nothing: one atomic append).")
+        abstract: "Fetch (or read a recorded) Hyperliquid /info response and append its events (all or nothing).")
 
     @OptionGroup var data: DataOptions
-    @Option(help: "A recorded response body.") var fromFile: String
+    @Option(help: "A recorded response body to ingest instead of fetching.") var fromFile: String?
+    @Option(help: "The API's base URL.") var baseUrl = HyperliquidInfo.defaultBaseURL.absoluteString
+    @Option(help: "The asset, for candleSnapshot, fundingHistory and l2Book.") var symbol: String?
+    @Option(help: "The candle interval, for candleSnapshot.") var interval = "1h"
+    @Option(help: "Start of the window in ms, for candleSnapshot and fundingHistory.") var start: Int64?
+    @Option(help: "End of the window in ms, for candleSnapshot and fundingHistory.") var end: Int64?
     @Option(help: "What the response answers: \(HyperliquidRequest.allCases.map(\.rawValue).joined(separator: ", ")).")
     var request: String
     @Option(help: "The perp dex the response is for (empty: the default dex).") var dex = ""
@@ -28,8 +33,16 @@ struct IngestHyperliquid: ClashCommand {
 
     func execute() throws {
         let kind = HyperliquidRequest(rawValue: request)!
-        guard let body = FileManager.default.contents(atPath: fromFile) else { throw ValidationError("cannot read \(fromFile)") }
-        let bytes = Array(body)
+        let bytes: [UInt8]
+        if let fromFile {
+            guard let body = FileManager.default.contents(atPath: fromFile) else { throw ValidationError("cannot read \(fromFile)") }
+            bytes = Array(body)
+        } else {
+            guard let base = URL(string: baseUrl) else { throw ValidationError("--base-url \(baseUrl) is not a URL") }
+            let client = MarketClient(source: "hyperliquid", policy: ClientPolicy(baseURL: base))
+            let body = HyperliquidInfo.body(kind, dex: dex, symbol: symbol, interval: interval, startMs: start, endMs: end)
+            bytes = try client.fetch(HyperliquidInfo.request(kind, baseURL: base, body: body), kind: request)
+        }
         let events = try HyperliquidNormalizer.normalize(kind, body: bytes, dex: dex)
         let timestamp = at ?? Int64(Date().timeIntervalSince1970 * 1000)
         let drafts = try Ingestion.drafts(events, source: "hyperliquid", request: request, body: bytes, timestampMs: timestamp)

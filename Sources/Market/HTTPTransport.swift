@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One HTTP exchange, as the market clients need it.
+public struct HTTPRequest: Sendable, Equatable {
+    public var method: String
+    public var url: URL
+    public var headers: [String: String]
+    public var body: [UInt8]?
+
+    public init(method: String, url: URL, headers: [String: String] = [:], body: [UInt8]? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Sends requests: the real one over libcurl (URLSession), or a recorded double in tests.
+public protocol HTTPTransport: Sendable {
+    /// Sends one request; throws on a transport failure (no response, timeout, cut connection).
+    func send(_ request: HTTPRequest, timeoutSeconds: Double) throws -> HTTPResponse
+}
+
+/// What went wrong on the wire.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}
+
+/// The real transport: URLSession from FoundationNetworking, which runs on libcurl on Linux.
+public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
+    private let session: URLSession
+
+    public init() {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = URLSession(configuration: configuration)
+    }
+
+    public func send(_ request: HTTPRequest, timeoutSeconds: Double) throws -> HTTPResponse {
+        var urlRequest = URLRequest(url: request.url, timeoutInterval: timeoutSeconds)
+        urlRequest.httpMethod = request.method
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        if let body = request.body { urlRequest.httpBody = Data(body) }
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Box<Result<HTTPResponse, TransportError>>(.failure(TransportError(reason: "no answer")))
+        let task = session.dataTask(with: urlRequest) { data, response, error in
+            if let error {
+                outcome.value = .failure(TransportError(reason: error.localizedDescription))
+            } else if let http = response as? HTTPURLResponse {
+                var headers: [String: String] = [:]
+                for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
+                outcome.value = .success(HTTPResponse(status: http.statusCode, headers: headers, body: Array(data ?? Data())))
+            }
+            done.signal()
+        }
+        task.resume()
+        if done.wait(timeout: .now() + timeoutSeconds + 1) == .timedOut {
+            task.cancel()
+            throw TransportError(reason: "no answer within \(timeoutSeconds) s")
+        }
+        return try outcome.value.get()
+    }
+}
+
+private final class Box<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A transport that answers from recorded responses, in order: for tests of everything above the wire.
+public final class RecordedTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [Result<HTTPResponse, TransportError>]
+    public private(set) var requests: [HTTPRequest] = []
+
+    public init(_ answers: [Result<HTTPResponse, TransportError>]) {
+        self.answers = answers
+    }
+
+    public func send(_ request: HTTPRequest, timeoutSeconds: Double) throws -> HTTPResponse {
+        lock.lock()
+        defer { lock.unlock() }
+        requests.append(request)
+        guard !answers.isEmpty else { throw TransportError(reason: "no recorded answer left") }
+        return try answers.removeFirst().get()
+    }
+}
