@@ -58,10 +58,10 @@ struct ResponseReader {
     }
 
     /// Like `fixed`, but nil for a missing or null value.
-    func optionalFixed(_ value: JSONValue?, _ path: String, scale: Int) throws(IngestError) -> Int64? {
+    func optionalFixed(_ value: JSONValue?, _ path: String, scale: Int, rounding: FixedPoint.Rounding = .exact) throws(IngestError) -> Int64? {
         switch value {
         case nil, .null?: return nil
-        default: return try fixed(value, path, scale: scale)
+        default: return try fixed(value, path, scale: scale, rounding: rounding)
         }
     }
 }

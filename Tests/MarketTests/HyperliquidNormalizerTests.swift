@@ -97,3 +97,52 @@ struct HyperliquidNormalizerTests {
         #expect(book.bestBidE8 == 211_100_000)
     }
 }
+
+@Suite("Polymarket and DefiLlama normalizers")
+struct OtherSourcesTests {
+    static var shared: String { (RealFixtures.folder as NSString).deletingLastPathComponent }
+
+    @Test("a Gamma market becomes exact prices, ms dates and its outcomes")
+    func gammaMarket() throws {
+        let body = #"{"id":"559652","slug":"newsom-2028","question":"Will Newsom win?","endDate":"2028-11-07T00:00:00Z","active":true,"closed":false,"outcomes":"[\"Yes\", \"No\"]","outcomePrices":"[\"0.2325\", \"0.7675\"]","volume":"25814545.294374414","liquidity":"230438.22824","orderMinSize":5,"spread":0.001}"#
+        let markets = try #require(try PolymarketNormalizer.normalize("market", body: Array(body.utf8)).first?.event as? PolymarketMarkets)
+        let market = try #require(markets.markets.first)
+        #expect(market.outcomes == ["Yes", "No"])
+        #expect(market.outcomePricesE6 == [232_500, 767_500])
+        #expect(market.volumeE2 == 2_581_454_529)
+        #expect(market.endMs == 1_857_168_000_000)
+        _ = try markets.canonicalPayload()
+    }
+
+    @Test("DefiLlama protocols and chain history become exact USD × 10^2")
+    func defillama() throws {
+        let body = #"[{"name":"Curve","slug":"curve","category":"Dexes","chains":["Ethereum","Fantom"],"tvl":16890071630.01999}]"#
+        let protocols = try #require(try DefiLlamaNormalizer.normalize(.protocols, body: Array(body.utf8)).first?.event as? DefiLlamaProtocols)
+        #expect(protocols.protocols.first?.tvlE2 == 1_689_007_163_002)
+        let history = try #require(try DefiLlamaNormalizer.normalize(.historicalChainTvl, body: Array(#"[{"date":1530230400,"tvl":20541.94079040033}]"#.utf8)).first?.event as? DefiLlamaChainTVL)
+        #expect(history.points.first?.dateMs == 1_530_230_400_000 && history.points.first?.tvlE2 == 2_054_194)
+    }
+
+    @Test("the shared Polymarket and DefiLlama recordings ingest",
+          .enabled(if: RealFixtures.present, "the shared real fixtures are not beside the repository; skipped"))
+    func realFixtures() throws {
+        let folder = Self.shared
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder + "/polymarket").sorted() where name.hasPrefix("gamma_market") || name.hasPrefix("gamma_events") {
+            let body = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/polymarket/" + name)))
+            let events = try PolymarketNormalizer.normalize(name, body: body)
+            let markets = try #require(events.first?.event as? PolymarketMarkets, "\(name)")
+            #expect(!markets.markets.isEmpty, "\(name)")
+            _ = try markets.canonicalPayload()
+        }
+        let live = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/polymarket/gamma_market_newsom-2028-nomination_live.json")))
+        let newsom = try #require((try PolymarketNormalizer.normalize("market", body: live).first?.event as? PolymarketMarkets)?.markets.first)
+        #expect(newsom.outcomePricesE6 == [232_500, 767_500])
+        let protocols = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/defillama/protocols_top10_2022-01-29_openbb-filtered.json")))
+        let curve = try #require((try DefiLlamaNormalizer.normalize(.protocols, body: protocols).first?.event as? DefiLlamaProtocols)?.protocols.first)
+        #expect(curve.slug == "curve" && curve.tvlE2 == 1_689_007_163_002)
+        let history = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/defillama/historicalChainTvl_all_2018-06_to_2023-09-09.json")))
+        let points = try #require((try DefiLlamaNormalizer.normalize(.historicalChainTvl, body: history).first?.event as? DefiLlamaChainTVL)?.points)
+        #expect(points.count == 1_899)
+        #expect(points.last?.tvlE2 == 3_786_431_475_864)
+    }
+}
