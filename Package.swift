@@ -67,6 +67,7 @@ let package = Package(
             resources: [
                 .process("EventIndex/event_index.sql"),
                 .process("MarketTicks/market_ticks.sql"),
+                .process("MarketMemory/market_memory.sql"),
             ]
         ),
         .target(
@@ -103,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "LedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Projections", "LedgerLog", "Market", "EventSchemas", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EmbeddingTests",

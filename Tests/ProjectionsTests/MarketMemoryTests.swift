@@ -1,0 +1,43 @@
+import EventSchemas
+import Foundation
+import GRDB
+import LedgerLog
+import Market
+import Projections
+import Testing
+
+@Suite("Market memory")
+struct MarketMemoryTests {
+    static let meta = #"[{"universe":[{"szDecimals":5,"name":"BTC","maxLeverage":40},{"szDecimals":1,"name":"MATIC","maxLeverage":20,"isDelisted":true}]},[{"funding":"0.0000125","openInterest":"25877.14916","prevDayPx":"113776.0","dayNtlVlm":"3677355032.5","premium":"-0.0002298729","oraclePx":"113106.0","markPx":"113080.0","midPx":"113079.5","impactPxs":["113079.0","113080.0"]},{"funding":"0.0","openInterest":"0.0","prevDayPx":"0.2","dayNtlVlm":"0.0","premium":null,"oraclePx":"0.2","markPx":"0.2","midPx":null,"impactPxs":null}]]"#
+    static let mids = #"{"BTC":"113100.5","MATIC":"0.2"}"#
+    static let book = #"{"coin":"BTC","time":1,"levels":[[{"px":"113100.0","sz":"1.5","n":3}],[{"px":"113101.0","sz":"2","n":1}]]}"#
+
+    @Test("ingested Hyperliquid responses fold into market memory with their exact values, and replay equals live")
+    func ingestThenProject() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
+        for (request, body, at) in [(HyperliquidRequest.metaAndAssetCtxs, Self.meta, Int64(1_000)), (.allMids, Self.mids, 2_000), (.l2Book, Self.book, 3_000)] {
+            let bytes = Array(body.utf8)
+            let events = try HyperliquidNormalizer.normalize(request, body: bytes)
+            try writer.append(try Ingestion.drafts(events, source: "hyperliquid", request: request.rawValue, body: bytes, timestampMs: 1_765_584_000_000 + at))
+        }
+        try writer.close()
+
+        let runner = try log.runner()
+        defer { try? runner.close() }
+        try runner.catchUp()
+        try runner.read("market_memory") { db in
+            let btc = try #require(try Row.fetchOne(db, sql: "SELECT * FROM asset_context WHERE symbol = 'BTC'"))
+            #expect(btc["mark_px_e8"] as Int64 == 11_308_000_000_000)
+            #expect(btc["funding_e12"] as Int64 == 12_500_000)
+            #expect((btc["premium_e12"] as Int64?) == -229_872_900)
+            let matic = try #require(try Row.fetchOne(db, sql: "SELECT * FROM asset_context WHERE symbol = 'MATIC'"))
+            #expect((matic["mid_px_e8"] as Int64?) == nil)
+            #expect(try Bool.fetchOne(db, sql: "SELECT delisted FROM asset WHERE symbol = 'MATIC'") == true)
+            #expect(try Int64.fetchOne(db, sql: "SELECT mid_e8 FROM mid WHERE symbol = 'BTC'") == 11_310_050_000_000)
+            #expect(try Int64.fetchOne(db, sql: "SELECT spread_bp FROM book WHERE symbol = 'BTC'") == 0)
+        }
+        try runner.verifyReplay()
+    }
+}
