@@ -34,7 +34,10 @@ public final class ProjectionRunner {
         for projector in projectors {
             let path = directory + "/" + projector.name + ".sqlite"
             try? FileManager.default.removeItem(atPath: path + Self.shadowSuffix)  // a rebuild cut short
-            if let model = try ReadModel.open(projector, path: path) {
+            if !FileManager.default.fileExists(atPath: path) {
+                // A new read model starts empty at checkpoint 0 (created whole, by rename); catch-up fills it.
+                models.append(try buildShadowAndSwap(projector, fold: false, progress: progress))
+            } else if let model = try ReadModel.open(projector, path: path) {
                 models.append(model)
             } else {
                 models.append(try buildShadowAndSwap(projector, progress: progress))
@@ -121,7 +124,10 @@ public final class ProjectionRunner {
         }
     }
 
-    private func buildShadowAndSwap(_ projector: any Projector, progress: ((Progress) -> Void)?) throws -> ReadModel {
+    /// Builds a read model in `<name>.sqlite.rebuild` (folded from the log unless `fold` is false)
+    /// and renames it over the live file.
+    private func buildShadowAndSwap(_ projector: any Projector, fold folding: Bool = true,
+                                    progress: ((Progress) -> Void)?) throws -> ReadModel {
         guard let live = path(of: projector) else {
             let model = try ReadModel.create(projector, path: nil)
             try log.refresh()
@@ -131,8 +137,10 @@ public final class ProjectionRunner {
         let shadow = live + Self.shadowSuffix
         try? FileManager.default.removeItem(atPath: shadow)
         let model = try ReadModel.create(projector, path: shadow)
-        try log.refresh()
-        _ = try fold([model], through: try log.head.sequence, progress: progress)
+        if folding {
+            try log.refresh()
+            _ = try fold([model], through: try log.head.sequence, progress: progress)
+        }
         try model.close()
         let file = open(shadow, O_RDONLY)
         if file >= 0 { fsync(file); Glibc.close(file) }

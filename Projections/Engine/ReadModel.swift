@@ -17,17 +17,15 @@ final class ReadModel {
 
     static let metaTable = "_projection"
 
-    /// Opens (or creates) the read model at `path`. Returns nil when the file was built by another
-    /// version or schema of the projector: it must be rebuilt.
+    /// Opens the read model at `path`. Returns nil when there is none, or when the file was built by
+    /// another version or schema of the projector, or never finished being built: it must be
+    /// (re)built, which the runner does in a shadow file, so a live file is always whole.
     static func open(_ projector: any Projector, path: String) throws -> ReadModel? {
-        let exists = FileManager.default.fileExists(atPath: path)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         let queue = try makeQueue(path)
-        if !exists {
-            try initialize(queue, projector)
-            return ReadModel(projector: projector, path: path, queue: queue, checkpoint: 0)
-        }
-        let meta = try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT version, schema_hash, checkpoint FROM \(metaTable) WHERE name = ?", arguments: [projector.name])
+        let meta = try queue.read { db -> Row? in
+            guard try db.tableExists(metaTable) else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT version, schema_hash, checkpoint FROM \(metaTable) WHERE name = ?", arguments: [projector.name])
         }
         guard let meta, meta["version"] as Int == projector.version, meta["schema_hash"] as String == projector.schemaHash else {
             try queue.close()

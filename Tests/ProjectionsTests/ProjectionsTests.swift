@@ -203,6 +203,23 @@ struct ProjectionsTests {
         #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count FROM counted WHERE id = 1") } == 40_000)
     }
 
+    @Test("a read model file that never finished being created is rebuilt on open, not an error")
+    func halfCreatedReadModel() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(1_000)
+        try FileManager.default.createDirectory(atPath: log.projectionsPath, withIntermediateDirectories: true)
+        let broken = try DatabaseQueue(path: log.projectionsPath + "/market_ticks.sqlite")
+        try broken.write { try $0.execute(sql: "CREATE TABLE latest_tick (symbol TEXT)") }
+        try broken.close()
+        let runner = try log.runner()
+        defer { try? runner.close() }
+        try runner.catchUp()
+        try runner.read("market_ticks") { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM latest_tick") == 1_000)
+        }
+    }
+
     @Test("a rebuild cut short leaves the live read model untouched and is cleaned up on the next open")
     func interruptedRebuild() throws {
         let log = TickLog()
