@@ -215,7 +215,7 @@ struct ProjectionsTests {
         let runner = try log.runner()
         defer { try? runner.close() }
         try runner.catchUp()
-        try runner.read("market_ticks") { db in
+        try runner.read("market_ticks") { (db) throws in
             #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM latest_tick") == 1_000)
         }
     }
