@@ -51,6 +51,9 @@ final class ReadModel {
     private static func makeQueue(_ path: String?) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // Catch-up writes large transactions: a 64 MiB page cache keeps them from spilling to disk
+        // page by page before the commit.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         guard let path else { return try DatabaseQueue(configuration: configuration) }
         configuration.label = (path as NSString).lastPathComponent
         return try DatabaseQueue(path: path, configuration: configuration)
