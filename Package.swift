@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "Market",
-            dependencies: ["EventSchemas", "LedgerLog"]
+            dependencies: ["ClashCore", "EventSchemas", "LedgerLog"]
         ),
         .target(
             name: "Projections",

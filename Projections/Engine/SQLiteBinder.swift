@@ -31,14 +31,3 @@ enum SQLiteBinder {
     /// SQLite's SQLITE_TRANSIENT: copy the bytes now.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
-
-/// The read models' SQL files, bundled as resources.
-enum Resources {
-    static func sql(_ name: String) -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "sql"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            preconditionFailure("the resource \(name).sql is missing from the Projections bundle")
-        }
-        return text
-    }
-}

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import LedgerLog
 
 /// A SHA-256 per table over every row in primary-key order, and one over all tables: equal hashes
 /// mean byte-identical read models, whatever machine built them.
@@ -16,11 +17,17 @@ public struct StateHash: Sendable, Equatable {
             var hasher = SHA256()
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.sqlIdentifier) ORDER BY \(try orderBy(db, table))")
             while let row = try cursor.next() { hasher.update(data: encode(row)) }
-            tables[table] = Data(hasher.finalize()).map { String(format: "%02x", $0) }.joined()
+            tables[table] = ChainHash(bytes: Array(hasher.finalize())).hex
         }
         var overall = SHA256()
         for name in tables.keys.sorted() { overall.update(data: Data("\(name)=\(tables[name]!)\n".utf8)) }
-        return StateHash(tables: tables, overall: Data(overall.finalize()).map { String(format: "%02x", $0) }.joined())
+        return StateHash(tables: tables, overall: ChainHash(bytes: Array(overall.finalize())).hex)
+    }
+
+    /// One hash over several read models' overall hashes, in name order: the ledger's state hash.
+    public static func overall(of hashes: [String: StateHash]) -> String {
+        let text = hashes.keys.sorted().map { "\($0)=\(hashes[$0]!.overall)\n" }.joined()
+        return ChainHash.genesis.next(Array(text.utf8)).hex
     }
 
     static func userTables(_ db: Database) throws -> [String] {

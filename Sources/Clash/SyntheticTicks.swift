@@ -1,3 +1,4 @@
+import ClashCore
 import LedgerLog
 
 /// Deterministic synthetic market ticks for benchmarks and demos: 50 perpetual symbols, a random
@@ -44,9 +45,9 @@ public struct SyntheticTicks: Sequence, IteratorProtocol {
     public mutating func next() -> EventDraft? {
         let symbol = Int(random.next() % 50)
         timestampMs += Int64(random.next() % 21)
-        midsE8[symbol] = Swift.max(1, midsE8[symbol] + midsE8[symbol] * triangular(400) / 1_000_000)
-        fundingsE8[symbol] += triangular(200)
-        openInterestsE2[symbol] = Swift.max(100_000, openInterestsE2[symbol] + openInterestsE2[symbol] * triangular(200) / 1_000_000)
+        midsE8[symbol] = Swift.max(1, midsE8[symbol] + midsE8[symbol] * random.triangular(400) / 1_000_000)
+        fundingsE8[symbol] += random.triangular(200)
+        openInterestsE2[symbol] = Swift.max(100_000, openInterestsE2[symbol] + openInterestsE2[symbol] * random.triangular(200) / 1_000_000)
         index += 1
         var json = CanonicalJSONWriter(capacity: 96)
         json.beginObject()
@@ -58,26 +59,5 @@ public struct SyntheticTicks: Sequence, IteratorProtocol {
         return EventDraft(
             id: "tick-\(seed)-\(index)", type: "market.tick", schemaVersion: 1, stream: Self.streams[symbol],
             timestampMs: timestampMs, payload: json.bytes)
-    }
-
-    /// A value in [-width, width], more often near 0 (sum of two uniforms).
-    private mutating func triangular(_ width: Int64) -> Int64 {
-        let span = UInt64(width) + 1
-        return Int64(random.next() % span) - Int64(random.next() % span)
-    }
-}
-
-/// SplitMix64: a tiny, well-mixed seeded generator.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

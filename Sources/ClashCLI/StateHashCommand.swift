@@ -17,7 +17,7 @@ struct StateHashCommand: ClashCommand {
         let hashes = try runner.stateHashes()
         Output.json { json in
             json.beginObject()
-            json.key("overall"); json.string(StateHashCommand.overall(hashes))
+            json.key("overall"); json.string(StateHash.overall(of: hashes))
             json.key("read_models")
             json.beginObject()
             for name in hashes.keys.sorted() {
@@ -35,12 +35,6 @@ struct StateHashCommand: ClashCommand {
             json.endObject()
             json.endObject()
         }
-    }
-
-    /// One hash over every read model's overall hash, in name order.
-    static func overall(_ hashes: [String: StateHash]) -> String {
-        let text = hashes.keys.sorted().map { "\($0)=\(hashes[$0]!.overall)\n" }.joined()
-        return ChainHash.genesis.next(Array(text.utf8)).hex
     }
 }
 

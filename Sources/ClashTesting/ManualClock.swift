@@ -1,4 +1,5 @@
 import Clash
+import ClashCore
 import Foundation
 
 /// A clock that moves only when told: tests and simulations decide what time it is.

@@ -1,3 +1,4 @@
+import ClashCore
 import EventSchemas
 import LedgerLog
 
@@ -11,7 +12,7 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
     public let steps: Int
     public let startMs: Int64
 
-    private var state: UInt64
+    private var random: SplitMix64
     private var mids: [Int64]
     private var fundings: [Int64]
     private var openInterests: [Int64]
@@ -25,17 +26,17 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         self.startMs = startMs
         steps = Int(Int64(hours) * 3_600_000 / stepMilliseconds)
         symbols = (0..<assets).map { $0 < Self.bases.count ? Self.bases[$0] : "SYN\($0)" }
-        state = seed ^ 0x5EED_0F_C1A5
+        random = SplitMix64(seed: seed ^ 0x5EED_0F_C1A5)
         mids = []
         fundings = []
         openInterests = []
         for _ in 0..<assets {
-            let exponent = Int(nextRandom() % 10)
+            let exponent = Int(random.next() % 10)
             var price: Int64 = 1_000
             for _ in 0..<exponent { price *= 10 }
-            mids.append(price + Int64(nextRandom() % UInt64(price)))
-            fundings.append(Int64(nextRandom() % 90_000) - 30_000)
-            openInterests.append(Int64(nextRandom() % 300_000_000_000) + 100_000_000)
+            mids.append(price + Int64(random.next() % UInt64(price)))
+            fundings.append(Int64(random.next() % 90_000) - 30_000)
+            openInterests.append(Int64(random.next() % 300_000_000_000) + 100_000_000)
         }
     }
 
@@ -48,9 +49,9 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
     public mutating func next() -> EventDraft? {
         guard step < steps else { return nil }
         let index = asset
-        mids[index] = Swift.max(1, mids[index] + mids[index] * triangular(300) / 1_000_000)
-        fundings[index] += triangular(150)
-        openInterests[index] = Swift.max(100_000, openInterests[index] + openInterests[index] * triangular(150) / 1_000_000)
+        mids[index] = Swift.max(1, mids[index] + mids[index] * random.triangular(300) / 1_000_000)
+        fundings[index] += random.triangular(150)
+        openInterests[index] = Swift.max(100_000, openInterests[index] + openInterests[index] * random.triangular(150) / 1_000_000)
         let timestamp = startMs + Int64(step) * stepMilliseconds
         let symbol = symbols[index]
         var json = CanonicalJSONWriter(capacity: 96)
@@ -68,18 +69,5 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
             step += 1
         }
         return draft
-    }
-
-    private mutating func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    private mutating func triangular(_ width: Int64) -> Int64 {
-        let span = UInt64(width) + 1
-        return Int64(nextRandom() % span) - Int64(nextRandom() % span)
     }
 }
