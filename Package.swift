@@ -51,11 +51,13 @@ let package = Package(
         ),
         .target(
             name: "Market",
-            dependencies: ["ClashCore", "EventSchemas", "LedgerLog"]
+            dependencies: ["ClashCore", "EventSchemas", "LedgerLog"],
+            resources: [.copy("Resources/categories.json")]
         ),
         .target(
             name: "Projections",
             dependencies: [
+                "ClashCore",
                 "EventSchemas",
                 "LedgerLog",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -39,6 +39,7 @@ public enum EventCatalog {
         current(HyperliquidFunding.self),
         current(HyperliquidBookSummary.self),
         current(HyperliquidCategories.self),
+        current(HyperliquidSpotContexts.self),
         current(PolymarketMarkets.self),
         current(DefiLlamaProtocols.self),
         current(DefiLlamaChainTVL.self),

@@ -12,17 +12,21 @@ public struct DefiLlamaChainTVL: CatalogEvent {
         public var dateMs: Int64
         /// TVL, USD × 10^2.
         public var tvlE2: Int64
+        /// The chain's native token (e.g. ETH for Ethereum), when the list names it.
+        public var tokenSymbol: String?
 
-        public init(chain: String, dateMs: Int64, tvlE2: Int64) {
+        public init(chain: String, dateMs: Int64, tvlE2: Int64, tokenSymbol: String? = nil) {
             self.chain = chain
             self.dateMs = dateMs
             self.tvlE2 = tvlE2
+            self.tokenSymbol = tokenSymbol
         }
 
         enum CodingKeys: String, CodingKey {
             case chain
             case dateMs = "date_ms"
             case tvlE2 = "tvl_e2"
+            case tokenSymbol = "token_symbol"
         }
     }
 

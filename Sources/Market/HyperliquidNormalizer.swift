@@ -3,25 +3,23 @@ import LedgerLog
 
 /// The Hyperliquid `POST /info` requests this project ingests.
 public enum HyperliquidRequest: String, CaseIterable, Sendable {
-    case allMids, metaAndAssetCtxs, candleSnapshot, fundingHistory, l2Book
+    case meta, metaAndAssetCtxs, spotMeta, spotMetaAndAssetCtxs, allMids, candleSnapshot, fundingHistory, l2Book, perpCategories
 }
 
 /// Turns Hyperliquid `/info` response bodies into catalog events: exact fixed-point numbers,
 /// nulls handled, unknown fields ignored. A malformed response is an `IngestError` naming the
 /// request and field; nothing of it becomes an event.
 public enum HyperliquidNormalizer {
-    /// An event and the stream it belongs to.
-    public struct Normalized: Sendable {
-        public var stream: String
-        public var event: any CatalogEvent
-    }
-
-    public static func normalize(_ request: HyperliquidRequest, body: [UInt8], dex: String = "") throws(IngestError) -> [Normalized] {
+    public static func normalize(_ request: HyperliquidRequest, body: [UInt8], dex: String = "") throws(IngestError) -> [NormalizedEvent] {
         let reader = ResponseReader(source: "hyperliquid", request: request.rawValue)
         let json = try reader.parse(body)
         switch request {
-        case .allMids: return [try mids(json, dex: dex, reader)]
+        case .meta: return [NormalizedEvent(stream: sourceStream, event: HyperliquidUniverse(dex: dex, assets: try universe(json, "", reader).assets))]
         case .metaAndAssetCtxs: return try metaAndContexts(json, dex: dex, reader)
+        case .spotMeta: return [NormalizedEvent(stream: sourceStream, event: try spotUniverse(json, "", reader).universe)]
+        case .spotMetaAndAssetCtxs: return try spotMetaAndContexts(json, reader)
+        case .perpCategories: return [try perpCategories(json, reader)]
+        case .allMids: return [try mids(json, dex: dex, reader)]
         case .candleSnapshot: return try candles(json, reader)
         case .fundingHistory: return try funding(json, reader)
         case .l2Book: return [try book(json, reader)]
@@ -30,34 +28,24 @@ public enum HyperliquidNormalizer {
 
     static let sourceStream = "source.hyperliquid"
 
-    private static func mids(_ json: JSONValue, dex: String, _ reader: ResponseReader) throws(IngestError) -> Normalized {
+    private static func mids(_ json: JSONValue, dex: String, _ reader: ResponseReader) throws(IngestError) -> NormalizedEvent {
         var mids: [HyperliquidMids.SymbolMid] = []
         for member in try reader.object(json, "") {
             mids.append(.init(symbol: member.key, midE8: try reader.fixed(member.value, member.key, scale: 8)))
         }
-        return Normalized(stream: sourceStream, event: HyperliquidMids(dex: dex, mids: mids))
+        return NormalizedEvent(stream: sourceStream, event: HyperliquidMids(dex: dex, mids: mids))
     }
 
-    private static func metaAndContexts(_ json: JSONValue, dex: String, _ reader: ResponseReader) throws(IngestError) -> [Normalized] {
+    private static func metaAndContexts(_ json: JSONValue, dex: String, _ reader: ResponseReader) throws(IngestError) -> [NormalizedEvent] {
         let pair = try reader.array(json, "")
         guard pair.count == 2 else { throw reader.fail("", "expected [meta, assetContexts]") }
-        let universe = try reader.array(pair[0]["universe"], "[0].universe")
+        let (assets, symbols) = try universe(pair[0], "[0].", reader)
         let contexts = try reader.array(pair[1], "[1]")
-        guard universe.count == contexts.count else {
-            throw reader.fail("[1]", "\(contexts.count) contexts for \(universe.count) assets")
+        guard symbols.count == contexts.count else {
+            throw reader.fail("[1]", "\(contexts.count) contexts for \(symbols.count) assets")
         }
-        var assets: [HyperliquidUniverse.UniverseAsset] = []
         var rows: [HyperliquidAssetContexts.AssetContext] = []
-        for (index, asset) in universe.enumerated() {
-            let path = "[0].universe[\(index)]"
-            let symbol = try reader.string(asset["name"], path + ".name")
-            let delisted = try reader.bool(asset["isDelisted"], path + ".isDelisted", default: false)
-            assets.append(.init(
-                symbol: symbol, index: Int64(index), kind: "perp", quote: "USDC",
-                sizeDecimals: try reader.integer(asset["szDecimals"], path + ".szDecimals"),
-                maxLeverage: try reader.integer(asset["maxLeverage"], path + ".maxLeverage"),
-                onlyIsolated: try reader.bool(asset["onlyIsolated"], path + ".onlyIsolated", default: false),
-                delisted: delisted))
+        for (index, symbol) in symbols.enumerated() {
             let context = contexts[index]
             let at = "[1][\(index)]"
             var impactBid: Int64?
@@ -79,11 +67,31 @@ public enum HyperliquidNormalizer {
                 dayNotionalVolumeE2: try reader.fixed(context["dayNtlVlm"], at + ".dayNtlVlm", scale: 2, rounding: .halfEven),
                 impactBidPxE8: impactBid, impactAskPxE8: impactAsk))
         }
-        return [Normalized(stream: sourceStream, event: HyperliquidUniverse(dex: dex, assets: assets)),
-                Normalized(stream: sourceStream, event: HyperliquidAssetContexts(dex: dex, contexts: rows))]
+        return [NormalizedEvent(stream: sourceStream, event: HyperliquidUniverse(dex: dex, assets: assets)),
+                NormalizedEvent(stream: sourceStream, event: HyperliquidAssetContexts(dex: dex, contexts: rows))]
     }
 
-    private static func candles(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> [Normalized] {
+    /// The perp universe of a `meta` object (at `path`): every asset, delisted ones marked.
+    private static func universe(_ meta: JSONValue, _ path: String, _ reader: ResponseReader) throws(IngestError)
+        -> (assets: [HyperliquidUniverse.UniverseAsset], symbols: [String]) {
+        let list = try reader.array(meta["universe"], path + "universe")
+        // Collateral token 0 is USDC; others are named by their spot token index.
+        let collateral = meta["collateralToken"] == nil ? 0 : try reader.integer(meta["collateralToken"], path + "collateralToken")
+        let quote = collateral == 0 ? "USDC" : "token:\(collateral)"
+        var assets: [HyperliquidUniverse.UniverseAsset] = []
+        for (index, asset) in list.enumerated() {
+            let at = path + "universe[\(index)]"
+            assets.append(.init(
+                symbol: try reader.string(asset["name"], at + ".name"), index: Int64(index), kind: "perp", quote: quote,
+                sizeDecimals: try reader.integer(asset["szDecimals"], at + ".szDecimals"),
+                maxLeverage: try reader.integer(asset["maxLeverage"], at + ".maxLeverage"),
+                onlyIsolated: try reader.bool(asset["onlyIsolated"], at + ".onlyIsolated", default: false),
+                delisted: try reader.bool(asset["isDelisted"], at + ".isDelisted", default: false)))
+        }
+        return (assets, assets.map(\.symbol))
+    }
+
+    private static func candles(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> [NormalizedEvent] {
         let list = try reader.array(json, "")
         guard let first = list.first else { return [] }
         let symbol = try reader.string(first["s"], "[0].s")
@@ -98,10 +106,10 @@ public enum HyperliquidNormalizer {
                 lowE8: try reader.fixed(candle["l"], at + ".l", scale: 8), closeE8: try reader.fixed(candle["c"], at + ".c", scale: 8),
                 volumeE8: try reader.fixed(candle["v"], at + ".v", scale: 8), trades: try reader.integer(candle["n"], at + ".n")))
         }
-        return [Normalized(stream: "market." + symbol, event: HyperliquidCandles(symbol: symbol, interval: interval, candles: candles))]
+        return [NormalizedEvent(stream: "market." + symbol, event: HyperliquidCandles(symbol: symbol, interval: interval, candles: candles))]
     }
 
-    private static func funding(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> [Normalized] {
+    private static func funding(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> [NormalizedEvent] {
         let list = try reader.array(json, "")
         guard let first = list.first else { return [] }
         let symbol = try reader.string(first["coin"], "[0].coin")
@@ -113,11 +121,11 @@ public enum HyperliquidNormalizer {
                 fundingE12: try reader.fixed(entry["fundingRate"], at + ".fundingRate", scale: 12),
                 premiumE12: try reader.fixed(entry["premium"], at + ".premium", scale: 12)))
         }
-        return [Normalized(stream: "market." + symbol, event: HyperliquidFunding(symbol: symbol, entries: entries))]
+        return [NormalizedEvent(stream: "market." + symbol, event: HyperliquidFunding(symbol: symbol, entries: entries))]
     }
 
     /// Best prices, spread, and the notional within 1% of the mid on each side.
-    private static func book(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> Normalized {
+    private static func book(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> NormalizedEvent {
         let symbol = try reader.string(json["coin"], "coin")
         let sides = try reader.array(json["levels"], "levels")
         guard sides.count == 2 else { throw reader.fail("levels", "expected [bids, asks]") }
@@ -142,7 +150,7 @@ public enum HyperliquidNormalizer {
             let sum = side.filter { within(Int128($0.px)) }.reduce(Int128(0)) { $0 + Int128($1.px) * Int128($1.sz) }
             return Int64(sum / 100_000_000_000_000)
         }
-        return Normalized(stream: "market." + symbol, event: HyperliquidBookSummary(
+        return NormalizedEvent(stream: "market." + symbol, event: HyperliquidBookSummary(
             symbol: symbol, bestBidE8: bestBid, bestAskE8: bestAsk, spreadBp: spread,
             bidDepthE2: depth(bids) { $0 * 100 >= mid * 99 }, askDepthE2: depth(asks) { $0 * 100 <= mid * 101 },
             levels: Int64(max(bids.count, asks.count))))

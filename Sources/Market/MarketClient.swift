@@ -89,7 +89,7 @@ public enum HyperliquidInfo {
                             interval: String = "1h", startMs: Int64? = nil, endMs: Int64? = nil) -> [UInt8] {
         var fields: [String: Any] = ["type": kind.rawValue]
         switch kind {
-        case .allMids, .metaAndAssetCtxs:
+        case .allMids, .meta, .metaAndAssetCtxs:
             if !dex.isEmpty { fields["dex"] = dex }
         case .candleSnapshot:
             var inner: [String: Any] = ["coin": symbol ?? "BTC", "interval": interval]
@@ -102,6 +102,8 @@ public enum HyperliquidInfo {
             if let endMs { fields["endTime"] = endMs }
         case .l2Book:
             fields["coin"] = symbol ?? "BTC"
+        case .spotMeta, .spotMetaAndAssetCtxs, .perpCategories:
+            break
         }
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
         return Array(data)
@@ -110,5 +112,28 @@ public enum HyperliquidInfo {
     public static func request(_ kind: HyperliquidRequest, baseURL: URL, body: [UInt8]) -> HTTPRequest {
         HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("info"),
                     headers: ["Content-Type": "application/json"], body: body)
+    }
+}
+
+/// Polymarket Gamma listings, read page by page (`limit` and `offset`).
+public enum PolymarketGamma {
+    public static let defaultBaseURL = "https://gamma-api.polymarket.com"
+
+    /// Every page of the listing at `path` (which may hold other query items), up to `maxPages`:
+    /// reading stops at the first page with fewer than `pageSize` items.
+    public static func fetchPages(_ client: MarketClient, base: String, path: String, pageSize: Int = 100,
+                                  maxPages: Int = 50) throws(IngestError) -> [[UInt8]] {
+        var pages: [[UInt8]] = []
+        let separator = path.contains("?") ? "&" : "?"
+        for page in 0..<maxPages {
+            let address = base + path + separator + "limit=\(pageSize)&offset=\(page * pageSize)"
+            guard let url = URL(string: address) else {
+                throw IngestError(source: "polymarket", request: path, field: "", reason: "\(address) is not a URL")
+            }
+            let body = try client.fetch(HTTPRequest(method: "GET", url: url), kind: "markets page \(page + 1)")
+            pages.append(body)
+            if PolymarketNormalizer.pageCount(body) < pageSize { break }
+        }
+        return pages
     }
 }

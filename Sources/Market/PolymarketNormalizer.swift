@@ -5,9 +5,25 @@ import LedgerLog
 /// Turns Polymarket Gamma responses (a market, a list of markets, or events holding markets) into
 /// `polymarket.markets` events: prices as exact fixed-point integers, dates as ms.
 public enum PolymarketNormalizer {
-    public static func normalize(_ request: String, body: [UInt8]) throws(IngestError) -> [HyperliquidNormalizer.Normalized] {
-        let reader = ResponseReader(source: "polymarket", request: request)
-        let json = try reader.parse(body)
+    public static func normalize(_ request: String, body: [UInt8]) throws(IngestError) -> [NormalizedEvent] {
+        try normalize(request, pages: [body])
+    }
+
+    /// The pages of one paginated listing, as one event: a market listed on two pages (the list
+    /// moved while it was read) is kept once, as its first page shows it.
+    public static func normalize(_ request: String, pages: [[UInt8]]) throws(IngestError) -> [NormalizedEvent] {
+        var markets: [PolymarketMarkets.PredictionMarket] = []
+        var seen: Set<String> = []
+        for (page, body) in pages.enumerated() {
+            let reader = ResponseReader(source: "polymarket", request: pages.count == 1 ? request : "\(request) page \(page + 1)")
+            for market in try self.markets(try reader.parse(body), reader) where seen.insert(market.marketId).inserted {
+                markets.append(market)
+            }
+        }
+        return [.init(stream: "source.polymarket", event: PolymarketMarkets(markets: markets))]
+    }
+
+    private static func markets(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> [PolymarketMarkets.PredictionMarket] {
         var markets: [PolymarketMarkets.PredictionMarket] = []
         func add(_ market: JSONValue, _ path: String) throws(IngestError) {
             markets.append(try self.market(market, path, reader))
@@ -30,7 +46,13 @@ public enum PolymarketNormalizer {
         default:
             throw reader.fail("", "expected a market, a list of markets or of events")
         }
-        return [.init(stream: "source.polymarket", event: PolymarketMarkets(markets: markets))]
+        return markets
+    }
+
+    /// How many items a page of a listing holds (markets, or events), to know when the last page came.
+    public static func pageCount(_ body: [UInt8]) -> Int {
+        guard case .array(let items)? = try? JSONValue.parse(body, allowingDecimals: true) else { return 0 }
+        return items.count
     }
 
     private static func market(_ json: JSONValue, _ path: String, _ reader: ResponseReader) throws(IngestError) -> PolymarketMarkets.PredictionMarket {
@@ -74,41 +96,5 @@ public enum PolymarketNormalizer {
         if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text).map { Int64($0.timeIntervalSince1970) * 1000 }
-    }
-}
-
-/// Turns DefiLlama responses into events: `/protocols` and historical chain TVL.
-public enum DefiLlamaNormalizer {
-    public enum Request: String, CaseIterable, Sendable {
-        case protocols, historicalChainTvl
-    }
-
-    public static func normalize(_ request: Request, body: [UInt8], chain: String = "All") throws(IngestError) -> [HyperliquidNormalizer.Normalized] {
-        let reader = ResponseReader(source: "defillama", request: request.rawValue)
-        let list = try reader.array(try reader.parse(body), "")
-        switch request {
-        case .protocols:
-            var protocols: [DefiLlamaProtocols.ProtocolTVL] = []
-            for (index, item) in list.enumerated() {
-                let at = "[\(index)]"
-                var chains: [String] = []
-                if case .array(let names)? = item["chains"] {
-                    for (inner, name) in names.enumerated() { chains.append(try reader.string(name, at + ".chains[\(inner)]")) }
-                }
-                protocols.append(.init(
-                    slug: try reader.string(item["slug"], at + ".slug"), name: try reader.string(item["name"], at + ".name"),
-                    category: (try? reader.string(item["category"], at + ".category")) ?? "",
-                    chains: chains, tvlE2: try reader.optionalFixed(item["tvl"], at + ".tvl", scale: 2, rounding: .halfEven) ?? 0))
-            }
-            return [.init(stream: "source.defillama", event: DefiLlamaProtocols(protocols: protocols))]
-        case .historicalChainTvl:
-            var points: [DefiLlamaChainTVL.ChainTVLPoint] = []
-            for (index, item) in list.enumerated() {
-                let at = "[\(index)]"
-                points.append(.init(chain: chain, dateMs: try reader.integer(item["date"], at + ".date") * 1000,
-                                    tvlE2: try reader.fixed(item["tvl"], at + ".tvl", scale: 2, rounding: .halfEven)))
-            }
-            return [.init(stream: "source.defillama", event: DefiLlamaChainTVL(chain: chain, points: points))]
-        }
     }
 }

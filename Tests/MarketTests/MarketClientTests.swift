@@ -82,7 +82,7 @@ struct MarketClientTests {
                                                                    backoffMilliseconds: 20, minimumIntervalMilliseconds: 5))
     }
 
-    func fetchMids(_ client: MarketClient, _ server: ScriptedServer) throws -> [HyperliquidNormalizer.Normalized] {
+    func fetchMids(_ client: MarketClient, _ server: ScriptedServer) throws -> [NormalizedEvent] {
         let body = try client.fetch(HyperliquidInfo.request(.allMids, baseURL: server.baseURL, body: HyperliquidInfo.body(.allMids)), kind: "allMids")
         return try HyperliquidNormalizer.normalize(.allMids, body: body)
     }

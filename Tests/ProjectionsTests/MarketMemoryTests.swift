@@ -19,8 +19,8 @@ struct MarketMemoryTests {
         let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
         for (request, body, at) in [(HyperliquidRequest.metaAndAssetCtxs, Self.meta, Int64(1_000)), (.allMids, Self.mids, 2_000), (.l2Book, Self.book, 3_000)] {
             let bytes = Array(body.utf8)
-            let events = try HyperliquidNormalizer.normalize(request, body: bytes)
-            try writer.append(try Ingestion.drafts(events, source: "hyperliquid", request: request.rawValue, body: bytes, timestampMs: 1_765_584_000_000 + at))
+            let kind = try IngestRequest(source: .hyperliquid, kind: request.rawValue)
+            try writer.append(try kind.drafts(pages: [bytes], timestampMs: 1_765_584_000_000 + at))
         }
         try writer.close()
 

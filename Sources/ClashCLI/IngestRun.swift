@@ -1,0 +1,109 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LedgerLog
+import Market
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct IngestRun: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Poll every source on its cadence and append what comes back, until SIGINT or SIGTERM.",
+        discussion: """
+            Cadences: Hyperliquid metaAndAssetCtxs, allMids and the l2Book of each --books asset every \
+            60 s; spotMetaAndAssetCtxs and Polymarket markets every 300 s; perpCategories and DefiLlama \
+            (chains, historicalChainTvl, stablecoins, fees, dexs, protocols) every 3600 s. The project's \
+            category mapping is appended once at start. A failed request is reported on standard error \
+            and tried again at its next turn. SIGINT or SIGTERM stops the loop after the current append.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var sources: SourceOptions
+    @Option(help: "The sources to poll, comma separated.") var only = "hyperliquid,polymarket,defillama"
+    @Option(help: "The assets whose order book is polled, comma separated.") var books = "BTC,ETH"
+    @Option(help: "Poll every request every this many seconds instead of its own cadence.") var cadence: Int?
+    @Option(help: "Stop after every request ran this many times.") var rounds: Int?
+
+    func execute() throws {
+        var selected = Set<MarketSource>()
+        for name in only.split(separator: ",") {
+            guard let source = MarketSource(rawValue: String(name)) else { throw ValidationError("--only: unknown source \(name)") }
+            selected.insert(source)
+        }
+        var jobs = PollSchedule.standard(sources: selected, books: books.split(separator: ",").map(String.init))
+        if let cadence { jobs = jobs.map { PollJob(request: $0.request, everySeconds: max(1, cadence)) } }
+        let clients = try sources.sources()
+        let stop = StopSignal()
+        let log = try FileLog.open(directory: data.logDirectory)
+        defer { try? log.close() }
+        if selected.contains(.hyperliquid) { _ = try appendCategories(try CategoryMapping.event(), at: Clock.nowMs(), log: log) }
+
+        var nextDue = [UInt64](repeating: 0, count: jobs.count)
+        var runs = [Int](repeating: 0, count: jobs.count)
+        var appends = 0
+        var failures = 0
+        while !stop.requested {
+            for (index, job) in jobs.enumerated() where nextDue[index] <= Self.uptimeMs() && !stop.requested {
+                nextDue[index] = Self.uptimeMs() + UInt64(job.everySeconds) * 1_000
+                runs[index] += 1
+                do {
+                    let pages = try clients.fetch(job.request)
+                    let drafts = try job.request.drafts(pages: pages, timestampMs: Clock.nowMs())
+                    printIngested(job.request, drafts: drafts, result: try log.append(drafts))
+                    appends += 1
+                } catch let error as IngestError {
+                    failures += 1
+                    Output.error("\(error) (tried again in \(job.everySeconds) s)")
+                }
+            }
+            if let rounds, runs.allSatisfy({ $0 >= rounds }) { break }
+            let wake = nextDue.min() ?? 0
+            while !stop.requested && Self.uptimeMs() < wake { usleep(50_000) }
+        }
+        Output.json { json in
+            json.beginObject()
+            json.key("appends"); json.int(appends)
+            json.key("failures"); json.int(failures)
+            json.key("stopped_by"); json.string(stop.requested ? "signal" : "rounds")
+            json.endObject()
+        }
+    }
+
+    static func uptimeMs() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
+}
+
+/// SIGINT and SIGTERM as a flag the loop checks between appends (the default action would kill
+/// the process in the middle of one).
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for number in [SIGINT, SIGTERM] {
+            sigaddset(&unblock, number)
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            sources.append(source)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    }
+
+    var requested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
+
+    private func set() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
+}
