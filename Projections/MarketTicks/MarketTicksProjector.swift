@@ -3,14 +3,17 @@ import GRDB
 import GRDBSQLite
 import LedgerLog
 
-/// Latest tick per symbol and 1-minute candles, from `market.tick` events (schema 1: `symbol`,
-/// `mid_e8`, `funding_e8`, `open_interest_e2`; the envelope's `ts` is the tick's time).
+/// Market memory from `market.tick` events (schema 1: `symbol`, `mid_e8`, `funding_e8`,
+/// `open_interest_e2`; the envelope's `ts` is the tick's time): the latest tick per symbol, OHLC
+/// candles at every interval of `CandleIntervals`, and the last funding and open interest of each hour.
 ///
-/// Within one transaction the fold aggregates in memory (last tick per symbol, one candle per
-/// symbol and minute) and writes each row once at `flush`: the same rows as one upsert per event.
+/// Within one transaction the fold aggregates in memory — per symbol, the open candle of each
+/// interval; a candle closed by a later tick waits in a list — and writes each row once at
+/// `flush`, as upserts that merge with rows of earlier transactions: the same rows as one upsert
+/// per event.
 public struct MarketTicksProjector: Projector {
     public let name = "market_ticks"
-    public let version = 1
+    public let version = 2
     public let schemaSQL = Resources.sql("market_ticks")
     public let eventTypes: Set<String>? = ["market.tick"]
 
@@ -20,27 +23,58 @@ public struct MarketTicksProjector: Projector {
         Fold(db: db, projector: name)
     }
 
-    struct Latest {
-        var mid: Int64, funding: Int64, openInterest: Int64, ts: Int64, sequence: UInt64, ticks: Int64
-    }
-
     struct Candle {
-        var open: Int64, high: Int64, low: Int64, close: Int64, ticks: Int64
+        var openMs: Int64, open: Int64, high: Int64, low: Int64, close: Int64, ticks: Int64
     }
 
-    struct MinuteKey: Hashable {
-        var symbol: String
-        var minute: Int64
+    struct Hour {
+        var hourMs: Int64, funding: Int64, openInterest: Int64
+    }
+
+    /// What one transaction has seen of one symbol.
+    struct SymbolState {
+        let symbol: String
+        var mid: Int64 = 0, funding: Int64 = 0, openInterest: Int64 = 0, ts: Int64 = 0, sequence: UInt64 = 0, ticks: Int64 = 0
+        /// The open candle per interval (none before the first tick).
+        var open: [Candle?] = Array(repeating: nil, count: CandleIntervals.all.count)
+        /// Candles closed by a later tick, with their interval's index.
+        var closed: [(interval: Int, candle: Candle)] = []
+        var hour: Hour?
+        var closedHours: [Hour] = []
+
+        init(symbol: String) { self.symbol = symbol }
+
+        mutating func apply(mid: Int64, funding: Int64, openInterest: Int64, ts: Int64, sequence: UInt64) {
+            self.mid = mid
+            self.funding = funding
+            self.openInterest = openInterest
+            self.ts = ts
+            self.sequence = sequence
+            ticks += 1
+            for index in open.indices {
+                let start = CandleIntervals.floor(ts, CandleIntervals.all[index].milliseconds)
+                if var candle = open[index], candle.openMs == start {
+                    candle.high = Swift.max(candle.high, mid)
+                    candle.low = Swift.min(candle.low, mid)
+                    candle.close = mid
+                    candle.ticks += 1
+                    open[index] = candle
+                } else {
+                    if let candle = open[index] { closed.append((index, candle)) }
+                    open[index] = Candle(openMs: start, open: mid, high: mid, low: mid, close: mid, ticks: 1)
+                }
+            }
+            let hourMs = CandleIntervals.floor(ts, 3_600_000)
+            if let previous = hour, previous.hourMs != hourMs { closedHours.append(previous) }
+            hour = Hour(hourMs: hourMs, funding: funding, openInterest: openInterest)
+        }
     }
 
     struct Fold: ProjectorFold {
         let db: Database
         let projector: String
-        var latest: [String: Latest] = [:]
-        /// Candles in the order first seen, and where each key's candle is.
-        var candles: [Candle] = []
-        var candleKeys: [MinuteKey] = []
-        var candleSlots: [MinuteKey: Int] = [:]
+        var slots: [String: Int] = [:]
+        var states: [SymbolState] = []
 
         mutating func apply(_ record: LogRecord) throws {
             guard record.schemaVersion == 1 else {
@@ -68,30 +102,15 @@ public struct MarketTicksProjector: Projector {
                 throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type,
                                                reason: "payload lacks symbol, mid_e8, funding_e8 or open_interest_e2 (as integers)")
             }
-            Self.update(&latest[symbol, default: Latest(mid: 0, funding: 0, openInterest: 0, ts: 0, sequence: 0, ticks: 0)],
-                        mid: mid, funding: funding, openInterest: openInterest, record: record)
-            // Floor to the minute, also for times before 1970.
-            let minute = record.timestampMs - ((record.timestampMs % 60_000) + 60_000) % 60_000
-            let key = MinuteKey(symbol: symbol, minute: minute)
-            if let slot = candleSlots[key] {
-                candles[slot].high = max(candles[slot].high, mid)
-                candles[slot].low = min(candles[slot].low, mid)
-                candles[slot].close = mid
-                candles[slot].ticks += 1
+            let slot: Int
+            if let known = slots[symbol] {
+                slot = known
             } else {
-                candleSlots[key] = candles.count
-                candles.append(Candle(open: mid, high: mid, low: mid, close: mid, ticks: 1))
-                candleKeys.append(key)
+                slot = states.count
+                slots[symbol] = slot
+                states.append(SymbolState(symbol: symbol))
             }
-        }
-
-        private static func update(_ row: inout Latest, mid: Int64, funding: Int64, openInterest: Int64, record: LogRecord) {
-            row.mid = mid
-            row.funding = funding
-            row.openInterest = openInterest
-            row.ts = record.timestampMs
-            row.sequence = record.sequence
-            row.ticks += 1
+            states[slot].apply(mid: mid, funding: funding, openInterest: openInterest, ts: record.timestampMs, sequence: record.sequence)
         }
 
         mutating func flush() throws {
@@ -102,41 +121,51 @@ public struct MarketTicksProjector: Projector {
                     open_interest_e2 = excluded.open_interest_e2, ts = excluded.ts, sequence = excluded.sequence,
                     ticks = latest_tick.ticks + excluded.ticks
                 """)
-            for symbol in latest.keys.sorted() {
-                let row = latest[symbol]!
-                try SQLiteBinder.run(upsertLatest, db) { statement in
-                    SQLiteBinder.bind(statement, 1, symbol)
-                    sqlite3_bind_int64(statement, 2, row.mid)
-                    sqlite3_bind_int64(statement, 3, row.funding)
-                    sqlite3_bind_int64(statement, 4, row.openInterest)
-                    sqlite3_bind_int64(statement, 5, row.ts)
-                    sqlite3_bind_int64(statement, 6, Int64(row.sequence))
-                    sqlite3_bind_int64(statement, 7, row.ticks)
-                }
-            }
             let upsertCandle = try db.cachedStatement(sql: """
-                INSERT INTO candle_1m (symbol, minute_ts, open_e8, high_e8, low_e8, close_e8, ticks)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (symbol, minute_ts) DO UPDATE SET high_e8 = max(candle_1m.high_e8, excluded.high_e8),
-                    low_e8 = min(candle_1m.low_e8, excluded.low_e8), close_e8 = excluded.close_e8,
-                    ticks = candle_1m.ticks + excluded.ticks
+                INSERT INTO candle (symbol, interval, open_ms, open_e8, high_e8, low_e8, close_e8, ticks)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (symbol, interval, open_ms) DO UPDATE SET high_e8 = max(candle.high_e8, excluded.high_e8),
+                    low_e8 = min(candle.low_e8, excluded.low_e8), close_e8 = excluded.close_e8,
+                    ticks = candle.ticks + excluded.ticks
                 """)
-            for (slot, key) in candleKeys.enumerated() {
-                let candle = candles[slot]
-                try SQLiteBinder.run(upsertCandle, db) { statement in
-                    SQLiteBinder.bind(statement, 1, key.symbol)
-                    sqlite3_bind_int64(statement, 2, key.minute)
-                    sqlite3_bind_int64(statement, 3, candle.open)
-                    sqlite3_bind_int64(statement, 4, candle.high)
-                    sqlite3_bind_int64(statement, 5, candle.low)
-                    sqlite3_bind_int64(statement, 6, candle.close)
-                    sqlite3_bind_int64(statement, 7, candle.ticks)
+            let upsertHour = try db.cachedStatement(sql: """
+                INSERT INTO tick_hour (symbol, hour_ms, funding_e8, open_interest_e2) VALUES (?, ?, ?, ?)
+                ON CONFLICT (symbol, hour_ms) DO UPDATE SET funding_e8 = excluded.funding_e8, open_interest_e2 = excluded.open_interest_e2
+                """)
+            for state in states.sorted(by: { $0.symbol < $1.symbol }) {
+                try SQLiteBinder.run(upsertLatest, db) { statement in
+                    SQLiteBinder.bind(statement, 1, state.symbol)
+                    sqlite3_bind_int64(statement, 2, state.mid)
+                    sqlite3_bind_int64(statement, 3, state.funding)
+                    sqlite3_bind_int64(statement, 4, state.openInterest)
+                    sqlite3_bind_int64(statement, 5, state.ts)
+                    sqlite3_bind_int64(statement, 6, Int64(state.sequence))
+                    sqlite3_bind_int64(statement, 7, state.ticks)
+                }
+                let open = state.open.enumerated().compactMap { index, candle in candle.map { (interval: index, candle: $0) } }
+                for (interval, candle) in state.closed + open {
+                    try SQLiteBinder.run(upsertCandle, db) { statement in
+                        SQLiteBinder.bind(statement, 1, state.symbol)
+                        SQLiteBinder.bind(statement, 2, CandleIntervals.all[interval].name)
+                        sqlite3_bind_int64(statement, 3, candle.openMs)
+                        sqlite3_bind_int64(statement, 4, candle.open)
+                        sqlite3_bind_int64(statement, 5, candle.high)
+                        sqlite3_bind_int64(statement, 6, candle.low)
+                        sqlite3_bind_int64(statement, 7, candle.close)
+                        sqlite3_bind_int64(statement, 8, candle.ticks)
+                    }
+                }
+                for hour in state.closedHours + (state.hour.map { [$0] } ?? []) {
+                    try SQLiteBinder.run(upsertHour, db) { statement in
+                        SQLiteBinder.bind(statement, 1, state.symbol)
+                        sqlite3_bind_int64(statement, 2, hour.hourMs)
+                        sqlite3_bind_int64(statement, 3, hour.funding)
+                        sqlite3_bind_int64(statement, 4, hour.openInterest)
+                    }
                 }
             }
-            latest = [:]
-            candles = []
-            candleKeys = []
-            candleSlots = [:]
+            slots = [:]
+            states = []
         }
     }
 }

@@ -88,6 +88,13 @@ public final class Ledger {
         return try projections.read(readModel, body)
     }
 
+    /// Reads market memory (the asset universe, categories, each asset's latest data), after
+    /// folding every new event into it.
+    public func marketMemory<Result>(_ body: (AssetMemory) throws -> Result) throws -> Result {
+        try projections.catchUp()
+        return try projections.withAssetMemory(body)
+    }
+
     /// One hash over every read model's rows (in primary-key order): equal hashes, equal read models.
     public func stateHash() throws -> String {
         try projections.catchUp()

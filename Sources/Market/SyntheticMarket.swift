@@ -2,9 +2,12 @@ import ClashCore
 import EventSchemas
 import LedgerLog
 
-/// A deterministic synthetic market: `assets` perpetuals ticking every `stepMilliseconds` for
-/// `hours`, with random-walk mids, drifting funding and open interest, as `market.tick` events.
-/// Integer arithmetic only, so a seed gives the same events on every machine.
+/// A deterministic synthetic market of `assets` perpetuals as the events real ingestion writes: the
+/// universe first (a `hyperliquid.universe` of the default dex), then every `stepMilliseconds` a
+/// `market.tick` per asset (random-walk mid, drifting funding and open interest), and at every full
+/// hour a `hyperliquid.asset_contexts` with mark, oracle, previous-day price, funding, premium,
+/// open interest, 24-hour volume and impact prices (the spread). Integer arithmetic only, so a seed
+/// gives the same events on every machine.
 public struct SyntheticMarket: Sequence, IteratorProtocol {
     public let seed: UInt64
     public let symbols: [String]
@@ -16,8 +19,11 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
     private var mids: [Int64]
     private var fundings: [Int64]
     private var openInterests: [Int64]
+    /// Each asset's mid at each of the last 24 hours, oldest first.
+    private var hourlyMids: [[Int64]]
     private var step = 0
     private var asset = 0
+    private var pending: [EventDraft] = []
 
     public init(seed: UInt64, assets: Int, hours: Int, stepMilliseconds: Int64 = 60_000, startMs: Int64 = 1_717_200_000_000) {
         precondition(assets >= 1 && hours >= 1 && stepMilliseconds >= 1, "a market of at least one asset, hour and millisecond")
@@ -38,36 +44,79 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
             fundings.append(Int64(random.next() % 90_000) - 30_000)
             openInterests.append(Int64(random.next() % 300_000_000_000) + 100_000_000)
         }
+        hourlyMids = mids.map { [$0] }
+        pending = [universe()]
     }
 
     static let bases = ["BTC", "ETH", "SOL", "BNB", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT", "LTC", "BCH", "UNI", "ATOM",
                         "ETC", "XLM", "FIL", "APT", "ARB", "OP", "NEAR", "INJ", "SUI", "TIA", "SEI", "AAVE", "MKR", "LDO"]
 
     /// How many events the market holds.
-    public var count: Int { steps * symbols.count }
+    public var count: Int { 1 + steps * symbols.count + Swift.max(0, steps - 1) / stepsPerHourMark }
+
+    /// Steps between two steps that fall on a full hour after the start.
+    private var stepsPerHourMark: Int {
+        var (a, b) = (stepMilliseconds, Int64(3_600_000))
+        while b != 0 { (a, b) = (b, a % b) }
+        return Int(3_600_000 / a)
+    }
 
     public mutating func next() -> EventDraft? {
+        if !pending.isEmpty { return pending.removeFirst() }
         guard step < steps else { return nil }
+        let timestamp = startMs + Int64(step) * stepMilliseconds
+        if asset == 0 && step > 0 && (timestamp - startMs) % 3_600_000 == 0 {
+            pending.append(contexts(at: timestamp))
+        }
         let index = asset
         mids[index] = Swift.max(1, mids[index] + mids[index] * random.triangular(300) / 1_000_000)
         fundings[index] += random.triangular(150)
         openInterests[index] = Swift.max(100_000, openInterests[index] + openInterests[index] * random.triangular(150) / 1_000_000)
-        let timestamp = startMs + Int64(step) * stepMilliseconds
         let symbol = symbols[index]
         var json = CanonicalJSONWriter(capacity: 96)
         json.beginObject()
         json.key("funding_e8"); json.int(fundings[index])
         json.key("mid_e8"); json.int(mids[index])
         json.key("open_interest_e2"); json.int(openInterests[index])
-        json.key("symbol"); json.string(symbol + "-PERP")
+        json.key("symbol"); json.string(symbol)
         json.endObject()
-        let draft = EventDraft(id: "sim-\(seed)-\(step)-\(index)", type: MarketTick.type, schemaVersion: MarketTick.version,
-                               stream: "market.\(symbol)-PERP", timestampMs: timestamp, payload: json.bytes)
+        let tick = EventDraft(id: "sim-\(seed)-\(step)-\(index)", type: MarketTick.type, schemaVersion: MarketTick.version,
+                              stream: "market.\(symbol)", timestampMs: timestamp, payload: json.bytes)
         asset += 1
         if asset == symbols.count {
             asset = 0
             step += 1
         }
-        return draft
+        if pending.isEmpty { return tick }
+        pending.append(tick)
+        return pending.removeFirst()
+    }
+
+    private func universe() -> EventDraft {
+        let assets = symbols.enumerated().map { index, symbol in
+            HyperliquidUniverse.UniverseAsset(symbol: symbol, index: Int64(index), kind: "perp", quote: "USDC", sizeDecimals: 3,
+                                              maxLeverage: index < 2 ? 40 : 20, onlyIsolated: false, delisted: false)
+        }
+        return try! HyperliquidUniverse(dex: "", assets: assets)
+            .draft(id: "sim-\(seed)-universe", stream: "source.hyperliquid", timestampMs: startMs)
+    }
+
+    /// The hour's contexts; the spread (impact prices) and premium are drawn, the rest follows the ticks.
+    private mutating func contexts(at timestamp: Int64) -> EventDraft {
+        var rows: [HyperliquidAssetContexts.AssetContext] = []
+        for index in symbols.indices {
+            let mid = mids[index]
+            hourlyMids[index].append(mid)
+            if hourlyMids[index].count > 25 { hourlyMids[index].removeFirst() }
+            let halfSpread = Swift.max(1, mid * Int64(1 + random.next() % 15) / 20_000)
+            let coinsE8 = Int64(clamping: Int128(openInterests[index]) * 100_000_000_000_000 / Int128(mid))
+            rows.append(.init(
+                symbol: symbols[index], markPxE8: mid, oraclePxE8: mid + mid * random.triangular(5) / 100_000, midPxE8: mid,
+                prevDayPxE8: hourlyMids[index][0], fundingE12: fundings[index] * 10_000, premiumE12: random.triangular(400_000),
+                openInterestE8: coinsE8, dayNotionalVolumeE2: openInterests[index] * Int64(1 + random.next() % 40) / 10,
+                impactBidPxE8: mid - halfSpread, impactAskPxE8: mid + halfSpread))
+        }
+        return try! HyperliquidAssetContexts(dex: "", contexts: rows)
+            .draft(id: "sim-\(seed)-contexts-\(timestamp)", stream: "source.hyperliquid", timestampMs: timestamp)
     }
 }

@@ -23,7 +23,7 @@ struct EmbeddingTests {
             try Int64.fetchOne(db, sql: "SELECT mid_e8 FROM latest_tick WHERE symbol = 'BTC-PERP'")
         }
         #expect(mid == 6_520_000_000_000)
-        let candles = try ledger.query("market_ticks") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM candle_1m") }
+        let candles = try ledger.query("market_ticks") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM candle WHERE interval = '1m'") }
         #expect(candles == 2)
         try ledger.verifyReplay()
     }

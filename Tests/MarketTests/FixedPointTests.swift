@@ -43,18 +43,3 @@ struct FixedPointTests {
 extension String {
     func leftPad(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
-
-@Suite("Synthetic market")
-struct SyntheticMarketTests {
-    @Test("the same seed gives the same events; every asset ticks once per step, in time order")
-    func deterministic() throws {
-        let first = Array(SyntheticMarket(seed: 9, assets: 30, hours: 2, stepMilliseconds: 60_000))
-        let second = Array(SyntheticMarket(seed: 9, assets: 30, hours: 2, stepMilliseconds: 60_000))
-        #expect(first == second)
-        #expect(first.count == 30 * 120)
-        #expect(Set(first.map(\.stream)).count == 30)
-        #expect(first.map(\.timestampMs) == first.map(\.timestampMs).sorted())
-        #expect(Array(SyntheticMarket(seed: 10, assets: 30, hours: 2)) != first)
-        for draft in first.prefix(100) { try CanonicalJSON.validateObject(draft.payload) }
-    }
-}

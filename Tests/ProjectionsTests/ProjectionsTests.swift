@@ -60,7 +60,16 @@ struct ProjectionsTests {
         let db = try DatabaseQueue(path: log.projectionsPath + "/market_ticks.sqlite")
         try db.read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM latest_tick") == 3_000)
-            #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM candle_1m") == 3_000)
+            for interval in CandleIntervals.all {
+                #expect(try Int.fetchOne(db, sql: "SELECT sum(ticks) FROM candle WHERE interval = ?", arguments: [interval.name]) == 3_000)
+            }
+            // Every longer candle agrees with the 1-minute candles it covers.
+            let disagreeing = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM candle AS h WHERE h.interval = '5m' AND (h.high_e8, h.low_e8, h.ticks) IS NOT (
+                    SELECT max(m.high_e8), min(m.low_e8), sum(m.ticks) FROM candle AS m
+                    WHERE m.symbol = h.symbol AND m.interval = '1m' AND m.open_ms >= h.open_ms AND m.open_ms < h.open_ms + 300000)
+                """)
+            #expect(disagreeing == 0)
             let last = all.last { $0.stream == "market.BTC-PERP" }!
             let row = try Row.fetchOne(db, sql: "SELECT * FROM latest_tick WHERE symbol = 'BTC-PERP'")!
             #expect(row["sequence"] as Int64 == Int64(last.sequence))
@@ -73,7 +82,7 @@ struct ProjectionsTests {
                 }
                 return mid
             }
-            let candle = try Row.fetchOne(db, sql: "SELECT * FROM candle_1m WHERE symbol = 'ETH-PERP' AND minute_ts = 1717200060000")!
+            let candle = try Row.fetchOne(db, sql: "SELECT * FROM candle WHERE symbol = 'ETH-PERP' AND interval = '1m' AND open_ms = 1717200060000")!
             #expect(candle["open_e8"] as Int64 == mids.first!)
             #expect(candle["close_e8"] as Int64 == mids.last!)
             #expect(candle["high_e8"] as Int64 == mids.max()!)

@@ -1,0 +1,227 @@
+import ClashCore
+import Foundation
+import GRDB
+
+/// Reads market memory (the `market_memory` and `market_ticks` read models) as the runtime's
+/// context packets see it: the asset universe with categories, and each asset's latest data as
+/// of a time. Pure reads: the same read models and time give the same answer.
+public struct AssetMemory {
+    let memory: Database
+    let ticks: Database
+
+    public init(memory: Database, ticks: Database) {
+        self.memory = memory
+        self.ticks = ticks
+    }
+
+    /// How many candles of each interval the latest data carries.
+    public static let candleCounts = ["1m": 30, "5m": 24, "15m": 16, "1h": 24, "4h": 12]
+
+    /// The newest time in market memory: the default `asOf` of `latest`.
+    public func newestMs() throws -> Int64 {
+        let fromTicks = try Int64.fetchOne(ticks, sql: "SELECT max(ts) FROM latest_tick") ?? 0
+        let fromMemory = try Int64.fetchOne(memory, sql: """
+            SELECT max(ts) FROM (SELECT max(ts) AS ts FROM asset_context UNION ALL SELECT max(ts) FROM mid
+                UNION ALL SELECT max(ts) FROM spot_context UNION ALL SELECT max(ts) FROM book)
+            """) ?? 0
+        return Swift.max(fromTicks, fromMemory)
+    }
+
+    /// A universe row, or nil for a symbol no universe listed.
+    func assetRow(_ symbol: String) throws -> Row? {
+        try Row.fetchOne(memory, sql: "SELECT * FROM asset WHERE symbol = ? ORDER BY delisted, dex = 'spot' LIMIT 1", arguments: [symbol])
+    }
+
+    /// The latest data of `symbol` as of `asOfMs` (default: the newest time in memory).
+    public func latest(_ symbol: String, asOfMs: Int64? = nil) throws -> AssetLatest? {
+        guard let asset = try assetRow(symbol) else { return nil }
+        let asOf = try asOfMs ?? newestMs()
+        return AssetLatest(
+            symbol: symbol, dex: asset["dex"], kind: asset["kind"], quote: asset["quote"], maxLeverage: asset["max_leverage"],
+            delisted: asset["delisted"], categories: try categories(symbol, kind: asset["kind"], quote: asset["quote"]), asOfMs: asOf,
+            price: try price(symbol, kind: asset["kind"], asOf: asOf), candles: try candles(symbol, asOf: asOf),
+            liquidity: try liquidity(symbol), funding: try funding(symbol, asOf: asOf), volatility: try volatility(symbol, asOf: asOf),
+            positioning: try positioning(symbol, asOf: asOf), polymarket: try polymarket(symbol, asOf: asOf),
+            defillama: try defillama(symbol, asOf: asOf))
+    }
+
+    /// JSON with snake_case keys, sorted: what `clash assets latest` prints.
+    public static func encode(_ latest: AssetLatest) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(latest)
+    }
+
+    func categories(_ symbol: String, kind: String, quote: String) throws -> [String] {
+        if kind == "spot" { return ["Spot"] + (AssetCategory.spotPath(forQuote: quote).map { [$0] } ?? []) }
+        let paths = try String.fetchAll(memory, sql: "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path",
+                                        arguments: [symbol])
+        return paths
+    }
+
+    /// `(now - then) × 10^4 / then`, or nil without a base.
+    static func changeBp(_ now: Int64?, _ then: Int64?) -> Int64? {
+        guard let now, let then, then != 0 else { return nil }
+        return Int64((Int128(now) - Int128(then)) * 10_000 / Int128(then))
+    }
+
+    func price(_ symbol: String, kind: String, asOf: Int64) throws -> AssetLatest.Price? {
+        // The newest mid of any source (ticks, allMids, the contexts); on equal times, the later in the log.
+        var best: (mid: Int64, ts: Int64, sequence: Int64)?
+        func consider(_ row: Row?) {
+            guard let row, let mid: Int64 = row[0], let ts: Int64 = row[1], let sequence: Int64 = row[2] else { return }
+            if best == nil || (ts, sequence) > (best!.ts, best!.sequence) { best = (mid, ts, sequence) }
+        }
+        consider(try Row.fetchOne(ticks, sql: "SELECT mid_e8, ts, sequence FROM latest_tick WHERE symbol = ? AND ts <= ?", arguments: [symbol, asOf]))
+        consider(try Row.fetchOne(memory, sql: "SELECT mid_e8, ts, sequence FROM mid WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1",
+                                  arguments: [symbol, asOf]))
+        let context = kind == "spot"
+            ? try Row.fetchOne(memory, sql: """
+                SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, NULL AS oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
+                FROM spot_context WHERE symbol = ? AND ts <= ?
+                """, arguments: [symbol, asOf])
+            : try Row.fetchOne(memory, sql: """
+                SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
+                FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1
+                """, arguments: [symbol, asOf])
+        consider(context)
+        guard let best else { return nil }
+        let prevDay: Int64? = context?["prev_day_px_e8"]
+        return AssetLatest.Price(midE8: best.mid, ts: best.ts, markPxE8: context?["mark_px_e8"], oraclePxE8: context?["oracle_px_e8"],
+                                 prevDayPxE8: prevDay, change24hBp: Self.changeBp(best.mid, prevDay),
+                                 dayNotionalVolumeE2: context?["day_notional_volume_e2"])
+    }
+
+    /// Candles built from ticks; the exchange's candles for an interval the ticks do not cover.
+    func candles(_ symbol: String, asOf: Int64) throws -> [String: [AssetLatest.Candle]] {
+        var out: [String: [AssetLatest.Candle]] = [:]
+        for interval in CandleIntervals.all {
+            let limit = Self.candleCounts[interval.name] ?? 10
+            var rows = try Row.fetchAll(ticks, sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle
+                WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                """, arguments: [symbol, interval.name, asOf, limit])
+            if rows.isEmpty {
+                rows = try Row.fetchAll(memory, sql: """
+                    SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
+                    WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                    """, arguments: [symbol, interval.name, asOf, limit])
+            }
+            guard !rows.isEmpty else { continue }
+            out[interval.name] = rows.reversed().map {
+                AssetLatest.Candle(openMs: $0[0], openE8: $0[1], highE8: $0[2], lowE8: $0[3], closeE8: $0[4], volumeE8: $0[5])
+            }
+        }
+        return out
+    }
+
+    func liquidity(_ symbol: String) throws -> AssetLatest.Liquidity {
+        var liquidity = AssetLatest.Liquidity()
+        if let book = try Row.fetchOne(memory, sql: "SELECT * FROM book WHERE symbol = ?", arguments: [symbol]) {
+            liquidity.spreadBp = book["spread_bp"]
+            liquidity.bestBidE8 = book["best_bid_e8"]
+            liquidity.bestAskE8 = book["best_ask_e8"]
+            liquidity.bidDepthE2 = book["bid_depth_e2"]
+            liquidity.askDepthE2 = book["ask_depth_e2"]
+        }
+        if let context = try Row.fetchOne(memory, sql: """
+            SELECT impact_bid_px_e8, impact_ask_px_e8, coalesce(mid_px_e8, mark_px_e8) AS mid FROM asset_context
+            WHERE symbol = ? ORDER BY ts DESC LIMIT 1
+            """, arguments: [symbol]), let bid: Int64 = context[0], let ask: Int64 = context[1], let mid: Int64 = context[2], mid > 0 {
+            liquidity.impactBidPxE8 = bid
+            liquidity.impactAskPxE8 = ask
+            liquidity.impactSpreadBp = Int64((Int128(ask) - Int128(bid)) * 10_000 / Int128(mid))
+        }
+        return liquidity
+    }
+
+    /// Hourly funding rates (× 10^12) of the 24 hours up to `asOf`, newest first: the contexts',
+    /// else the exchange's funding history, else the ticks'.
+    func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?)] {
+        let from = asOf - 24 * 3_600_000
+        let contexts = try Row.fetchAll(memory, sql: """
+            SELECT funding_e12, premium_e12 FROM context_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
+            """, arguments: [symbol, from, asOf])
+        if !contexts.isEmpty { return contexts.map { ($0[0], $0[1]) } }
+        let history = try Row.fetchAll(memory, sql: """
+            SELECT funding_e12, premium_e12 FROM funding WHERE symbol = ? AND time_ms > ? AND time_ms <= ? ORDER BY time_ms DESC
+            """, arguments: [symbol, from, asOf])
+        if !history.isEmpty { return history.map { ($0[0], $0[1]) } }
+        return try Int64.fetchAll(ticks, sql: """
+            SELECT funding_e8 * 10000 FROM tick_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
+            """, arguments: [symbol, from, asOf]).map { ($0, nil) }
+    }
+
+    func funding(_ symbol: String, asOf: Int64) throws -> AssetLatest.Funding {
+        let samples = try hourlyFunding(symbol, asOf: asOf)
+        func mean(_ rates: ArraySlice<(rate: Int64, premium: Int64?)>) -> Int64? {
+            rates.isEmpty ? nil : Int64(rates.reduce(Int128(0)) { $0 + Int128($1.rate) } / Int128(rates.count))
+        }
+        var current = samples.first?.rate
+        var premium = samples.first?.premium
+        if let context = try Row.fetchOne(memory, sql: "SELECT funding_e12, premium_e12 FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
+                                          arguments: [symbol, asOf]) {
+            current = context[0]
+            premium = context[1]
+        }
+        return AssetLatest.Funding(currentE12: current, average8hE12: mean(samples.prefix(8)), average24hE12: mean(samples[...]),
+                                   premiumE12: premium, samples24h: samples.count)
+    }
+
+    func volatility(_ symbol: String, asOf: Int64) throws -> AssetLatest.Volatility {
+        func realized(_ interval: String, hours: Int64) throws -> Int64? {
+            let sql = "SELECT close_e8 FROM %@ WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms"
+            let arguments: StatementArguments = [symbol, interval, asOf - hours * 3_600_000, asOf]
+            var closes = try Int64.fetchAll(ticks, sql: sql.replacingOccurrences(of: "%@", with: "candle"), arguments: arguments)
+            if closes.isEmpty {
+                closes = try Int64.fetchAll(memory, sql: sql.replacingOccurrences(of: "%@", with: "exchange_candle"), arguments: arguments)
+            }
+            guard closes.count >= 2 else { return nil }
+            var sum: Int128 = 0
+            for (previous, close) in zip(closes, closes.dropFirst()) where previous > 0 {
+                let ppm = (Int128(close) - Int128(previous)) * 1_000_000 / Int128(previous)
+                sum += ppm * ppm
+            }
+            return Int64(Self.squareRoot(sum) / 100)
+        }
+        return AssetLatest.Volatility(realized1hBp: try realized("1m", hours: 1), realized4hBp: try realized("5m", hours: 4),
+                                      realized24hBp: try realized("15m", hours: 24))
+    }
+
+    /// The integer square root, floored.
+    static func squareRoot(_ value: Int128) -> Int128 {
+        guard value > 1 else { return Swift.max(value, 0) }
+        var x = Int128(Double(value).squareRoot())
+        while x * x > value { x -= 1 }
+        while (x + 1) * (x + 1) <= value { x += 1 }
+        return x
+    }
+
+    func positioning(_ symbol: String, asOf: Int64) throws -> AssetLatest.Positioning {
+        // Open interest in USD × 10^2 at the last sample of each hour, newest first.
+        var series = try Row.fetchAll(memory, sql: """
+            SELECT hour_ms, open_interest_e8 * mark_px_e8 / 100000000000000 FROM context_hour
+            WHERE symbol = ? AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
+            """, arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
+        if series.isEmpty {
+            series = try Row.fetchAll(ticks, sql: """
+                SELECT hour_ms, open_interest_e2 FROM tick_hour WHERE symbol = ? AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
+                """, arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
+        }
+        guard let now = series.first else { return AssetLatest.Positioning() }
+        func change(_ hours: Int64) -> Int64? {
+            Self.changeBp(now.usd, series.first { $0.hour <= now.hour - hours * 3_600_000 }?.usd)
+        }
+        return AssetLatest.Positioning(openInterestUsdE2: now.usd, change1hBp: change(1), change4hBp: change(4), change24hBp: change(24))
+    }
+}
+
+extension ProjectionRunner {
+    /// Reads market memory (both read models) in one call.
+    public func withAssetMemory<Result>(_ body: (AssetMemory) throws -> Result) throws -> Result {
+        try read("market_memory") { memory in
+            try read("market_ticks") { ticks in try body(AssetMemory(memory: memory, ticks: ticks)) }
+        }
+    }
+}
