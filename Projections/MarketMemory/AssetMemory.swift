@@ -6,8 +6,9 @@ import GRDB
 /// context packets see it: the asset universe with categories, and each asset's latest data as
 /// of a time. Pure reads: the same read models and time give the same answer.
 public struct AssetMemory {
-    let memory: Database
-    let ticks: Database
+    /// The `market_memory` and `market_ticks` read models.
+    public let memory: Database
+    public let ticks: Database
 
     public init(memory: Database, ticks: Database) {
         self.memory = memory
@@ -86,6 +87,13 @@ public struct AssetMemory {
                 FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1
                 """, arguments: [symbol, asOf])
         consider(context)
+        if best == nil {
+            // As of an earlier time: the close of the last 1-minute candle complete by then.
+            consider(try Row.fetchOne(ticks, sql: """
+                SELECT close_e8, open_ms + 59999, 0 FROM candle WHERE symbol = ? AND interval = '1m' AND open_ms + 60000 <= ? + 1
+                ORDER BY open_ms DESC LIMIT 1
+                """, arguments: [symbol, asOf]))
+        }
         guard let best else { return nil }
         let prevDay: Int64? = context?["prev_day_px_e8"]
         return AssetLatest.Price(midE8: best.mid, ts: best.ts, markPxE8: context?["mark_px_e8"], oraclePxE8: context?["oracle_px_e8"],
@@ -93,20 +101,28 @@ public struct AssetMemory {
                                  dayNotionalVolumeE2: context?["day_notional_volume_e2"])
     }
 
+    /// The latest candle start usable as of `asOf`: the candle holding `asOf` when nothing newer
+    /// was folded for the symbol (it holds only what came before), else the last one complete by then.
+    func candleCutoff(_ symbol: String, _ length: Int64, asOf: Int64) throws -> Int64 {
+        let newest = try Int64.fetchOne(ticks, sql: "SELECT ts FROM latest_tick WHERE symbol = ?", arguments: [symbol]) ?? .min
+        return asOf >= newest ? asOf : asOf + 1 - length
+    }
+
     /// Candles built from ticks; the exchange's candles for an interval the ticks do not cover.
     func candles(_ symbol: String, asOf: Int64) throws -> [String: [AssetLatest.Candle]] {
         var out: [String: [AssetLatest.Candle]] = [:]
         for interval in CandleIntervals.all {
             let limit = Self.candleCounts[interval.name] ?? 10
+            let cutoff = try candleCutoff(symbol, interval.milliseconds, asOf: asOf)
             var rows = try Row.fetchAll(ticks, sql: """
                 SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle
                 WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                """, arguments: [symbol, interval.name, asOf, limit])
+                """, arguments: [symbol, interval.name, cutoff, limit])
             if rows.isEmpty {
                 rows = try Row.fetchAll(memory, sql: """
                     SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
                     WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                    """, arguments: [symbol, interval.name, asOf, limit])
+                    """, arguments: [symbol, interval.name, asOf + 1 - interval.milliseconds, limit])
             }
             guard !rows.isEmpty else { continue }
             out[interval.name] = rows.reversed().map {
@@ -138,7 +154,7 @@ public struct AssetMemory {
 
     /// Hourly funding rates (× 10^12) of the 24 hours up to `asOf`, newest first: the contexts',
     /// else the exchange's funding history, else the ticks'.
-    func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?)] {
+    public func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?)] {
         let from = asOf - 24 * 3_600_000
         let contexts = try Row.fetchAll(memory, sql: """
             SELECT funding_e12, premium_e12 FROM context_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
@@ -171,8 +187,9 @@ public struct AssetMemory {
 
     func volatility(_ symbol: String, asOf: Int64) throws -> AssetLatest.Volatility {
         func realized(_ interval: String, hours: Int64) throws -> Int64? {
+            let length = CandleIntervals.all.first { $0.name == interval }!.milliseconds
             let sql = "SELECT close_e8 FROM %@ WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms"
-            let arguments: StatementArguments = [symbol, interval, asOf - hours * 3_600_000, asOf]
+            let arguments: StatementArguments = [symbol, interval, asOf - hours * 3_600_000, try candleCutoff(symbol, length, asOf: asOf)]
             var closes = try Int64.fetchAll(ticks, sql: sql.replacingOccurrences(of: "%@", with: "candle"), arguments: arguments)
             if closes.isEmpty {
                 closes = try Int64.fetchAll(memory, sql: sql.replacingOccurrences(of: "%@", with: "exchange_candle"), arguments: arguments)

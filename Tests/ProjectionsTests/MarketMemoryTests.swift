@@ -41,3 +41,48 @@ struct MarketMemoryTests {
         try runner.verifyReplay()
     }
 }
+
+@Suite("Market memory from the real recordings")
+struct RealRecordingsMemoryTests {
+    static var root: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path + "/shared/fixtures/real"
+    }
+
+    @Test("every recorded response folds into market memory, which holds the responses' exact values; replay equals live",
+          .enabled(if: FileManager.default.fileExists(atPath: root), "the shared real fixtures are not beside the repository; skipped"))
+    func realRecordings() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
+        let files = (FileManager.default.enumerator(atPath: Self.root)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        for file in files {
+            guard let request = RecordedResponse.request(forPath: file) else { continue }
+            let body = Array(try Data(contentsOf: URL(fileURLWithPath: Self.root + "/" + file)))
+            try writer.append(try request.drafts(pages: [body], timestampMs: 1_765_584_000_000))
+        }
+        try writer.close()
+        let runner = try log.runner()
+        defer { try? runner.close() }
+        try runner.catchUp()
+        try runner.read("market_memory") { (db) throws in
+            #expect(try Int64.fetchOne(db, sql: "SELECT mark_px_e8 FROM spot_context WHERE symbol = 'HYPE/USDC'") == 4_132_800_000)
+            #expect(try String.fetchOne(db, sql: "SELECT coin FROM spot_context WHERE symbol = 'HYPE/USDC'") == "@107")
+            let tsla = try #require(try Row.fetchOne(db, sql: "SELECT * FROM asset_context WHERE dex = 'xyz' AND symbol = 'xyz:TSLA'"))
+            #expect(tsla["funding_e12"] as Int64 == 6_250_000)
+            #expect(tsla["impact_bid_px_e8"] as Int64 == 39_928_800_000)
+            #expect(try Bool.fetchOne(db, sql: "SELECT only_isolated FROM asset WHERE symbol = 'xyz:TSLA'") == true)
+            #expect(try String.fetchOne(db, sql: "SELECT outcome_prices_e6 FROM polymarket_market WHERE slug LIKE 'will-gavin-newsom%'") == "[232500,767500]")
+            #expect(try Int64.fetchOne(db, sql: "SELECT tvl_e2 FROM chain_tvl WHERE chain = 'All' ORDER BY date_ms DESC LIMIT 1") == 3_786_431_475_864)
+            #expect(try Int64.fetchOne(db, sql: "SELECT open_e8 FROM exchange_candle WHERE symbol = 'kPEPE' ORDER BY open_ms LIMIT 1") == 160_100)
+            #expect(try Int64.fetchOne(db, sql: "SELECT tvl_e2 FROM protocol WHERE slug = 'curve'") == 1_689_007_163_002)
+            #expect(try Int64.fetchOne(db, sql: "SELECT best_bid_e8 FROM book WHERE symbol = 'DYDX'") == 211_100_000)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM funding WHERE symbol = 'BTC'")! > 100)
+            // An asset listed in 2023 and gone from the newer universes is kept, marked delisted.
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE dex = '' AND delisted = 1")! > 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE dex = 'spot'")! > 200)
+        }
+        try runner.verifyReplay()
+    }
+}
