@@ -34,44 +34,27 @@ struct IngestRun: ClashCommand {
         }
         var jobs = PollSchedule.standard(sources: selected, books: books.split(separator: ",").map(String.init))
         if let cadence { jobs = jobs.map { PollJob(request: $0.request, everySeconds: max(1, cadence)) } }
-        let clients = try sources.sources()
         let stop = StopSignal()
         let log = try FileLog.open(directory: data.logDirectory)
         defer { try? log.close() }
         if selected.contains(.hyperliquid) { _ = try appendCategories(try CategoryMapping.event(), at: Clock.nowMs(), log: log) }
-
-        var nextDue = [UInt64](repeating: 0, count: jobs.count)
-        var runs = [Int](repeating: 0, count: jobs.count)
-        var appends = 0
-        var failures = 0
-        while !stop.requested {
-            for (index, job) in jobs.enumerated() where nextDue[index] <= Self.uptimeMs() && !stop.requested {
-                nextDue[index] = Self.uptimeMs() + UInt64(job.everySeconds) * 1_000
-                runs[index] += 1
-                do {
-                    let pages = try clients.fetch(job.request)
-                    let drafts = try job.request.drafts(pages: pages, timestampMs: Clock.nowMs())
-                    printIngested(job.request, drafts: drafts, result: try log.append(drafts))
-                    appends += 1
-                } catch let error as IngestError {
-                    failures += 1
-                    Output.error("\(error) (tried again in \(job.everySeconds) s)")
-                }
+        let poller = Poller(jobs: jobs, sources: try sources.sources(), log: log, now: Clock.nowMs)
+        let totals = try poller.run(rounds: rounds, shouldStop: { stop.requested }) { outcome in
+            switch outcome {
+            case let .appended(request, drafts, result): printIngested(request, drafts: drafts, result: result)
+            case let .failed(request, error):
+                let every = jobs.first { $0.request == request }?.everySeconds ?? 0
+                Output.error("\(error) (tried again in \(every) s)")
             }
-            if let rounds, runs.allSatisfy({ $0 >= rounds }) { break }
-            let wake = nextDue.min() ?? 0
-            while !stop.requested && Self.uptimeMs() < wake { usleep(50_000) }
         }
         Output.json { json in
             json.beginObject()
-            json.key("appends"); json.int(appends)
-            json.key("failures"); json.int(failures)
+            json.key("appends"); json.int(totals.appends)
+            json.key("failures"); json.int(totals.failures)
             json.key("stopped_by"); json.string(stop.requested ? "signal" : "rounds")
             json.endObject()
         }
     }
-
-    static func uptimeMs() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 }
 
 /// SIGINT and SIGTERM as a flag the loop checks between appends (the default action would kill

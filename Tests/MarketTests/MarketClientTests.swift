@@ -1,4 +1,5 @@
 import Foundation
+import LedgerLog
 import Market
 import Testing
 #if canImport(Glibc)
@@ -138,5 +139,41 @@ struct MarketClientTests {
         defer { server.stop() }
         #expect(throws: (any Error).self) { try fetchMids(client(server, attempts: 2), server) }
         #expect(throws: IngestError.self) { try fetchMids(client(server, attempts: 1), server) }
+    }
+}
+
+@Suite("Poller against a local server")
+struct PollerTests {
+    @Test("each request is polled every round; a repeated answer writes nothing new, a bad one is reported and writes nothing")
+    func rounds() throws {
+        let book = #"{"coin":"BTC","time":1,"levels":[[{"px":"100.0","sz":"1","n":1}],[{"px":"100.1","sz":"1","n":1}]]}"#
+        let server = try ScriptedServer([
+            .respond(status: 200, body: MarketClientTests.mids), .respond(status: 200, body: book),
+            .respond(status: 200, body: MarketClientTests.mids), .truncate(body: #"{"coin":"BTC","lev"#, promised: 300),
+        ])
+        defer { server.stop() }
+        var urls = MarketSources.BaseURLs()
+        urls.hyperliquid = server.baseURL.absoluteString
+        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1,
+                                                                        minimumIntervalMilliseconds: 1))
+        var mids = try IngestRequest(source: .hyperliquid, kind: "allMids")
+        mids.dex = ""
+        var l2 = try IngestRequest(source: .hyperliquid, kind: "l2Book")
+        l2.symbol = "BTC"
+        let log = MemoryLog()
+        var clock: Int64 = 1_000
+        let poller = Poller(jobs: [PollJob(request: mids, everySeconds: 1), PollJob(request: l2, everySeconds: 1)], sources: sources, log: log,
+                            now: { clock += 1; return clock })
+        var outcomes: [String] = []
+        let totals = try poller.run(rounds: 2, shouldStop: { false }) { outcome in
+            switch outcome {
+            case let .appended(request, _, result): outcomes.append("\(request.kind) \(result.written)")
+            case let .failed(request, error): outcomes.append("\(request.kind) failed at \(error.field.isEmpty ? "response" : error.field)")
+            }
+        }
+        #expect(outcomes == ["allMids true", "l2Book true", "allMids false", "l2Book failed at response"])
+        #expect(totals.appends == 3 && totals.failures == 1)
+        #expect(try log.head.sequence == 2)
+        #expect(server.served == 4)
     }
 }

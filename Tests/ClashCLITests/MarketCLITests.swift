@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("clash ingest and assets", .serialized)
+struct MarketCLITests {
+    let data = NSTemporaryDirectory() + "clash-market-cli-\(UUID().uuidString)"
+    var recordings: String { data + "-recordings" }
+
+    init() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the clash executable first (swift build)")
+    }
+
+    func write(_ text: String, _ path: String) throws {
+        let full = recordings + "/" + path
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: full, atomically: true, encoding: .utf8)
+    }
+
+    func eventCount() throws -> Int? {
+        try CLI.json(try CLI.run(["log", "stats", "--data", data]).stdout)["events"] as? Int
+    }
+
+    @Test("ingest dir reads every file first, appends each once, skips and lists the files it does not know, and a bad file writes nothing")
+    func ingestDirectory() throws {
+        defer {
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: recordings)
+        }
+        try write(#"{"BTC":"113079.5","ETH":"4321.05"}"#, "hyperliquid/allMids_2025-01-01.json")
+        try write(#"{"universe":[{"name":"BTC","szDecimals":5,"maxLeverage":40}]}"#, "hyperliquid/meta_2025-01-01.json")
+        try write(#"[["xyz:TSLA","stocks"]]"#, "hyperliquid/perpCategories_2025-01-01.json")
+        try write(#"[{"name":"Ethereum","tokenSymbol":"ETH","tvl":61000000000}]"#, "defillama/chains_2025-01-01.json")
+        try write(#"{"id":"7","slug":"btc-above-100k","question":"BTC above 100k?","active":true,"closed":false,"outcomes":"[\"Yes\",\"No\"]","outcomePrices":"[\"0.4\",\"0.6\"]","volume":"12"}"#,
+                  "polymarket/gamma_market_btc.json")
+        try write(#"[null,{"name":"xyz"}]"#, "hyperliquid/perpDexs_2025-01-01.json")
+        try write("notes", "README.txt")
+
+        let first = try CLI.run(["ingest", "dir", recordings, "--data", data, "--at", "1765584000000", "--categories"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try CLI.json(first.stdout)
+        let files = try #require(report["files"] as? [[String: Any]])
+        #expect(files.count == 5)
+        #expect(files.allSatisfy { $0["written"] as? Bool == true })
+        #expect(report["skipped"] as? [String] == ["hyperliquid/perpDexs_2025-01-01.json"])
+        let events = try eventCount()
+        #expect(events == 6)  // five responses and the category mapping
+
+        let again = try CLI.json(try CLI.run(["ingest", "dir", recordings, "--data", data, "--at", "1765584000000", "--categories"]).stdout)
+        #expect((again["files"] as? [[String: Any]])?.allSatisfy { $0["written"] as? Bool == false } == true)
+        #expect(try eventCount() == events)
+
+        try write(#"{"BTC":"1","ETH":"2"}"#, "hyperliquid/allMids_2025-01-02.json")
+        try write(#"{"universe":[{"name":"BTC","szDecimals":"five"}]}"#, "hyperliquid/meta_2025-01-02.json")
+        let bad = try CLI.run(["ingest", "dir", recordings, "--data", data, "--at", "1765584000001"])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("meta_2025-01-02.json") && bad.stderr.contains("universe[0].szDecimals"))
+        #expect(try eventCount() == events)
+    }
+
+    @Test("ingest run polls until SIGTERM, reports failed requests and stops cleanly between appends")
+    func runStopsOnSignal() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        // Nothing listens on port 9: every request fails fast and is retried at its next turn.
+        process.arguments = ["ingest", "run", "--data", data, "--only", "hyperliquid", "--cadence", "1", "--timeout", "1",
+                             "--hyperliquid-url", "http://127.0.0.1:9"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        kill(process.processIdentifier, SIGTERM)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let summary = try CLI.json(stdout)
+        #expect(summary["stopped_by"] as? String == "signal")
+        #expect((summary["failures"] as? Int ?? 0) >= 1)
+        #expect(stderr.contains("hyperliquid metaAndAssetCtxs") && stderr.contains("tried again in 1 s"))
+        // The category mapping was appended at start, and the log is whole.
+        #expect(try eventCount() == 1)
+        #expect(try CLI.run(["log", "verify", "--data", data]).status == 0)
+    }
+
+    @Test("assets list selects by category with includes and excludes; assets latest prints the asset's latest data")
+    func assets() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["market", "simulate", "--data", data, "--seed", "3", "--assets", "12", "--hours", "3"]).status == 0)
+        #expect(try CLI.run(["ingest", "categories", "--data", data, "--at", "1717200000000"]).status == 0)
+        let meme = try CLI.run(["assets", "list", "--data", data, "--category", "Crypto/Meme", "--include", "BTC", "--exclude", "BNB"])
+        #expect(meme.status == 0, "\(meme.stderr)")
+        let symbols = meme.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["symbol"] as? String
+        }
+        #expect(symbols == ["DOGE", "BTC"])
+        let unknown = try CLI.run(["assets", "list", "--data", data, "--category", "Crypto/Nope"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("Crypto/Layer 1"))
+
+        let latest = try CLI.run(["assets", "latest", "ETH", "--data", data])
+        #expect(latest.status == 0, "\(latest.stderr)")
+        let view = try CLI.json(latest.stdout)
+        #expect(view["symbol"] as? String == "ETH")
+        #expect((view["candles"] as? [String: Any])?.keys.sorted() == ["15m", "1h", "1m", "4h", "5m"])
+        #expect((view["funding"] as? [String: Any])?["samples24h"] as? Int == 2)
+        #expect(try CLI.run(["assets", "latest", "NOPE", "--data", data]).status != 0)
+    }
+}
