@@ -67,8 +67,11 @@ public enum EventCatalog {
 
     /// The entry for a type and version, or nil when the catalog does not know it.
     public static func entry(type: String, version: Int) -> Entry? {
-        entries.first { $0.type == type && $0.version == version }
+        byType[type]?.first { $0.version == version }
     }
+
+    /// The entries of each type, for lookups on every event of a replay.
+    private static let byType: [String: [Entry]] = Dictionary(grouping: entries, by: \.type)
 
     /// Decodes a logged event into its current version, upcasting older versions step by step.
     /// An unknown type or version, or a payload that does not fit, is an error naming its sequence.

@@ -75,6 +75,9 @@ public final class ProjectionRunner {
     /// Most events folded in one read-model transaction.
     public var transactionEventsMax = ProjectionRunner.transactionEventsDefault
 
+    /// From this many events behind on, catching up reads the log on a second thread.
+    static let pipelinedCatchUp: UInt64 = 65_536
+
     private func fold(_ targets: [ReadModel], through head: UInt64, progress: ((Progress) -> Void)?) throws -> Int {
         guard let lowest = targets.map(\.checkpoint).min(), lowest < head else { return 0 }
         var events = 0
@@ -95,17 +98,34 @@ public final class ProjectionRunner {
             progress?(Progress(projector: targets.count == 1 ? targets[0].projector.name : nil,
                                sequence: pendingThrough, head: head, events: events))
         }
-        try log.forEach(from: lowest + 1, filter: .all) { record in
-            guard record.sequence <= head else { return false }
+        var known: (type: String, version: Int)?
+        func take(_ record: LogRecord) throws {
             // Every event must be one the catalog knows: an unknown one is never skipped silently.
-            if EventCatalog.entry(type: record.type, version: record.schemaVersion) == nil {
-                if !pending.isEmpty { try commit() }
-                throw ProjectionError.unknownEvent(sequence: record.sequence, type: record.type, version: record.schemaVersion)
+            // (Runs of one type are looked up once.)
+            if known?.type != record.type || known?.version != record.schemaVersion {
+                guard EventCatalog.entry(type: record.type, version: record.schemaVersion) != nil else {
+                    if !pending.isEmpty { try commit() }
+                    throw ProjectionError.unknownEvent(sequence: record.sequence, type: record.type, version: record.schemaVersion)
+                }
+                known = (record.type, record.schemaVersion)
             }
             pending.append(record)
             pendingThrough = record.sequence
             if pending.count >= transactionEventsMax { try commit() }
-            return record.sequence < head
+        }
+        if head - lowest >= Self.pipelinedCatchUp {
+            // A long way to go: read on another thread while this one folds.
+            let pipe = RecordPipe(log: log, from: lowest + 1, through: head)
+            defer { pipe.cancel() }
+            while let chunk = try pipe.next() {
+                for record in chunk { try take(record) }
+            }
+        } else {
+            try log.forEach(from: lowest + 1, filter: .all) { record in
+                guard record.sequence <= head else { return false }
+                try take(record)
+                return record.sequence < head
+            }
         }
         if !pending.isEmpty { try commit() }
         return events

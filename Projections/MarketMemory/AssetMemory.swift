@@ -90,8 +90,8 @@ public struct AssetMemory {
         if best == nil {
             // As of an earlier time: the close of the last 1-minute candle complete by then.
             consider(try Row.fetchOne(ticks, sql: """
-                SELECT close_e8, open_ms + 59999, 0 FROM candle WHERE symbol = ? AND interval = '1m' AND open_ms + 60000 <= ? + 1
-                ORDER BY open_ms DESC LIMIT 1
+                SELECT close_e8, open_ms + 59999, 0 FROM candle_1m WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
+                AND open_ms + 60000 <= ? + 1 ORDER BY open_ms DESC LIMIT 1
                 """, arguments: [symbol, asOf]))
         }
         guard let best else { return nil }
@@ -115,9 +115,9 @@ public struct AssetMemory {
             let limit = Self.candleCounts[interval.name] ?? 10
             let cutoff = try candleCutoff(symbol, interval.milliseconds, asOf: asOf)
             var rows = try Row.fetchAll(ticks, sql: """
-                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle
-                WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                """, arguments: [symbol, interval.name, cutoff, limit])
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
+                WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                """, arguments: [symbol, cutoff, limit])
             if rows.isEmpty {
                 rows = try Row.fetchAll(memory, sql: """
                     SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
@@ -165,7 +165,8 @@ public struct AssetMemory {
             """, arguments: [symbol, from, asOf])
         if !history.isEmpty { return history.map { ($0[0], $0[1]) } }
         return try Int64.fetchAll(ticks, sql: """
-            SELECT funding_e8 * 10000 FROM tick_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
+            SELECT funding_e8 * 10000 FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
+            AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
             """, arguments: [symbol, from, asOf]).map { ($0, nil) }
     }
 
@@ -188,11 +189,15 @@ public struct AssetMemory {
     func volatility(_ symbol: String, asOf: Int64) throws -> AssetLatest.Volatility {
         func realized(_ interval: String, hours: Int64) throws -> Int64? {
             let length = CandleIntervals.all.first { $0.name == interval }!.milliseconds
-            let sql = "SELECT close_e8 FROM %@ WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms"
-            let arguments: StatementArguments = [symbol, interval, asOf - hours * 3_600_000, try candleCutoff(symbol, length, asOf: asOf)]
-            var closes = try Int64.fetchAll(ticks, sql: sql.replacingOccurrences(of: "%@", with: "candle"), arguments: arguments)
+            let from = asOf - hours * 3_600_000
+            var closes = try Int64.fetchAll(ticks, sql: """
+                SELECT close_e8 FROM candle_\(interval) WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
+                AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
+                """, arguments: [symbol, from, try candleCutoff(symbol, length, asOf: asOf)])
             if closes.isEmpty {
-                closes = try Int64.fetchAll(memory, sql: sql.replacingOccurrences(of: "%@", with: "exchange_candle"), arguments: arguments)
+                closes = try Int64.fetchAll(memory, sql: """
+                    SELECT close_e8 FROM exchange_candle WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
+                    """, arguments: [symbol, interval, from, asOf + 1 - length])
             }
             guard closes.count >= 2 else { return nil }
             var sum: Int128 = 0
@@ -223,7 +228,8 @@ public struct AssetMemory {
             """, arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
         if series.isEmpty {
             series = try Row.fetchAll(ticks, sql: """
-                SELECT hour_ms, open_interest_e2 FROM tick_hour WHERE symbol = ? AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
+                SELECT hour_ms, open_interest_e2 FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
+                AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
                 """, arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
         }
         guard let now = series.first else { return AssetLatest.Positioning() }

@@ -9,18 +9,20 @@ import LedgerLog
 ///
 /// Within one transaction the fold aggregates in memory — per symbol, the open candle of each
 /// interval; a candle closed by a later tick waits in a list — and writes each row once at
-/// `flush`, as upserts that merge with rows of earlier transactions: the same rows as one upsert
-/// per event.
+/// `flush`, in key order (time, then symbol number), as upserts that merge with rows of earlier
+/// transactions: the same rows as one upsert per event.
 public struct MarketTicksProjector: Projector {
     public let name = "market_ticks"
-    public let version = 2
+    public let version = 3
     public let schemaSQL = Resources.sql("market_ticks")
     public let eventTypes: Set<String>? = ["market.tick"]
 
     public init() {}
 
     public func makeFold(_ db: Database) throws -> any ProjectorFold {
-        Fold(db: db, projector: name)
+        var ids: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT symbol, id FROM symbol") { ids[row[0]] = row[1] }
+        return Fold(db: db, projector: name, ids: ids)
     }
 
     struct Candle {
@@ -34,6 +36,7 @@ public struct MarketTicksProjector: Projector {
     /// What one transaction has seen of one symbol.
     struct SymbolState {
         let symbol: String
+        let id: Int64
         var mid: Int64 = 0, funding: Int64 = 0, openInterest: Int64 = 0, ts: Int64 = 0, sequence: UInt64 = 0, ticks: Int64 = 0
         /// The open candle per interval (none before the first tick).
         var open: [Candle?] = Array(repeating: nil, count: CandleIntervals.all.count)
@@ -42,7 +45,10 @@ public struct MarketTicksProjector: Projector {
         var hour: Hour?
         var closedHours: [Hour] = []
 
-        init(symbol: String) { self.symbol = symbol }
+        init(symbol: String, id: Int64) {
+            self.symbol = symbol
+            self.id = id
+        }
 
         mutating func apply(mid: Int64, funding: Int64, openInterest: Int64, ts: Int64, sequence: UInt64) {
             self.mid = mid
@@ -73,6 +79,9 @@ public struct MarketTicksProjector: Projector {
     struct Fold: ProjectorFold {
         let db: Database
         let projector: String
+        /// Symbol numbers known to the read model, and those this transaction adds.
+        var ids: [String: Int64]
+        var newSymbols: [(symbol: String, id: Int64)] = []
         var slots: [String: Int] = [:]
         var states: [SymbolState] = []
 
@@ -108,12 +117,27 @@ public struct MarketTicksProjector: Projector {
             } else {
                 slot = states.count
                 slots[symbol] = slot
-                states.append(SymbolState(symbol: symbol))
+                let id: Int64
+                if let known = ids[symbol] {
+                    id = known
+                } else {
+                    id = Int64(ids.count + 1)
+                    ids[symbol] = id
+                    newSymbols.append((symbol, id))
+                }
+                states.append(SymbolState(symbol: symbol, id: id))
             }
             states[slot].apply(mid: mid, funding: funding, openInterest: openInterest, ts: record.timestampMs, sequence: record.sequence)
         }
 
         mutating func flush() throws {
+            let insertSymbol = try db.cachedStatement(sql: "INSERT INTO symbol (id, symbol) VALUES (?, ?)")
+            for (symbol, id) in newSymbols {
+                try SQLiteBinder.run(insertSymbol, db) { statement in
+                    sqlite3_bind_int64(statement, 1, id)
+                    SQLiteBinder.bind(statement, 2, symbol)
+                }
+            }
             let upsertLatest = try db.cachedStatement(sql: """
                 INSERT INTO latest_tick (symbol, mid_e8, funding_e8, open_interest_e2, ts, sequence, ticks)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -121,18 +145,7 @@ public struct MarketTicksProjector: Projector {
                     open_interest_e2 = excluded.open_interest_e2, ts = excluded.ts, sequence = excluded.sequence,
                     ticks = latest_tick.ticks + excluded.ticks
                 """)
-            let upsertCandle = try db.cachedStatement(sql: """
-                INSERT INTO candle (symbol, interval, open_ms, open_e8, high_e8, low_e8, close_e8, ticks)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (symbol, interval, open_ms) DO UPDATE SET high_e8 = max(candle.high_e8, excluded.high_e8),
-                    low_e8 = min(candle.low_e8, excluded.low_e8), close_e8 = excluded.close_e8,
-                    ticks = candle.ticks + excluded.ticks
-                """)
-            let upsertHour = try db.cachedStatement(sql: """
-                INSERT INTO tick_hour (symbol, hour_ms, funding_e8, open_interest_e2) VALUES (?, ?, ?, ?)
-                ON CONFLICT (symbol, hour_ms) DO UPDATE SET funding_e8 = excluded.funding_e8, open_interest_e2 = excluded.open_interest_e2
-                """)
-            for state in states.sorted(by: { $0.symbol < $1.symbol }) {
+            for state in states {
                 try SQLiteBinder.run(upsertLatest, db) { statement in
                     SQLiteBinder.bind(statement, 1, state.symbol)
                     sqlite3_bind_int64(statement, 2, state.mid)
@@ -142,28 +155,37 @@ public struct MarketTicksProjector: Projector {
                     sqlite3_bind_int64(statement, 6, Int64(state.sequence))
                     sqlite3_bind_int64(statement, 7, state.ticks)
                 }
-                let open = state.open.enumerated().compactMap { index, candle in candle.map { (interval: index, candle: $0) } }
-                for (interval, candle) in state.closed + open {
-                    try SQLiteBinder.run(upsertCandle, db) { statement in
-                        SQLiteBinder.bind(statement, 1, state.symbol)
-                        SQLiteBinder.bind(statement, 2, CandleIntervals.all[interval].name)
-                        sqlite3_bind_int64(statement, 3, candle.openMs)
-                        sqlite3_bind_int64(statement, 4, candle.open)
-                        sqlite3_bind_int64(statement, 5, candle.high)
-                        sqlite3_bind_int64(statement, 6, candle.low)
-                        sqlite3_bind_int64(statement, 7, candle.close)
-                        sqlite3_bind_int64(statement, 8, candle.ticks)
-                    }
-                }
-                for hour in state.closedHours + (state.hour.map { [$0] } ?? []) {
-                    try SQLiteBinder.run(upsertHour, db) { statement in
-                        SQLiteBinder.bind(statement, 1, state.symbol)
-                        sqlite3_bind_int64(statement, 2, hour.hourMs)
-                        sqlite3_bind_int64(statement, 3, hour.funding)
-                        sqlite3_bind_int64(statement, 4, hour.openInterest)
-                    }
-                }
             }
+            for (interval, name) in CandleIntervals.all.enumerated().map({ ($0.offset, $0.element.name) }) {
+                let table = "candle_" + name
+                var writer = try IntegerRowWriter(db, table: table, columns: ["open_ms", "symbol_id", "open_e8", "high_e8", "low_e8", "close_e8", "ticks"], suffix: """
+                    ON CONFLICT (open_ms, symbol_id) DO UPDATE SET high_e8 = max(\(table).high_e8, excluded.high_e8),
+                        low_e8 = min(\(table).low_e8, excluded.low_e8), close_e8 = excluded.close_e8, ticks = \(table).ticks + excluded.ticks
+                    """)
+                var rows: [(id: Int64, candle: Candle)] = []
+                for state in states {
+                    for closed in state.closed where closed.interval == interval { rows.append((state.id, closed.candle)) }
+                    if let open = state.open[interval] { rows.append((state.id, open)) }
+                }
+                // Key order; a stable sort keeps two rows of one key in log order.
+                let ordered = rows.enumerated().sorted { ($0.element.candle.openMs, $0.element.id, $0.offset) < ($1.element.candle.openMs, $1.element.id, $1.offset) }
+                for (_, row) in ordered {
+                    try writer.add(row.candle.openMs, row.id, row.candle.open, row.candle.high, row.candle.low, row.candle.close, row.candle.ticks)
+                }
+                try writer.finish()
+            }
+            var hourWriter = try IntegerRowWriter(db, table: "tick_hour", columns: ["hour_ms", "symbol_id", "funding_e8", "open_interest_e2"], suffix: """
+                ON CONFLICT (hour_ms, symbol_id) DO UPDATE SET funding_e8 = excluded.funding_e8, open_interest_e2 = excluded.open_interest_e2
+                """)
+            var hours: [(id: Int64, hour: Hour)] = []
+            for state in states {
+                for hour in state.closedHours + (state.hour.map { [$0] } ?? []) { hours.append((state.id, hour)) }
+            }
+            for (_, row) in hours.enumerated().sorted(by: { ($0.element.hour.hourMs, $0.element.id, $0.offset) < ($1.element.hour.hourMs, $1.element.id, $1.offset) }) {
+                try hourWriter.add(row.hour.hourMs, row.id, row.hour.funding, row.hour.openInterest)
+            }
+            try hourWriter.finish()
+            newSymbols = []
             slots = [:]
             states = []
         }

@@ -15,6 +15,10 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
     public let steps: Int
     public let startMs: Int64
 
+    /// Per asset, precomputed: its stream and its symbol as a JSON string.
+    private let streams: [String]
+    private let symbolJSON: [[UInt8]]
+    private let idPrefix: String
     private var random: SplitMix64
     private var mids: [Int64]
     private var fundings: [Int64]
@@ -32,6 +36,13 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         self.startMs = startMs
         steps = Int(Int64(hours) * 3_600_000 / stepMilliseconds)
         symbols = (0..<assets).map { $0 < Self.bases.count ? Self.bases[$0] : "SYN\($0)" }
+        streams = symbols.map { "market." + $0 }
+        symbolJSON = symbols.map { symbol in
+            var json = CanonicalJSONWriter(capacity: 16)
+            json.string(symbol)
+            return json.bytes
+        }
+        idPrefix = "sim-\(seed)-"
         random = SplitMix64(seed: seed ^ 0x5EED_0F_C1A5)
         mids = []
         fundings = []
@@ -72,16 +83,15 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         mids[index] = Swift.max(1, mids[index] + mids[index] * random.triangular(300) / 1_000_000)
         fundings[index] += random.triangular(150)
         openInterests[index] = Swift.max(100_000, openInterests[index] + openInterests[index] * random.triangular(150) / 1_000_000)
-        let symbol = symbols[index]
         var json = CanonicalJSONWriter(capacity: 96)
         json.beginObject()
         json.key("funding_e8"); json.int(fundings[index])
         json.key("mid_e8"); json.int(mids[index])
         json.key("open_interest_e2"); json.int(openInterests[index])
-        json.key("symbol"); json.string(symbol)
+        json.key("symbol"); json.raw(symbolJSON[index])
         json.endObject()
-        let tick = EventDraft(id: "sim-\(seed)-\(step)-\(index)", type: MarketTick.type, schemaVersion: MarketTick.version,
-                              stream: "market.\(symbol)", timestampMs: timestamp, payload: json.bytes)
+        let tick = EventDraft(id: idPrefix + String(step) + "-" + String(index), type: MarketTick.type, schemaVersion: MarketTick.version,
+                              stream: streams[index], timestampMs: timestamp, payload: json.bytes)
         asset += 1
         if asset == symbols.count {
             asset = 0
