@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingTests",
-            dependencies: ["Clash", "ClashTesting", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Clash", "ClashTesting", "Market", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ClashCLITests",

@@ -47,12 +47,11 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         mids = []
         fundings = []
         openInterests = []
-        for _ in 0..<assets {
-            let exponent = Int(random.next() % 10)
-            var price: Int64 = 1_000
-            for _ in 0..<exponent { price *= 10 }
-            mids.append(price + Int64(random.next() % UInt64(price)))
-            fundings.append(Int64(random.next() % 90_000) - 30_000)
+        for index in 0..<assets {
+            // Known assets start near a realistic price (± 5%); others anywhere from $0.10 to $1,000.
+            let base = index < Self.bases.count ? Self.startPricesE8[index] : 10_000_000 * Int64(1 + random.next() % 10_000)
+            mids.append(base + base * Int64(random.next() % 10_001) / 100_000 - base / 20)
+            fundings.append(Int64(random.next() % 5_000) - 1_000)
             openInterests.append(Int64(random.next() % 300_000_000_000) + 100_000_000)
         }
         hourlyMids = mids.map { [$0] }
@@ -61,6 +60,13 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
 
     static let bases = ["BTC", "ETH", "SOL", "BNB", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT", "LTC", "BCH", "UNI", "ATOM",
                         "ETC", "XLM", "FIL", "APT", "ARB", "OP", "NEAR", "INJ", "SUI", "TIA", "SEI", "AAVE", "MKR", "LDO"]
+    /// Starting prices of the known bases, USD × 10^8.
+    static let startPricesE8: [Int64] = [
+        6_750_000_000_000, 375_000_000_000, 16_500_000_000, 60_000_000_000, 52_000_000, 16_000_000, 45_000_000, 3_500_000_000,
+        1_700_000_000, 700_000_000, 8_200_000_000, 47_000_000_000, 1_000_000_000, 850_000_000, 3_000_000_000, 11_000_000,
+        600_000_000, 900_000_000, 110_000_000, 240_000_000, 700_000_000, 2_500_000_000, 100_000_000, 950_000_000, 50_000_000,
+        9_000_000_000, 280_000_000_000, 210_000_000,
+    ]
 
     /// How many events the market holds.
     public var count: Int { 1 + steps * symbols.count + Swift.max(0, steps - 1) / stepsPerHourMark }
@@ -81,7 +87,8 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         }
         let index = asset
         mids[index] = Swift.max(1, mids[index] + mids[index] * random.triangular(300) / 1_000_000)
-        fundings[index] += random.triangular(150)
+        // Hourly funding × 10^8 drifts, pulled back toward zero (Hyperliquid's baseline is 1,250).
+        fundings[index] += random.triangular(40) - fundings[index] / 1_000
         openInterests[index] = Swift.max(100_000, openInterests[index] + openInterests[index] * random.triangular(150) / 1_000_000)
         var json = CanonicalJSONWriter(capacity: 96)
         json.beginObject()

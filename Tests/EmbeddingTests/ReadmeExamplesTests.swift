@@ -4,6 +4,7 @@ import Clash
 import ClashTesting
 import Foundation
 import GRDB
+import Market
 import Testing
 
 @Suite("README examples")
@@ -52,5 +53,29 @@ struct ReadmeExamplesTests {
         #expect(mid != nil)
         try ledger.verifyReplay()                                         // rebuilt from the log == live, byte for byte
         #expect(try ledger.stateHash().count == 64)
+    }
+
+    @Test("the market memory example runs")
+    func marketMemoryExample() throws {
+        let data = NSTemporaryDirectory() + "clash-readme-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let recorded = #"[{"universe":[{"szDecimals":5,"name":"BTC","maxLeverage":40},{"szDecimals":2,"name":"SOL","maxLeverage":20}]},[{"funding":"0.0000125","openInterest":"25877.14916","prevDayPx":"113776.0","dayNtlVlm":"3677355032.5","premium":"-0.0002298729","oraclePx":"113106.0","markPx":"113080.0","midPx":"113079.5","impactPxs":["113079.0","113080.0"]},{"funding":"0.00001","openInterest":"10","prevDayPx":"180.0","dayNtlVlm":"5.0","premium":null,"oraclePx":"181.0","markPx":"181.0","midPx":null,"impactPxs":null}]]"#
+        try recorded.write(toFile: data + "/metaAndAssetCtxs.json", atomically: true, encoding: .utf8)
+
+        let ledger = try Ledger.open(directory: data + "/clash-data")
+        let request = try IngestRequest(source: .hyperliquid, kind: "metaAndAssetCtxs")
+        let body = Array(try Data(contentsOf: URL(fileURLWithPath: data + "/metaAndAssetCtxs.json")))  // or: try MarketSources().fetch(request)
+        try ledger.append(try request.drafts(pages: [body], timestampMs: 1_765_584_000_000))      // once: the same body again writes nothing
+        try ledger.append([try CategoryMapping.event().draft(id: "categories-v1", stream: "source.hyperliquid",
+                                                             timestampMs: 1_765_584_000_000)])
+        let (layer1, btc) = try ledger.marketMemory { memory in
+            (try AssetSelection.select(memory.memory, category: "Crypto/Layer 1"), try memory.latest("BTC"))
+        }
+        #expect(layer1.map(\.symbol) == ["BTC", "SOL"])
+        #expect(btc?.funding.currentE12 == 12_500_000)
+        #expect(btc?.price?.midE8 == 11_307_950_000_000)
+        #expect(try ledger.append(try request.drafts(pages: [body], timestampMs: 1_765_584_000_000)).written == false)
+        try ledger.close()
     }
 }
