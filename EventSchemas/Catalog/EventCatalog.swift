@@ -42,6 +42,7 @@ public enum EventCatalog {
         current(HyperliquidSpotContexts.self),
         current(PolymarketMarkets.self),
         current(DefiLlamaProtocols.self),
+        old(DefiLlamaChainTVLV1.self, upcast: DefiLlamaChainTVLV1.upcast),
         current(DefiLlamaChainTVL.self),
         current(DefiLlamaStablecoins.self),
         current(DefiLlamaThroughput.self),

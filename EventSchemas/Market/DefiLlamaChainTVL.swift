@@ -1,7 +1,10 @@
-/// Chain TVLs (/v2/chains) or one chain's history (/v2/historicalChainTvl).
+import LedgerLog
+
+/// Chain TVLs (/v2/chains) or one chain's history (/v2/historicalChainTvl). Version 2 adds each
+/// listed chain's native token.
 public struct DefiLlamaChainTVL: CatalogEvent {
     public static let type = "defillama.chain_tvl"
-    public static let version = 1
+    public static let version = 2
     public static let summary = "Chain TVLs (/v2/chains) or one chain's history (/v2/historicalChainTvl) (stream source.defillama)."
 
     /// One entry of `DefiLlamaChainTVL`.
@@ -44,4 +47,30 @@ public struct DefiLlamaChainTVL: CatalogEvent {
         case chain
         case points
     }
+}
+
+/// `defillama.chain_tvl` version 1: the same without the chains' native tokens. Read through its
+/// upcaster; never written any more.
+public struct DefiLlamaChainTVLV1: CatalogEvent {
+    public static let type = "defillama.chain_tvl"
+    public static let version = 1
+    public static let summary = "Chain TVLs or one chain's history (first version: no native tokens) (stream source.defillama)."
+
+    public struct Point: Codable, Sendable, Equatable {
+        public var chain: String
+        public var dateMs: Int64
+        public var tvlE2: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case chain
+            case dateMs = "date_ms"
+            case tvlE2 = "tvl_e2"
+        }
+    }
+
+    public var chain: String?
+    public var points: [Point]
+
+    /// v1 → v2: every v1 payload is a v2 payload without `token_symbol`.
+    @Sendable static func upcast(_ payload: JSONValue) throws -> JSONValue { payload }
 }

@@ -25,9 +25,21 @@ struct IntegerRowWriter {
         buffer.reserveCapacity(columns.count * rowsPerStatement)
     }
 
-    /// Adds one row (`values.count` must equal the columns').
-    mutating func add(_ values: Int64...) throws {
-        buffer.append(contentsOf: values)
+    /// Adds one row of four columns.
+    mutating func add(_ a: Int64, _ b: Int64, _ c: Int64, _ d: Int64) throws {
+        precondition(columns == 4, "a row of 4 values for \(columns) columns")
+        buffer.append(a); buffer.append(b); buffer.append(c); buffer.append(d)
+        try rowAdded()
+    }
+
+    /// Adds one row of seven columns.
+    mutating func add(_ a: Int64, _ b: Int64, _ c: Int64, _ d: Int64, _ e: Int64, _ f: Int64, _ g: Int64) throws {
+        precondition(columns == 7, "a row of 7 values for \(columns) columns")
+        buffer.append(a); buffer.append(b); buffer.append(c); buffer.append(d); buffer.append(e); buffer.append(f); buffer.append(g)
+        try rowAdded()
+    }
+
+    private mutating func rowAdded() throws {
         if buffer.count == columns * rowsPerStatement { try write(multi, rows: rowsPerStatement) }
     }
 
@@ -37,10 +49,12 @@ struct IntegerRowWriter {
     }
 
     private mutating func write(_ statement: Statement, rows: Int) throws {
-        let values = buffer.prefix(rows * columns)
-        try SQLiteBinder.run(statement, db) { raw in
-            for (offset, value) in values.enumerated() { sqlite3_bind_int64(raw, Int32(offset + 1), value) }
+        let count = rows * columns
+        try buffer.withUnsafeBufferPointer { values in
+            try SQLiteBinder.run(statement, db) { raw in
+                for offset in 0..<count { sqlite3_bind_int64(raw, Int32(offset + 1), values[offset]) }
+            }
         }
-        buffer.removeFirst(rows * columns)
+        buffer.removeFirst(count)
     }
 }

@@ -92,8 +92,14 @@ final class ReadModel {
         let from = checkpoint
         try queue.inTransaction { db in
             var fold = try projector.makeFold(db)
-            for record in records where record.sequence > from && projector.reads(record.type) {
-                try fold.apply(record)
+            var lastType = ""
+            var reads = false
+            for record in records where record.sequence > from {
+                if record.type != lastType {
+                    lastType = record.type
+                    reads = projector.reads(record.type)
+                }
+                if reads { try fold.apply(record) }
             }
             try fold.flush()
             try db.execute(sql: "UPDATE \(Self.metaTable) SET checkpoint = ? WHERE name = ?", arguments: [Int64(through), projector.name])

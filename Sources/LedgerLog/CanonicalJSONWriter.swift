@@ -50,7 +50,9 @@ public struct CanonicalJSONWriter: Sendable {
         needsComma = false
     }
 
-    /// Writes a key that is not known at compile time (escaped like any string).
+    /// Writes a key that is not known at compile time (escaped like any string). A literal key
+    /// takes the `StaticString` overload, which copies its bytes without escaping.
+    @_disfavoredOverload
     public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
@@ -104,6 +106,13 @@ public struct CanonicalJSONWriter: Sendable {
     public mutating func null() {
         separate()
         bytes.append(contentsOf: Self.nullBytes)
+        needsComma = true
+    }
+
+    /// Appends an already canonical JSON value (validated by the caller) as the next value.
+    public mutating func raw(_ canonical: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: canonical)
         needsComma = true
     }
 
