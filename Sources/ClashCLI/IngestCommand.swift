@@ -15,16 +15,27 @@ struct IngestCommand: ParsableCommand {
 struct SourceOptions: ParsableArguments {
     @Option(help: "Hyperliquid's base URL.") var hyperliquidUrl = HyperliquidInfo.defaultBaseURL.absoluteString
     @Option(help: "Polymarket Gamma's base URL.") var polymarketUrl = PolymarketGamma.defaultBaseURL
-    @Option(help: "DefiLlama's base URL.") var defillamaUrl = "https://api.llama.fi"
-    @Option(help: "DefiLlama's stablecoins base URL.") var stablecoinsUrl = "https://stablecoins.llama.fi"
+    @Option(help: "DefiLlama's base URL.") var defillamaUrl = DefiLlamaNormalizer.defaultBaseURL
+    @Option(help: "DefiLlama's stablecoins base URL.") var stablecoinsUrl = DefiLlamaNormalizer.stablecoinsBaseURL
     @Option(help: "Seconds to wait for an answer before retrying.") var timeout: Double = 10
 
-    func sources() throws -> MarketSources {
+    /// The clients; `baseURL` (a single-source command's `--base-url`) replaces `source`'s URL.
+    func sources(baseURL: String? = nil, for source: MarketSource? = nil) throws -> MarketSources {
         var urls = MarketSources.BaseURLs()
         urls.hyperliquid = hyperliquidUrl
         urls.polymarket = polymarketUrl
         urls.defillama = defillamaUrl
         urls.stablecoins = stablecoinsUrl
+        if let baseURL {
+            switch source {
+            case .hyperliquid?: urls.hyperliquid = baseURL
+            case .polymarket?: urls.polymarket = baseURL
+            case .defillama?:
+                urls.defillama = baseURL
+                urls.stablecoins = baseURL
+            case nil: break
+            }
+        }
         return try MarketSources(urls: urls, policy: ClientPolicy(baseURL: URL(string: "http://localhost")!, timeoutSeconds: timeout))
     }
 }
@@ -44,13 +55,13 @@ func printIngested(_ request: IngestRequest, drafts: [EventDraft], result: Appen
 }
 
 /// Fetches (or reads from `fromFile`) one response and appends its events in one atomic append.
-func ingestOne(_ request: IngestRequest, fromFile: String?, at: Int64?, sources: SourceOptions, data: DataOptions) throws {
+func ingestOne(_ request: IngestRequest, fromFile: String?, baseURL: String?, at: Int64?, sources: SourceOptions, data: DataOptions) throws {
     let pages: [[UInt8]]
     if let fromFile {
         guard let body = FileManager.default.contents(atPath: fromFile) else { throw ValidationError("cannot read \(fromFile)") }
         pages = [Array(body)]
     } else {
-        pages = try sources.sources().fetch(request)
+        pages = try sources.sources(baseURL: baseURL, for: request.source).fetch(request)
     }
     let drafts = try request.drafts(pages: pages, timestampMs: at ?? Clock.nowMs())
     let log = try FileLog.open(directory: data.logDirectory)
@@ -73,6 +84,7 @@ struct IngestHyperliquid: ClashCommand {
     @Option(help: "What the response answers: \(HyperliquidRequest.allCases.map(\.rawValue).joined(separator: ", ")).")
     var request: String
     @Option(help: "A recorded response body to ingest instead of fetching.") var fromFile: String?
+    @Option(help: "Hyperliquid's base URL (the same as --hyperliquid-url).") var baseUrl: String?
     @Option(help: "The perp dex (empty: the default dex).") var dex = ""
     @Option(help: "The asset, for candleSnapshot, fundingHistory and l2Book.") var symbol: String?
     @Option(help: "The candle interval, for candleSnapshot.") var interval = "1h"
@@ -93,7 +105,7 @@ struct IngestHyperliquid: ClashCommand {
         kind.interval = interval
         kind.startMs = start
         kind.endMs = end
-        try ingestOne(kind, fromFile: fromFile, at: at, sources: sources, data: data)
+        try ingestOne(kind, fromFile: fromFile, baseURL: baseUrl, at: at, sources: sources, data: data)
     }
 }
 
@@ -105,6 +117,7 @@ struct IngestPolymarket: ClashCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var sources: SourceOptions
     @Option(help: "A recorded response body to ingest instead of fetching.") var fromFile: String?
+    @Option(help: "Gamma's base URL (the same as --polymarket-url).") var baseUrl: String?
     @Option(help: "The Gamma listing to read page by page: /markets?..., /events?...")
     var path = "/markets?active=true&closed=false&order=volume24hr&ascending=false"
     @Option(help: "The events' time in ms since the epoch (default: now).") var at: Int64?
@@ -112,7 +125,7 @@ struct IngestPolymarket: ClashCommand {
     func execute() throws {
         var kind = try IngestRequest(source: .polymarket, kind: "markets")
         kind.path = path
-        try ingestOne(kind, fromFile: fromFile, at: at, sources: sources, data: data)
+        try ingestOne(kind, fromFile: fromFile, baseURL: baseUrl, at: at, sources: sources, data: data)
     }
 }
 
@@ -125,6 +138,7 @@ struct IngestDefiLlama: ClashCommand {
     @Option(help: "What the response answers: \(DefiLlamaNormalizer.Request.allCases.map(\.rawValue).joined(separator: ", ")).")
     var request = "protocols"
     @Option(help: "A recorded response body to ingest instead of fetching.") var fromFile: String?
+    @Option(help: "DefiLlama's base URL, stablecoins included (default: --defillama-url and --stablecoins-url).") var baseUrl: String?
     @Option(help: "The chain of a historicalChainTvl response (All: the whole of DeFi).") var chain = "All"
     @Option(help: "The events' time in ms since the epoch (default: now).") var at: Int64?
 
@@ -137,7 +151,7 @@ struct IngestDefiLlama: ClashCommand {
     func execute() throws {
         var kind = try IngestRequest(source: .defillama, kind: request)
         kind.chain = chain
-        try ingestOne(kind, fromFile: fromFile, at: at, sources: sources, data: data)
+        try ingestOne(kind, fromFile: fromFile, baseURL: baseUrl, at: at, sources: sources, data: data)
     }
 }
 

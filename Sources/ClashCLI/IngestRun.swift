@@ -12,9 +12,10 @@ struct IngestRun: ClashCommand {
         commandName: "run",
         abstract: "Poll every source on its cadence and append what comes back, until SIGINT or SIGTERM.",
         discussion: """
-            Cadences: Hyperliquid metaAndAssetCtxs, allMids and the l2Book of each --books asset every \
-            60 s; spotMetaAndAssetCtxs and Polymarket markets every 300 s; perpCategories and DefiLlama \
-            (chains, historicalChainTvl, stablecoins, fees, dexs, protocols) every 3600 s. The project's \
+            Cadences: Hyperliquid metaAndAssetCtxs (of the default dex and each --dexes dex), allMids \
+            and the l2Book of each --books asset every 60 s; spotMetaAndAssetCtxs and Polymarket \
+            markets every 300 s; perpCategories and DefiLlama (chains, historicalChainTvl, \
+            stablecoins, fees, dexs, protocols) every 3600 s. The project's \
             category mapping is appended once at start. A failed request is reported on standard error \
             and tried again at its next turn. SIGINT or SIGTERM stops the loop after the current append.
             """)
@@ -23,6 +24,7 @@ struct IngestRun: ClashCommand {
     @OptionGroup var sources: SourceOptions
     @Option(help: "The sources to poll, comma separated.") var only = "hyperliquid,polymarket,defillama"
     @Option(help: "The assets whose order book is polled, comma separated.") var books = "BTC,ETH"
+    @Option(help: "Builder-deployed perp dexes to poll as well, comma separated (e.g. xyz).") var dexes = ""
     @Option(help: "Poll every request every this many seconds instead of its own cadence.") var cadence: Int?
     @Option(help: "Stop after every request ran this many times.") var rounds: Int?
 
@@ -32,7 +34,8 @@ struct IngestRun: ClashCommand {
             guard let source = MarketSource(rawValue: String(name)) else { throw ValidationError("--only: unknown source \(name)") }
             selected.insert(source)
         }
-        var jobs = PollSchedule.standard(sources: selected, books: books.split(separator: ",").map(String.init))
+        var jobs = PollSchedule.standard(sources: selected, books: books.split(separator: ",").map(String.init),
+                                         dexes: dexes.split(separator: ",").map(String.init))
         if let cadence { jobs = jobs.map { PollJob(request: $0.request, everySeconds: max(1, cadence)) } }
         let stop = StopSignal()
         let log = try FileLog.open(directory: data.logDirectory)

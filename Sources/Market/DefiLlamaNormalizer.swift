@@ -18,10 +18,11 @@ public enum DefiLlamaNormalizer {
             case .dexs: return "/overview/dexs?excludeTotalDataChart=true&excludeTotalDataChartBreakdown=true"
             }
         }
-
-        /// The default base URL: stablecoins live on their own host.
-        public var defaultBaseURL: String { self == .stablecoins ? "https://stablecoins.llama.fi" : "https://api.llama.fi" }
     }
+
+    /// DefiLlama's API, and the host of its stablecoin figures.
+    public static let defaultBaseURL = "https://api.llama.fi"
+    public static let stablecoinsBaseURL = "https://stablecoins.llama.fi"
 
     /// Throughput events keep the largest protocols, by 24-hour figure.
     public static let throughputProtocols = 50

@@ -5,8 +5,8 @@ public final class MarketSources: @unchecked Sendable {
     public struct BaseURLs: Sendable {
         public var hyperliquid = HyperliquidInfo.defaultBaseURL.absoluteString
         public var polymarket = PolymarketGamma.defaultBaseURL
-        public var defillama = "https://api.llama.fi"
-        public var stablecoins = "https://stablecoins.llama.fi"
+        public var defillama = DefiLlamaNormalizer.defaultBaseURL
+        public var stablecoins = DefiLlamaNormalizer.stablecoinsBaseURL
 
         public init() {}
     }

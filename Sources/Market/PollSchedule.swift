@@ -12,7 +12,9 @@ public struct PollJob: Sendable {
 /// The default polling plan: fast-moving Hyperliquid state every minute, spot and Polymarket every
 /// five minutes, slow-moving categories and DefiLlama hourly.
 public enum PollSchedule {
-    public static func standard(sources: Set<MarketSource> = Set(MarketSource.allCases), books: [String] = ["BTC", "ETH"]) -> [PollJob] {
+    /// `dexes` adds the builder-deployed perp dexes whose universe and contexts are polled too.
+    public static func standard(sources: Set<MarketSource> = Set(MarketSource.allCases), books: [String] = ["BTC", "ETH"],
+                                dexes: [String] = []) -> [PollJob] {
         var jobs: [PollJob] = []
         func add(_ source: MarketSource, _ kind: String, every: Int, _ configure: (inout IngestRequest) -> Void = { _ in }) {
             guard sources.contains(source), var request = try? IngestRequest(source: source, kind: kind) else { return }
@@ -20,6 +22,7 @@ public enum PollSchedule {
             jobs.append(PollJob(request: request, everySeconds: every))
         }
         add(.hyperliquid, "metaAndAssetCtxs", every: 60)
+        for dex in dexes { add(.hyperliquid, "metaAndAssetCtxs", every: 60) { $0.dex = dex } }
         add(.hyperliquid, "allMids", every: 60)
         for symbol in books { add(.hyperliquid, "l2Book", every: 60) { $0.symbol = symbol } }
         add(.hyperliquid, "spotMetaAndAssetCtxs", every: 300)

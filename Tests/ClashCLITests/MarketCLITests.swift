@@ -110,4 +110,37 @@ struct MarketCLITests {
         #expect((view["funding"] as? [String: Any])?["samples24h"] as? Int == 2)
         #expect(try CLI.run(["assets", "latest", "NOPE", "--data", data]).status != 0)
     }
+
+    @Test("ingest fetches over HTTP from --base-url (a local static server): DefiLlama chains and a Polymarket listing")
+    func fetchFromBaseURL() throws {
+        defer {
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: recordings)
+        }
+        try write(#"[{"name":"Ethereum","tokenSymbol":"ETH","tvl":61000000000.5}]"#, "v2/chains")
+        try write(#"[{"id":"7","slug":"btc-above-100k","question":"BTC above 100k?","active":true,"closed":false,"outcomes":"[\"Yes\",\"No\"]","outcomePrices":"[\"0.4\",\"0.6\"]","volume":"12"}]"#, "markets")
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", recordings]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        var chains = try CLI.run(["ingest", "defillama", "--data", data, "--request", "chains", "--base-url", base, "--at", "1765584000000"])
+        for _ in 0..<20 where chains.status != 0 {  // the server may still be starting
+            Thread.sleep(forTimeInterval: 0.25)
+            chains = try CLI.run(["ingest", "defillama", "--data", data, "--request", "chains", "--base-url", base, "--at", "1765584000000"])
+        }
+        #expect(chains.status == 0, "\(chains.stderr)")
+        #expect(try CLI.json(chains.stdout)["written"] as? Bool == true)
+        let markets = try CLI.run(["ingest", "polymarket", "--data", data, "--base-url", base, "--at", "1765584000000"])
+        #expect(markets.status == 0, "\(markets.stderr)")
+        let dump = try CLI.run(["log", "dump", "--data", data]).stdout
+        #expect(dump.contains(#""chain":"Ethereum","date_ms":1765584000000,"token_symbol":"ETH","tvl_e2":6100000000050"#))
+        #expect(dump.contains(#""market_id":"7""#))
+        let missing = try CLI.run(["ingest", "defillama", "--data", data, "--request", "fees", "--base-url", base])
+        #expect(missing.status == 65 && missing.stderr.contains("HTTP 404"))
+    }
 }
