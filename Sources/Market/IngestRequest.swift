@@ -26,6 +26,8 @@ public struct IngestRequest: Sendable, Hashable, CustomStringConvertible {
     public var chain = "All"
     /// Polymarket: the Gamma listing to read, with its filters (pages are added).
     public var path = "/markets?active=true&closed=false&order=volume24hr&ascending=false"
+    /// Polymarket: items per page (`limit`); a shorter page is the last.
+    public var pageSize = 100
 
     public init(source: MarketSource, kind: String) throws(IngestError) {
         self.source = source

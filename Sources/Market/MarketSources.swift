@@ -40,7 +40,7 @@ public final class MarketSources: @unchecked Sendable {
                                             startMs: request.startMs, endMs: request.endMs)
             return [try client.fetch(HyperliquidInfo.request(kind, baseURL: client.policy.baseURL, body: body), kind: request.kind)]
         case .polymarket:
-            return try PolymarketGamma.fetchPages(client, base: urls.polymarket, path: request.path)
+            return try PolymarketGamma.fetchPages(client, base: urls.polymarket, path: request.path, pageSize: request.pageSize)
         case .defillama:
             let kind = DefiLlamaNormalizer.Request(rawValue: request.kind)!
             let base = kind == .stablecoins ? urls.stablecoins : urls.defillama

@@ -155,4 +155,26 @@ struct PolymarketPagesTests {
             #expect(error.request == "markets page 4")
         }
     }
+
+    @Test("a listing whose second page fails (500, then gave up) writes nothing, not the first page alone")
+    func failedPageWritesNothing() throws {
+        let server = try ScriptedServer([.respond(status: 200, body: "[\(Self.market(1)),\(Self.market(2))]"),
+                                         .respond(status: 500, body: "down"), .respond(status: 500, body: "down")])
+        defer { server.stop() }
+        var urls = MarketSources.BaseURLs()
+        urls.polymarket = server.baseURL.absoluteString
+        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, attempts: 2, backoffMilliseconds: 5,
+                                                                        minimumIntervalMilliseconds: 1))
+        var request = try IngestRequest(source: .polymarket, kind: "markets")
+        request.path = "/markets?active=true"
+        request.pageSize = 2
+        let log = MemoryLog()
+        let poller = Poller(jobs: [], sources: sources, log: log, now: { 1 })
+        guard case .failed(_, let error) = try poller.poll(request) else {
+            Issue.record("expected the listing to fail")
+            return
+        }
+        #expect(error.description.contains("HTTP 500") && error.description.contains("page 2"))
+        #expect(try log.head.sequence == 0)
+    }
 }
