@@ -75,8 +75,10 @@ public struct AssetMemory {
             if best == nil || (ts, sequence) > (best!.ts, best!.sequence) { best = (mid, ts, sequence) }
         }
         consider(try Row.fetchOne(ticks, sql: "SELECT mid_e8, ts, sequence FROM latest_tick WHERE symbol = ? AND ts <= ?", arguments: [symbol, asOf]))
+        // allMids keys a spot pair by the exchange's coin name (@107 for HYPE/USDC).
+        let midKey = kind == "spot" ? try String.fetchOne(memory, sql: "SELECT coin FROM spot_context WHERE symbol = ?", arguments: [symbol]) ?? symbol : symbol
         consider(try Row.fetchOne(memory, sql: "SELECT mid_e8, ts, sequence FROM mid WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1",
-                                  arguments: [symbol, asOf]))
+                                  arguments: [midKey, asOf]))
         let context = kind == "spot"
             ? try Row.fetchOne(memory, sql: """
                 SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, NULL AS oracle_px_e8, prev_day_px_e8, day_notional_volume_e2

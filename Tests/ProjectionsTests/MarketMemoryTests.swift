@@ -83,6 +83,16 @@ struct RealRecordingsMemoryTests {
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE dex = '' AND delisted = 1")! > 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE dex = 'spot'")! > 200)
         }
+        // A spot pair: the newest mid of its contexts, or of allMids under the exchange's coin name.
+        let hype = try #require(try runner.withAssetMemory { try $0.latest("HYPE/USDC") })
+        #expect(hype.kind == "spot" && hype.categories == ["Spot", "Spot/USDC"])
+        #expect(hype.price?.midE8 == 4_133_150_000)
+        let later = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
+        try later.append(try (try IngestRequest(source: .hyperliquid, kind: "allMids")).drafts(pages: [Array(#"{"@107":"30.5"}"#.utf8)],
+                                                                                            timestampMs: 1_765_584_000_001))
+        try later.close()
+        try runner.catchUp()
+        #expect(try runner.withAssetMemory { try $0.latest("HYPE/USDC") }?.price?.midE8 == 3_050_000_000)
         try runner.verifyReplay()
     }
 }
