@@ -37,9 +37,11 @@ public final class Poller {
         }
     }
 
-    /// Runs until `shouldStop` or `rounds`; returns the appends and failures.
+    /// Runs until `shouldStop` or `rounds`; returns the appends and failures. A log error (an
+    /// append refused, an fsync failure) ends the run: it is thrown.
     @discardableResult
     public func run(rounds: Int? = nil, shouldStop: () -> Bool, report: (Outcome) -> Void) throws -> (appends: Int, failures: Int) {
+        guard !jobs.isEmpty else { return (0, 0) }
         func uptimeMs() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
         var nextDue = [UInt64](repeating: 0, count: jobs.count)
         var runs = [Int](repeating: 0, count: jobs.count)
