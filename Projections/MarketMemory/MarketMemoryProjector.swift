@@ -27,6 +27,9 @@ public struct MarketMemoryProjector: Projector {
         let projector: String
 
         mutating func apply(_ record: LogRecord) throws {
+            if record.type == HyperliquidBookSummary.type && record.schemaVersion == HyperliquidBookSummary.version {
+                return try book(record)
+            }
             let event: any CatalogEvent
             do { event = try EventCatalog.decode(record) } catch {
                 throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type, reason: "\(error)")
@@ -37,7 +40,6 @@ public struct MarketMemoryProjector: Projector {
             case let event as HyperliquidAssetContexts: try contexts(event, at)
             case let event as HyperliquidSpotContexts: try spotContexts(event, at)
             case let event as HyperliquidMids: try mids(event, at)
-            case let event as HyperliquidBookSummary: try book(event, at)
             case let event as HyperliquidFunding: try funding(event)
             case let event as HyperliquidCandles: try candles(event)
             case let event as HyperliquidCategories: try categories(event)
@@ -96,9 +98,34 @@ public struct MarketMemoryProjector: Projector {
             }
         }
 
-        func book(_ book: HyperliquidBookSummary, _ at: Stamp) throws {
+        /// Book summaries come once per asset and poll: read with the one-pass field scanner rather
+        /// than a JSON decoder (the same fields the catalog type requires, as integers).
+        func book(_ record: LogRecord) throws {
+            var symbol: String?
+            var numbers: [Int64?] = Array(repeating: nil, count: 6)
+            do {
+                try PayloadFields.scan(record.payload) { key, value in
+                    switch value {
+                    case .string(let text) where PayloadFields.key(key, is: "symbol"): symbol = text
+                    case .integer(let number):
+                        if PayloadFields.key(key, is: "best_bid_e8") { numbers[0] = number }
+                        else if PayloadFields.key(key, is: "best_ask_e8") { numbers[1] = number }
+                        else if PayloadFields.key(key, is: "spread_bp") { numbers[2] = number }
+                        else if PayloadFields.key(key, is: "bid_depth_e2") { numbers[3] = number }
+                        else if PayloadFields.key(key, is: "ask_depth_e2") { numbers[4] = number }
+                        else if PayloadFields.key(key, is: "levels") { numbers[5] = number }
+                    default: break
+                    }
+                }
+            } catch {
+                throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type, reason: "\(error)")
+            }
+            guard let symbol, numbers.allSatisfy({ $0 != nil }) else {
+                throw ProjectionError.badEvent(projector: projector, sequence: record.sequence, type: record.type,
+                                               reason: "payload lacks symbol, best_bid_e8, best_ask_e8, spread_bp, bid_depth_e2, ask_depth_e2 or levels (as integers)")
+            }
             try run("INSERT OR REPLACE INTO book VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [book.symbol, book.bestBidE8, book.bestAskE8, book.spreadBp, book.bidDepthE2, book.askDepthE2, at.ts, at.sequence])
+                    [symbol, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], record.timestampMs, Int64(record.sequence)])
         }
 
         func funding(_ event: HyperliquidFunding) throws {

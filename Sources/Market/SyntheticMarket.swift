@@ -6,8 +6,8 @@ import LedgerLog
 /// universe first (a `hyperliquid.universe` of the default dex), then every `stepMilliseconds` a
 /// `market.tick` per asset (random-walk mid, drifting funding and open interest), and at every full
 /// hour a `hyperliquid.asset_contexts` with mark, oracle, previous-day price, funding, premium,
-/// open interest, 24-hour volume and impact prices (the spread). Integer arithmetic only, so a seed
-/// gives the same events on every machine.
+/// open interest, 24-hour volume and impact prices, and a `hyperliquid.book_summary` per asset
+/// (spread and depth). Integer arithmetic only, so a seed gives the same events on every machine.
 public struct SyntheticMarket: Sequence, IteratorProtocol {
     public let seed: UInt64
     public let symbols: [String]
@@ -69,7 +69,7 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
     ]
 
     /// How many events the market holds.
-    public var count: Int { 1 + steps * symbols.count + Swift.max(0, steps - 1) / stepsPerHourMark }
+    public var count: Int { 1 + steps * symbols.count + Swift.max(0, steps - 1) / stepsPerHourMark * (1 + symbols.count) }
 
     /// Steps between two steps that fall on a full hour after the start.
     private var stepsPerHourMark: Int {
@@ -84,6 +84,7 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         let timestamp = startMs + Int64(step) * stepMilliseconds
         if asset == 0 && step > 0 && (timestamp - startMs) % 3_600_000 == 0 {
             pending.append(contexts(at: timestamp))
+            pending.append(contentsOf: books(at: timestamp))
         }
         let index = asset
         mids[index] = Swift.max(1, mids[index] + mids[index] * random.triangular(300) / 1_000_000)
@@ -135,5 +136,30 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         }
         return try! HyperliquidAssetContexts(dex: "", contexts: rows)
             .draft(id: "sim-\(seed)-contexts-\(timestamp)", stream: "source.hyperliquid", timestampMs: timestamp)
+    }
+
+    /// The hour's order-book summaries (`hyperliquid.book_summary`): a drawn spread of 1 to 8 basis
+    /// points around the mid, and depth within 1% of the mid drawn from 0.5% to 3% of the open
+    /// interest on each side. Written straight as canonical JSON (keys in byte order), like the ticks.
+    private mutating func books(at timestamp: Int64) -> [EventDraft] {
+        symbols.indices.map { index in
+            let mid = mids[index]
+            let spreadBp = Int64(1 + random.next() % 8)
+            let half = Swift.max(1, mid * spreadBp / 20_000)
+            let bidDepth = openInterests[index] * Int64(5 + random.next() % 26) / 1_000
+            let askDepth = openInterests[index] * Int64(5 + random.next() % 26) / 1_000
+            var json = CanonicalJSONWriter(capacity: 160)
+            json.beginObject()
+            json.key("ask_depth_e2"); json.int(askDepth)
+            json.key("best_ask_e8"); json.int(mid + half)
+            json.key("best_bid_e8"); json.int(mid - half)
+            json.key("bid_depth_e2"); json.int(bidDepth)
+            json.key("levels"); json.int(20)
+            json.key("spread_bp"); json.int(spreadBp)
+            json.key("symbol"); json.raw(symbolJSON[index])
+            json.endObject()
+            return EventDraft(id: idPrefix + "book-" + String(timestamp) + "-" + String(index), type: HyperliquidBookSummary.type,
+                              schemaVersion: HyperliquidBookSummary.version, stream: streams[index], timestampMs: timestamp, payload: json.bytes)
+        }
     }
 }

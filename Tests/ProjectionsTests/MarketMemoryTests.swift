@@ -42,6 +42,32 @@ struct MarketMemoryTests {
     }
 }
 
+@Suite("Market memory: a book summary that does not fit")
+struct BadBookSummaryTests {
+    @Test("a book summary without its spread stops the fold at its sequence, naming the missing fields; the read model stays just before it")
+    func missingField() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
+        let good = #"{"ask_depth_e2":1,"best_ask_e8":101,"best_bid_e8":100,"bid_depth_e2":1,"levels":1,"spread_bp":99,"symbol":"BTC"}"#
+        let bad = #"{"ask_depth_e2":1,"best_ask_e8":101,"best_bid_e8":100,"bid_depth_e2":1,"levels":1,"symbol":"ETH"}"#
+        try writer.append([EventDraft(id: "b1", type: HyperliquidBookSummary.type, stream: "market.BTC", timestampMs: 1, payload: Array(good.utf8)),
+                           EventDraft(id: "b2", type: HyperliquidBookSummary.type, stream: "market.ETH", timestampMs: 2, payload: Array(bad.utf8))])
+        try writer.close()
+        let runner = try log.runner([MarketMemoryProjector()])
+        defer { try? runner.close() }
+        do {
+            try runner.catchUp()
+            Issue.record("expected the fold to stop")
+        } catch let error as ProjectionError {
+            #expect("\(error)".contains("2") && "\(error)".contains("spread_bp"))
+        }
+        // The read model stays just before the bad event: the good summary is in, the bad one is not.
+        #expect(try runner.read("market_memory") { db in try String.fetchAll(db, sql: "SELECT symbol FROM book") } == ["BTC"])
+        #expect(try runner.status().first?.checkpoint == 1)
+    }
+}
+
 @Suite("Market memory from the real recordings")
 struct RealRecordingsMemoryTests {
     static var root: String {
