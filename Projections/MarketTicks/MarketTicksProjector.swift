@@ -156,8 +156,8 @@ public struct MarketTicksProjector: Projector {
                     sqlite3_bind_int64(statement, 7, state.ticks)
                 }
             }
-            for (interval, name) in CandleIntervals.all.enumerated().map({ ($0.offset, $0.element.name) }) {
-                let table = "candle_" + name
+            for (interval, spec) in CandleIntervals.all.enumerated() {
+                let table = "candle_" + spec.name
                 var writer = try IntegerRowWriter(db, table: table, columns: ["open_ms", "symbol_id", "open_e8", "high_e8", "low_e8", "close_e8", "ticks"], suffix: """
                     ON CONFLICT (open_ms, symbol_id) DO UPDATE SET high_e8 = max(\(table).high_e8, excluded.high_e8),
                         low_e8 = min(\(table).low_e8, excluded.low_e8), close_e8 = excluded.close_e8, ticks = \(table).ticks + excluded.ticks
@@ -167,9 +167,7 @@ public struct MarketTicksProjector: Projector {
                     for closed in state.closed where closed.interval == interval { rows.append((state.id, closed.candle)) }
                     if let open = state.open[interval] { rows.append((state.id, open)) }
                 }
-                // Key order; a stable sort keeps two rows of one key in log order.
-                let ordered = rows.enumerated().sorted { ($0.element.candle.openMs, $0.element.id, $0.offset) < ($1.element.candle.openMs, $1.element.id, $1.offset) }
-                for (_, row) in ordered {
+                for row in Self.keyOrdered(rows, time: { $0.candle.openMs }, id: { $0.id }) {
                     try writer.add(row.candle.openMs, row.id, row.candle.open, row.candle.high, row.candle.low, row.candle.close, row.candle.ticks)
                 }
                 try writer.finish()
@@ -181,13 +179,21 @@ public struct MarketTicksProjector: Projector {
             for state in states {
                 for hour in state.closedHours + (state.hour.map { [$0] } ?? []) { hours.append((state.id, hour)) }
             }
-            for (_, row) in hours.enumerated().sorted(by: { ($0.element.hour.hourMs, $0.element.id, $0.offset) < ($1.element.hour.hourMs, $1.element.id, $1.offset) }) {
+            for row in Self.keyOrdered(hours, time: { $0.hour.hourMs }, id: { $0.id }) {
                 try hourWriter.add(row.hour.hourMs, row.id, row.hour.funding, row.hour.openInterest)
             }
             try hourWriter.finish()
             newSymbols = []
             slots = [:]
             states = []
+        }
+
+        /// Rows in key order (time, then symbol number), the order that appends to the tables'
+        /// B-trees; rows of one key keep their log order, so merging them gives the same row.
+        static func keyOrdered<Row>(_ rows: [Row], time: (Row) -> Int64, id: (Row) -> Int64) -> [Row] {
+            rows.enumerated()
+                .sorted { (time($0.element), id($0.element), $0.offset) < (time($1.element), id($1.element), $1.offset) }
+                .map(\.element)
         }
     }
 }
