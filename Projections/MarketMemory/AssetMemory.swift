@@ -103,19 +103,21 @@ public struct AssetMemory {
                                  dayNotionalVolumeE2: context?["day_notional_volume_e2"])
     }
 
-    /// The latest candle start usable as of `asOf`: the candle holding `asOf` when nothing newer
-    /// was folded for the symbol (it holds only what came before), else the last one complete by then.
-    func candleCutoff(_ symbol: String, _ length: Int64, asOf: Int64) throws -> Int64 {
+    /// The latest candle start usable as of `asOf`, for each interval length: the candle holding
+    /// `asOf` when nothing newer was folded for the symbol (it holds only what came before), else
+    /// the last one complete by then.
+    func candleCutoff(_ symbol: String, asOf: Int64) throws -> (Int64) -> Int64 {
         let newest = try Int64.fetchOne(ticks, sql: "SELECT ts FROM latest_tick WHERE symbol = ?", arguments: [symbol]) ?? .min
-        return asOf >= newest ? asOf : asOf + 1 - length
+        return { length in asOf >= newest ? asOf : asOf + 1 - length }
     }
 
     /// Candles built from ticks; the exchange's candles for an interval the ticks do not cover.
     func candles(_ symbol: String, asOf: Int64) throws -> [String: [AssetLatest.Candle]] {
         var out: [String: [AssetLatest.Candle]] = [:]
+        let cutoffFor = try candleCutoff(symbol, asOf: asOf)
         for interval in CandleIntervals.all {
             let limit = Self.candleCounts[interval.name] ?? 10
-            let cutoff = try candleCutoff(symbol, interval.milliseconds, asOf: asOf)
+            let cutoff = cutoffFor(interval.milliseconds)
             var rows = try Row.fetchAll(ticks, sql: """
                 SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
                 WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
@@ -189,13 +191,14 @@ public struct AssetMemory {
     }
 
     func volatility(_ symbol: String, asOf: Int64) throws -> AssetLatest.Volatility {
+        let cutoffFor = try candleCutoff(symbol, asOf: asOf)
         func realized(_ interval: String, hours: Int64) throws -> Int64? {
             let length = CandleIntervals.all.first { $0.name == interval }!.milliseconds
             let from = asOf - hours * 3_600_000
             var closes = try Int64.fetchAll(ticks, sql: """
                 SELECT close_e8 FROM candle_\(interval) WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
                 AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
-                """, arguments: [symbol, from, try candleCutoff(symbol, length, asOf: asOf)])
+                """, arguments: [symbol, from, cutoffFor(length)])
             if closes.isEmpty {
                 closes = try Int64.fetchAll(memory, sql: """
                     SELECT close_e8 FROM exchange_candle WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms

@@ -75,7 +75,7 @@ public struct MarketMemoryProjector: Projector {
         }
 
         func contexts(_ event: HyperliquidAssetContexts, _ at: Stamp) throws {
-            let hour = at.ts - ((at.ts % 3_600_000) + 3_600_000) % 3_600_000
+            let hour = CandleIntervals.floor(at.ts, 3_600_000)
             for c in event.contexts {
                 try run("INSERT OR REPLACE INTO asset_context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [event.dex, c.symbol, c.markPxE8, c.oraclePxE8, c.midPxE8, c.prevDayPxE8, c.fundingE12,

@@ -98,10 +98,9 @@ struct BenchIngest: ClashCommand {
     /// Every recognized file of `folder`, normalized and appended (one append per file), then
     /// folded into market memory.
     func timeRecordings(_ folder: String, directory: String) throws -> (responses: Int, events: Int, rows: Int, bytes: Int, seconds: Double) {
-        let files = (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []).sorted()
         var bodies: [(IngestRequest, [UInt8])] = []
-        for file in files {
-            guard let request = RecordedResponse.request(forPath: file), let body = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+        for (file, request) in RecordedResponse.files(in: folder)?.recognized ?? [] {
+            guard let body = FileManager.default.contents(atPath: folder + "/" + file) else { throw ValidationError("cannot read \(folder)/\(file)") }
             bodies.append((request, Array(body)))
         }
         guard !bodies.isEmpty else { throw ValidationError("no recorded responses in \(folder)") }

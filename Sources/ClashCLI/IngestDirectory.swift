@@ -21,18 +21,12 @@ struct IngestDirectory: ClashCommand {
     @Flag(help: "Also append the project's category mapping.") var categories = false
 
     func execute() throws {
-        guard let walker = FileManager.default.enumerator(atPath: directory) else {
+        guard let (files, skipped) = RecordedResponse.files(in: directory) else {
             throw ValidationError("cannot read the folder \(directory)")
         }
-        let files = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }.sorted()
         let timestamp = at ?? Clock.nowMs()
         var ingested: [(file: String, request: IngestRequest, drafts: [EventDraft])] = []
-        var skipped: [String] = []
-        for file in files {
-            guard let request = RecordedResponse.request(forPath: file) else {
-                skipped.append(file)
-                continue
-            }
+        for (file, request) in files {
             let path = directory + "/" + file
             guard let body = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
             do {

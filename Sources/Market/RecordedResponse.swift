@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a recorded response file answers, read from its name, so a folder of recordings can be
 /// ingested without a manifest. The rule:
 ///
@@ -11,6 +13,19 @@
 ///
 /// Any other file is skipped, and reported as such.
 public enum RecordedResponse {
+    /// A folder's recordings, searched recursively and sorted by path (relative to the folder):
+    /// the files the rule recognizes, with their requests, and the `.json` files it does not.
+    /// Nil when the folder cannot be read.
+    public static func files(in folder: String) -> (recognized: [(path: String, request: IngestRequest)], skipped: [String])? {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return nil }
+        var recognized: [(path: String, request: IngestRequest)] = []
+        var skipped: [String] = []
+        for path in walker.compactMap({ $0 as? String }).filter({ $0.hasSuffix(".json") }).sorted() {
+            if let request = request(forPath: path) { recognized.append((path, request)) } else { skipped.append(path) }
+        }
+        return (recognized, skipped)
+    }
+
     public static func request(forPath path: String) -> IngestRequest? {
         let parts = path.split(separator: "/").map(String.init)
         guard let file = parts.last, file.hasSuffix(".json") else { return nil }

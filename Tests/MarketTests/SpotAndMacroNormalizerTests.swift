@@ -105,10 +105,9 @@ struct SpotAndMacroNormalizerTests {
           .enabled(if: RealFixtures.present, "the shared real fixtures are not beside the repository; skipped"))
     func everyRealFixture() throws {
         let root = (RealFixtures.folder as NSString).deletingLastPathComponent
-        let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        let files = try #require(RecordedResponse.files(in: root))
         var ingested = 0
-        for file in files {
-            guard let request = RecordedResponse.request(forPath: file) else { continue }
+        for (file, request) in files.recognized {
             let body = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + file)))
             let drafts = try request.drafts(pages: [body], timestampMs: 1_765_584_000_000)
             #expect(!drafts.isEmpty, "\(file)")

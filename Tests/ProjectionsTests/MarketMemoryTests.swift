@@ -82,9 +82,7 @@ struct RealRecordingsMemoryTests {
         let log = TickLog()
         defer { log.cleanup() }
         let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
-        let files = (FileManager.default.enumerator(atPath: Self.root)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        for file in files {
-            guard let request = RecordedResponse.request(forPath: file) else { continue }
+        for (file, request) in try #require(RecordedResponse.files(in: Self.root)).recognized {
             let body = Array(try Data(contentsOf: URL(fileURLWithPath: Self.root + "/" + file)))
             try writer.append(try request.drafts(pages: [body], timestampMs: 1_765_584_000_000))
         }
