@@ -33,9 +33,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .target(name: "CCRC32C"),
         .target(
             name: "LedgerLog",
             dependencies: [
+                "CCRC32C",
                 "CLZ4",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

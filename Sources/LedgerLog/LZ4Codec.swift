@@ -35,12 +35,17 @@ public enum LZ4Codec {
         }
         defer { LZ4F_freeDecompressionContext(context) }
         var ok = false
-        let output = [UInt8](unsafeUninitializedCapacity: expectedCount) { out, initialized in
+        // liblz4 decodes a block straight into the destination only when a whole block (4 MiB at
+        // most) still fits there; otherwise it decodes into its own buffer and copies. For a large
+        // batch, room for one more block past the content keeps every block on the direct path (the
+        // room is never written, so it costs address space, not memory); a small one is cheap to copy.
+        let room = expectedCount >= blockBytesMax / 4 ? blockBytesMax : 0
+        let output = [UInt8](unsafeUninitializedCapacity: expectedCount + room) { out, initialized in
             var produced = 0
             var consumed = 0
             var remaining = 1
             while consumed < frame.count {
-                var dstSize = expectedCount - produced
+                var dstSize = out.count - produced
                 var srcSize = frame.count - consumed
                 remaining = LZ4F_decompress(
                     context, out.baseAddress.map { $0 + produced }, &dstSize,
@@ -56,6 +61,9 @@ public enum LZ4Codec {
         }
         return ok ? output : nil
     }
+
+    /// The largest block a frame may hold (the `lz4` tool's largest block size, which batches use).
+    static let blockBytesMax = 4 << 20
 
     private static func framePreferences(contentSize: Int) -> LZ4F_preferences_t {
         var preferences = LZ4F_preferences_t()

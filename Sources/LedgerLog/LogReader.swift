@@ -64,36 +64,26 @@ public final class LogReader: @unchecked Sendable {
     /// Calls `body` with each checked, decompressed batch holding sequences from `sequence` on,
     /// until it returns false or the log ends.
     public func forEachBatch(from sequence: UInt64 = 1, _ body: (DecodedBatch) throws -> Bool) throws {
-        guard var segmentIndex = layouts.lastIndex(where: { $0.firstSequence <= max(sequence, 1) }) else { return }
-        var batchIndex = layouts[segmentIndex].batchIndex(containing: sequence)
-        while segmentIndex < layouts.count {
-            let layout = layouts[segmentIndex]
-            while batchIndex < layout.batches.count {
-                let entry = layout.batches[batchIndex]
-                guard case .batch(let header) = try layout.scanner.frame(at: Int(entry.offset), fileSize: layout.end) else {
-                    throw LogError.corrupt(file: layout.segment.path, offset: Int(entry.offset), sequence: entry.firstSequence,
-                                           reason: "batch header changed since it was first read")
-                }
-                let batch = try layout.scanner.batch(header, at: Int(entry.offset))
-                if try !body(batch) { return }
-                batchIndex += 1
+        var cursor = BatchCursor(layouts: layouts, from: sequence)
+        while let step = cursor.next() {
+            switch step {
+            case .batch(let location): if try !body(location.load()) { return }
+            case .damaged(let error): throw error
             }
-            if segmentIndex < layouts.count - 1, case .damaged(let reason) = layout.stop {
-                throw LogError.corrupt(file: layout.segment.path, offset: layout.end, sequence: layout.lastSequence + 1, reason: reason)
-            }
-            segmentIndex += 1
-            batchIndex = 0
         }
     }
 
     /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
+    /// A long read decodes every other batch on a second thread, ahead of `body`; the records still
+    /// arrive in order, on the calling thread.
     public func forEach(from sequence: UInt64 = 1, filter: RecordFilter = .all, _ body: (LogRecord) throws -> Bool) throws {
+        let cursor = BatchCursor(layouts: layouts, from: sequence)
+        if cursor.remainingBatches >= DecodeAhead.batchesMin {
+            try DecodeAhead(cursor: cursor, from: sequence, filter: filter).run(body)
+            return
+        }
         try forEachBatch(from: sequence) { batch in
-            let skip = sequence > batch.header.firstSequence ? Int(sequence - batch.header.firstSequence) : 0
-            if filter.isAll { return try batch.forEachRecord(from: skip, body) }
-            return try batch.forEachRecord(from: skip) { record in
-                try !filter.matches(record) || body(record)
-            }
+            try batch.forEachRecord(from: batch.skip(before: sequence), filter: filter, body)
         }
     }
 }

@@ -118,6 +118,36 @@ public struct DecodedBatch: Sendable {
         recordRanges = ranges
     }
 
+    /// How many of the batch's records come before `sequence`.
+    func skip(before sequence: UInt64) -> Int {
+        sequence > header.firstSequence ? Int(min(sequence - header.firstSequence, UInt64(recordRanges.count))) : 0
+    }
+
+    /// Decodes records from `index` on and calls `body` with each that matches `filter`, until it
+    /// returns false. Returns false when `body` stopped early.
+    func forEachRecord(from index: Int, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws -> Bool {
+        if filter.isAll { return try forEachRecord(from: index, body) }
+        return try forEachRecord(from: index) { record in try !filter.matches(record) || body(record) }
+    }
+
+    /// Decodes the records from `index` on that match `filter`, up to the first that does not
+    /// decode: the records before it, and the error.
+    func decodeAll(from index: Int, filter: RecordFilter) -> (records: [LogRecord], failure: LogError?) {
+        var records: [LogRecord] = []
+        records.reserveCapacity(recordRanges.count - index)
+        do {
+            _ = try forEachRecord(from: index, filter: filter) { record in
+                records.append(record)
+                return true
+            }
+            return (records, nil)
+        } catch let error as LogError {
+            return (records, error)
+        } catch {
+            return (records, .corrupt(file: file, offset: offset, sequence: header.firstSequence, reason: "\(error)"))
+        }
+    }
+
     /// Decodes records from `index` on and calls `body` with each, until it returns false.
     /// Returns false when `body` stopped early.
     public func forEachRecord(from index: Int = 0, _ body: (LogRecord) throws -> Bool) throws -> Bool {

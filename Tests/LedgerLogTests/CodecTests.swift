@@ -10,6 +10,21 @@ struct CodecTests {
         #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
     }
 
+    @Test("CRC-32C: the processor's instruction and the portable tables agree, also piece by piece (property)")
+    func crcPathsAgree() {
+        var random = SeededRandom(seed: 5)
+        for length in [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099] {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            bytes.withUnsafeBytes { raw in
+                let whole = CRC32C.checksum(raw)
+                #expect(whole == CRC32C.portableChecksum(raw), "length \(length)")
+                let cut = length / 3
+                let first = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<cut]))
+                #expect(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[cut...]), previous: first) == whole, "length \(length)")
+            }
+        }
+    }
+
     @Test("a record encodes canonically and decodes to itself, escapes included (property)")
     func recordRoundTrip() throws {
         var random = SeededRandom(seed: 11)

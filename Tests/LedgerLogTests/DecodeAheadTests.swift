@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import LedgerLog
+
+@Suite("Reading on two threads")
+struct DecodeAheadTests {
+    /// The records from `sequence` on that match `filter`, decoded batch after batch on one thread.
+    static func oneThread(_ reader: LogReader, from sequence: UInt64, filter: RecordFilter) throws -> [LogRecord] {
+        var out: [LogRecord] = []
+        try reader.forEachBatch(from: sequence) { batch in
+            out += try batch.records().filter { $0.sequence >= sequence && filter.matches($0) }
+            return true
+        }
+        return out
+    }
+
+    @Test("a long read gives the very records of a one-thread read: from any sequence, filtered, across segments")
+    func sameRecords() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        _ = try RecoveryTests.makeLog(directory.path, count: 1_000, batch: 37, segmentBytes: 16 << 10)
+        let reader = try LogReader(directory: directory.path)
+        #expect(reader.segmentCount > 2)
+        for sequence: UInt64 in [1, 2, 37, 38, 500, 963, 999, 1_000, 1_001] {
+            for filter in [RecordFilter.all, RecordFilter(stream: "market.S2"), RecordFilter(type: "market.tick"), RecordFilter(type: "none")] {
+                var seen: [LogRecord] = []
+                try reader.forEach(from: sequence, filter: filter) { record in
+                    seen.append(record)
+                    return true
+                }
+                #expect(seen == (try Self.oneThread(reader, from: sequence, filter: filter)), "from \(sequence), \(filter)")
+            }
+        }
+    }
+
+    @Test("stopping early stops at once, whichever thread decoded the batch")
+    func stopsEarly() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let records = try RecoveryTests.makeLog(directory.path, count: 600, batch: 20)
+        let reader = try LogReader(directory: directory.path)
+        for stop in [1, 19, 20, 21, 40, 41, 599, 600] {
+            var seen: [LogRecord] = []
+            try reader.forEach(from: 1) { record in
+                seen.append(record)
+                return seen.count < stop
+            }
+            #expect(seen == Array(records.prefix(stop)))
+        }
+    }
+
+    @Test("damage in a later batch: every record before it arrives, in order, then the error naming it")
+    func damageMidLog() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let records = try RecoveryTests.makeLog(directory.path, count: 400, batch: 40, segmentBytes: 1 << 20)
+        let segment = try RecoveryTests.lastSegment(directory.path)
+        let layout = try SegmentLayout(segment: segment)
+        // Damage the payload of the 5th and of the 6th batch in turn (one decoded by each thread).
+        for damaged in [4, 5] {
+            let original = try Data(contentsOf: URL(fileURLWithPath: segment.path))
+            var bytes = original
+            bytes[Int(layout.batches[damaged].offset) + BatchHeader.frameBytes + 20] ^= 0x40
+            try bytes.write(to: URL(fileURLWithPath: segment.path))
+            let reader = try LogReader(directory: directory.path)
+            var seen: [LogRecord] = []
+            let error = logError {
+                try reader.forEach(from: 1) { record in
+                    seen.append(record)
+                    return true
+                }
+            }
+            #expect(seen == Array(records.prefix(damaged * 40)))
+            guard case .corrupt(_, _, let sequence, _)? = error else {
+                Issue.record("expected a corrupt-log error, got \(String(describing: error))")
+                return
+            }
+            #expect(sequence == UInt64(damaged * 40 + 1))
+            try original.write(to: URL(fileURLWithPath: segment.path))
+        }
+    }
+}
