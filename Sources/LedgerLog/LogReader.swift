@@ -74,18 +74,50 @@ public final class LogReader: @unchecked Sendable {
     }
 
     /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
-    /// A long read decodes every other batch on a second thread, ahead of `body`; the records still
-    /// arrive in order, on the calling thread.
+    /// A long read decodes every other batch on a second thread (`TurnTaking`); the records still
+    /// arrive in order, on the calling thread, damage included: the records before a bad one, then
+    /// its error.
     public func forEach(from sequence: UInt64 = 1, filter: RecordFilter = .all, _ body: (LogRecord) throws -> Bool) throws {
-        let cursor = BatchCursor(layouts: layouts, from: sequence)
-        if cursor.remainingBatches >= DecodeAhead.batchesMin {
-            try DecodeAhead(cursor: cursor, from: sequence, filter: filter).run(body)
+        var cursor = BatchCursor(layouts: layouts, from: sequence)
+        guard cursor.remainingBatches >= Self.twoThreadBatchesMin else {
+            try forEachBatch(from: sequence) { batch in
+                try batch.forEachRecord(from: batch.skip(before: sequence), filter: filter, body)
+            }
             return
         }
-        try forEachBatch(from: sequence) { batch in
-            try batch.forEachRecord(from: batch.skip(before: sequence), filter: filter, body)
-        }
+        let turns = TurnTaking<BatchCursor.Step, (records: [LogRecord], failure: LogError?)>(
+            next: { cursor.next() },
+            work: { step in
+                switch step {
+                case .damaged(let error): return ([], error)
+                case .batch(let location):
+                    do throws(LogError) {
+                        let batch = try location.load()
+                        return batch.decodeAll(from: batch.skip(before: sequence), filter: filter)
+                    } catch {
+                        return ([], error)
+                    }
+                }
+            },
+            isFinal: { $0.failure != nil })
+        try turns.run(
+            own: { step in
+                switch step {
+                case .damaged(let error): throw error
+                case .batch(let location):
+                    let batch = try location.load()
+                    return try batch.forEachRecord(from: batch.skip(before: sequence), filter: filter, body)
+                }
+            },
+            consume: { decoded in
+                for record in decoded.records where try !body(record) { return false }
+                if let failure = decoded.failure { throw failure }
+                return true
+            })
     }
+
+    /// Below this many batches a second thread costs more than it saves.
+    static let twoThreadBatchesMin = 3
 }
 
 /// The end of the log: its last sequence and the chain value after its last batch.

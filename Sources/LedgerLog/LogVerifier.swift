@@ -23,6 +23,11 @@ public struct VerifyReport: Sendable, Equatable {
 /// Checks every byte of a log: segment headers, batch headers, CRC-32C of every batch, LZ4
 /// frames, every record's envelope and payload, sequence and stream-version continuity, and the
 /// whole SHA-256 hash chain.
+///
+/// Each segment's batch headers are walked first; then the batches are checked on two threads
+/// (`TurnTaking`): each batch against the chain value of the header before it, which the walk
+/// has already tied to the chain. Stream versions are followed across batches in log order, and
+/// the first problem in log order is the one reported.
 public enum LogVerifier {
     public static func verify(directory: String, progress: ((UInt64) -> Void)? = nil) -> VerifyReport {
         var report = VerifyReport()
@@ -50,45 +55,26 @@ public enum LogVerifier {
                 guard scanner.header.previousChain == chain else {
                     throw LogError.corrupt(file: segment.path, offset: 0, sequence: expected, reason: "segment header breaks the hash chain")
                 }
-                var offset = SegmentHeader.frameBytes
-                scan: while true {
-                    switch try scanner.frame(at: offset, fileSize: size) {
-                    case .end:
-                        break scan
-                    case .incomplete where isLast, .damaged where isLast:
-                        let torn = (try? FileLog.validBatchHeader(in: scanner, after: offset, size: size)) == nil
-                        report.problem = .init(
-                            file: segment.path, offset: offset, sequence: expected,
-                            reason: torn ? "torn tail: \(size - offset) bytes after the last complete batch; opening the log for writing (or `clash log repair`) moves them to quarantine"
-                                : "bad bytes followed by a valid batch: damage",
-                            tornTail: torn)
-                        return finish(report, chain: chain, expected: expected)
-                    case .incomplete:
-                        throw LogError.corrupt(file: segment.path, offset: offset, sequence: expected, reason: "batch cut short inside the log")
-                    case .damaged(let reason):
-                        throw LogError.corrupt(file: segment.path, offset: offset, sequence: expected, reason: reason)
-                    case .unsupported(let version):
-                        throw LogError.unsupportedFormat(file: segment.path, offset: offset, version: version)
-                    case .batch(let header):
-                        guard header.firstSequence == expected else {
-                            throw LogError.corrupt(file: segment.path, offset: offset, sequence: expected,
-                                                   reason: "batch starts at sequence \(header.firstSequence)")
-                        }
-                        let batch = try scanner.batch(header, at: offset)
-                        chain = chain.next(batch.bytes)
-                        guard chain == header.chain else {
-                            throw LogError.corrupt(file: segment.path, offset: offset, sequence: expected,
-                                                   reason: "hash chain mismatch: the batch's records are not the ones that were chained")
-                        }
-                        _ = try batch.forEachRecord { record in
-                            try check(record, streams: &streams, batch: batch)
-                            return true
-                        }
-                        expected = header.lastSequence + 1
-                        report.batches += 1
-                        offset += header.storedBytes
-                        progress?(header.lastSequence)
-                    }
+                let walk = try walkHeaders(scanner, size: size, firstSequence: expected, chain: chain, isLast: isLast)
+                try checkBatches(walk.batches) { batch in
+                    try merge(batch, into: &streams)
+                    chain = batch.header.chain
+                    expected = batch.header.lastSequence + 1
+                    report.batches += 1
+                    progress?(batch.header.lastSequence)
+                }
+                switch walk.ending {
+                case .end:
+                    break
+                case .torn(let offset, let torn):
+                    report.problem = .init(
+                        file: segment.path, offset: offset, sequence: expected,
+                        reason: torn ? "torn tail: \(size - offset) bytes after the last complete batch; opening the log for writing (or `clash log repair`) moves them to quarantine"
+                            : "bad bytes followed by a valid batch: damage",
+                        tornTail: torn)
+                    return finish(report, chain: chain, expected: expected)
+                case .error(let error):
+                    throw error
                 }
             } catch let error as LogError {
                 report.problem = problem(from: error, segment: segment)
@@ -101,19 +87,153 @@ public enum LogVerifier {
         return finish(report, chain: chain, expected: expected)
     }
 
-    private static func check(_ record: LogRecord, streams: inout [StreamKey: UInt64], batch: DecodedBatch) throws(LogError) {
-        let key = StreamKey(record.stream)
-        let previous = streams[key] ?? 0
-        guard record.streamVersion == previous + 1 else {
-            throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: record.sequence,
-                                   reason: "stream \(record.stream) jumps from version \(previous) to \(record.streamVersion)")
+    /// A batch found by the header walk, with the chain value it must continue.
+    private struct BatchToCheck: @unchecked Sendable {
+        let scanner: SegmentScanner
+        let offset: Int
+        let header: BatchHeader
+        let previousChain: ChainHash
+    }
+
+    /// How the header walk of a segment ended.
+    private enum Ending {
+        case end
+        /// Bad bytes at the end of the last segment: a torn tail, or damage when a valid batch follows.
+        case torn(offset: Int, torn: Bool)
+        case error(LogError)
+    }
+
+    /// Walks a segment's batch headers (not their contents) up to its end or its first bad frame.
+    private static func walkHeaders(_ scanner: SegmentScanner, size: Int, firstSequence: UInt64, chain: ChainHash,
+                                    isLast: Bool) throws(LogError) -> (batches: [BatchToCheck], ending: Ending) {
+        let path = scanner.segment.path
+        var batches: [BatchToCheck] = []
+        var offset = SegmentHeader.frameBytes
+        var expected = firstSequence
+        var chain = chain
+        while true {
+            switch try scanner.frame(at: offset, fileSize: size) {
+            case .end:
+                return (batches, .end)
+            case .incomplete where isLast, .damaged where isLast:
+                let torn = (try? FileLog.validBatchHeader(in: scanner, after: offset, size: size)) == nil
+                return (batches, .torn(offset: offset, torn: torn))
+            case .incomplete:
+                return (batches, .error(.corrupt(file: path, offset: offset, sequence: expected, reason: "batch cut short inside the log")))
+            case .damaged(let reason):
+                return (batches, .error(.corrupt(file: path, offset: offset, sequence: expected, reason: reason)))
+            case .unsupported(let version):
+                return (batches, .error(.unsupportedFormat(file: path, offset: offset, version: version)))
+            case .batch(let header):
+                guard header.firstSequence == expected else {
+                    return (batches, .error(.corrupt(file: path, offset: offset, sequence: expected,
+                                                     reason: "batch starts at sequence \(header.firstSequence)")))
+                }
+                batches.append(BatchToCheck(scanner: scanner, offset: offset, header: header, previousChain: chain))
+                chain = header.chain
+                expected = header.lastSequence + 1
+                offset += header.storedBytes
+            }
         }
-        streams[key] = record.streamVersion
+    }
+
+    /// What checking one batch on its own found: each stream's run of versions in it, and the
+    /// first problem inside it, if any (the runs then cover the records before that problem).
+    private struct CheckedBatch {
+        let header: BatchHeader
+        let file: String
+        let offset: Int
+        var runs: [StreamKey: StreamRun] = [:]
+        var failure: LogError?
+    }
+
+    /// A stream's versions within one batch: `first...last`, the first at `sequence`.
+    private struct StreamRun {
+        let first: UInt64
+        var last: UInt64
+        let sequence: UInt64
+    }
+
+    /// Checks the batches on two threads and hands each result to `accept` in log order; throws
+    /// the first problem in log order.
+    private static func checkBatches(_ batches: [BatchToCheck], accept: (CheckedBatch) throws -> Void) throws {
+        var next = 0
+        let claim = { () -> BatchToCheck? in
+            guard next < batches.count else { return nil }
+            next += 1
+            return batches[next - 1]
+        }
+        guard batches.count >= LogReader.twoThreadBatchesMin else {
+            while let batch = claim() { try accept(check(batch)) }
+            return
+        }
+        let turns = TurnTaking<BatchToCheck, CheckedBatch>(next: claim, work: check, isFinal: { $0.failure != nil })
+        try turns.run(own: { batch in
+            try accept(check(batch))
+            return true
+        }, consume: { checked in
+            try accept(checked)
+            return true
+        })
+    }
+
+    /// Checks one batch: its CRC, frame and chain value, and every record's envelope, payload and
+    /// stream-version continuity within the batch.
+    private static func check(_ job: BatchToCheck) -> CheckedBatch {
+        var checked = CheckedBatch(header: job.header, file: job.scanner.segment.path, offset: job.offset)
         do {
-            try record.payload.withUnsafeBytes { raw in try CanonicalJSON.validateObject(raw) }
+            let batch = try job.scanner.batch(job.header, at: job.offset)
+            guard job.previousChain.next(batch.bytes) == job.header.chain else {
+                throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: job.header.firstSequence,
+                                       reason: "hash chain mismatch: the batch's records are not the ones that were chained")
+            }
+            _ = try batch.forEachRecord(from: 0, filter: .all) { record in
+                let key = StreamKey(record.stream)
+                if let run = checked.runs[key] {
+                    guard record.streamVersion == run.last + 1 else {
+                        throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: record.sequence,
+                                               reason: "stream \(record.stream) jumps from version \(run.last) to \(record.streamVersion)")
+                    }
+                    checked.runs[key]!.last = record.streamVersion
+                } else {
+                    checked.runs[key] = StreamRun(first: record.streamVersion, last: record.streamVersion, sequence: record.sequence)
+                }
+                do {
+                    try record.payload.withUnsafeBytes { raw in try CanonicalJSON.validateObject(raw) }
+                } catch {
+                    throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: record.sequence, reason: "payload is not canonical JSON: \(error)")
+                }
+                return true
+            }
+        } catch let error as LogError {
+            checked.failure = error
         } catch {
-            throw LogError.corrupt(file: batch.file, offset: batch.offset, sequence: record.sequence, reason: "payload is not canonical JSON: \(error)")
+            checked.failure = .corrupt(file: checked.file, offset: job.offset, sequence: job.header.firstSequence, reason: "\(error)")
         }
+        return checked
+    }
+
+    /// Follows stream versions into a checked batch; throws the batch's first problem in log order.
+    private static func merge(_ batch: CheckedBatch, into streams: inout [StreamKey: UInt64]) throws(LogError) {
+        var firstJump: LogError?
+        var jumpSequence = UInt64.max
+        for (key, run) in batch.runs {
+            let previous = streams[key] ?? 0
+            if run.first != previous + 1, run.sequence < jumpSequence {
+                jumpSequence = run.sequence
+                firstJump = .corrupt(file: batch.file, offset: batch.offset, sequence: run.sequence,
+                                     reason: "stream \(key.name) jumps from version \(previous) to \(run.first)")
+            }
+        }
+        if let firstJump, jumpSequence < batch.failure.map(sequence(of:)) ?? .max { throw firstJump }
+        if let failure = batch.failure { throw failure }
+        for (key, run) in batch.runs { streams[key] = run.last }
+    }
+
+    /// The sequence a problem names (the greatest for one that names none).
+    private static func sequence(of error: LogError) -> UInt64 {
+        if case .corrupt(_, _, let sequence?, _) = error { return sequence }
+        return .max
     }
 
     private static func finish(_ report: VerifyReport, chain: ChainHash, expected: UInt64) -> VerifyReport {

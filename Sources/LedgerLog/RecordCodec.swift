@@ -76,19 +76,28 @@ public enum RecordCodec {
     /// Decodes with `raw` being `buffer`'s bytes: the fast path first, the full parser when the
     /// fast path declines (escapes in the tail, or anything unexpected).
     static func decode(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) throws(JSONSyntaxError) -> LogRecord {
-        if let record = decodeFast(raw, range, buffer) { return record }
-        return try decodeFull(raw, range, buffer)
+        var names = NameCache()
+        return try decode(raw, range, buffer, names: &names)
+    }
+
+    /// Decodes, taking type and stream strings from `names` when they were met before.
+    static func decode(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8], names: inout NameCache) throws(JSONSyntaxError) -> LogRecord {
+        let fast = decodeFast(raw, range, buffer, names: &names)
+        switch consume fast {
+        case .some(let record): return record
+        case .none: return try decodeFull(raw, range, buffer)
+        }
     }
 
     /// Reads the envelope's tail backwards from the end of the line, so that the payload between
     /// `"payload":` and `,"schema":` is never scanned. Returns nil to hand over to the full parser.
-    private static func decodeFast(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) -> LogRecord? {
+    private static func decodeFast(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8], names: inout NameCache) -> LogRecord? {
         var tail = TailCursor(base: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), start: range.lowerBound, position: range.upperBound)
         guard tail.expect("}"),
-              let type = tail.plainString(), tail.expect(",\"type\":"),
+              let type = tail.plainString(&names), tail.expect(",\"type\":"),
               let timestamp = tail.integer(), tail.expect(",\"ts\":"),
               let streamVersion = tail.integer(), tail.expect(",\"stream_version\":"),
-              let stream = tail.plainString(), tail.expect(",\"stream\":"),
+              let stream = tail.plainString(&names), tail.expect(",\"stream\":"),
               let sequence = tail.integer(), tail.expect(",\"seq\":"),
               let schema = tail.integer(), tail.expect(",\"schema\":")
         else { return nil }
@@ -139,6 +148,26 @@ public enum RecordCodec {
     }
 }
 
+/// Compares bytes with a short literal a machine word at a time (no call into `memcmp`).
+enum ShortText {
+    @inline(__always)
+    static func equal(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        let expected = UnsafeRawPointer(text.utf8Start)
+        let actual = UnsafeRawPointer(pointer)
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                guard actual.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+                offset += 8
+            }
+            return actual.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == expected.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        for offset in 0..<count where pointer[offset] != text.utf8Start[offset] { return false }
+        return true
+    }
+}
+
 /// Reads canonical envelope pieces backwards from the end of a record line.
 private struct TailCursor {
     let base: UnsafePointer<UInt8>
@@ -146,39 +175,33 @@ private struct TailCursor {
     var position: Int
 
     /// Expects `text` to end at the position, and moves before it.
+    @inline(__always)
     mutating func expect(_ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
-        guard position - count >= start, memcmp(base + position - count, text.utf8Start, count) == 0 else { return false }
+        guard position - count >= start, ShortText.equal(base + position - count, text) else { return false }
         position -= count
         return true
     }
 
     /// A string without escapes ending at the position (nil if it has any: the full parser decides).
-    mutating func plainString() -> String? {
-        guard position - 2 >= start, base[position - 1] == 0x22 else { return nil }
-        let end = position - 1
-        var index = end - 1
-        while index >= start {
-            let byte = base[index]
-            if byte == 0x22 { break }
-            if byte == 0x5C || byte < 0x20 { return nil }
-            index -= 1
-        }
-        guard index >= start else { return nil }
-        position = index
-        return String(decoding: UnsafeBufferPointer(start: base + index + 1, count: end - index - 1), as: UTF8.self)
+    mutating func plainString(_ names: inout NameCache) -> String? {
+        guard position &- 2 >= start, base[position &- 1] == 0x22 else { return nil }
+        let end = position &- 1
+        guard let open = ByteScan.lastStop(base, from: start, to: end), base[open] == 0x22 else { return nil }
+        position = open
+        return names.name(base + (open &+ 1), count: end &- open &- 1)
     }
 
     /// An integer ending at the position.
     mutating func integer() -> Int64? {
         let end = position
-        var index = end - 1
-        while index >= start, base[index] &- 0x30 < 10 { index -= 1 }
-        let digitsStart = index + 1
-        let digits = end - digitsStart
+        var index = end &- 1
+        while index >= start, base[index] &- 0x30 < 10 { index &-= 1 }
+        let digitsStart = index &+ 1
+        let digits = end &- digitsStart
         guard digits >= 1, digits <= 18 else { return nil }
         var value: Int64 = 0
-        for offset in digitsStart..<end { value = value * 10 + Int64(base[offset] - 0x30) }
+        for offset in digitsStart..<end { value = value &* 10 &+ Int64(base[offset] &- 0x30) }
         if index >= start, base[index] == 0x2D {
             position = index
             return -value
@@ -196,12 +219,10 @@ private struct RecordCursor {
 
     func fail(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: position, reason: reason) }
 
+    @inline(__always)
     func startsWith(_ text: StaticString) -> Bool {
-        let count = text.utf8CodeUnitCount
-        guard position + count <= end else { return false }
-        return text.withUTF8Buffer { expected in
-            memcmp(bytes.baseAddress! + position, expected.baseAddress!, count) == 0
-        }
+        guard position + text.utf8CodeUnitCount <= end else { return false }
+        return ShortText.equal(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, text)
     }
 
     mutating func skip(_ text: StaticString) { position += text.utf8CodeUnitCount }
@@ -236,17 +257,12 @@ private struct RecordCursor {
         guard position < end, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string") }
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let start = position &+ 1
-        var index = start
-        while index < end {
-            let byte = base[index]
-            if byte == 0x22 {
-                position = index &+ 1
-                return String(decoding: UnsafeBufferPointer(start: base + start, count: index &- start), as: UTF8.self)
-            }
-            if byte == 0x5C { return try escapedString() }
-            index &+= 1
-        }
-        throw fail("unterminated string")
+        let stop = ByteScan.firstStop(base, from: start, to: end)
+        guard stop < end else { throw fail("unterminated string") }
+        // A backslash or a control byte: the full parser reads (or refuses) this string.
+        guard base[stop] == 0x22 else { return try escapedString() }
+        position = stop &+ 1
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: stop &- start), as: UTF8.self)
     }
 
     /// The slow path for strings with escapes: the full parser, over this string alone.

@@ -154,13 +154,14 @@ public struct DecodedBatch: Sendable {
         var failure: Error?
         var completed = true
         bytes.withUnsafeBytes { raw in
+            var names = NameCache()
             var current = index
             while current < recordRanges.count {
                 let expected = header.firstSequence + UInt64(current)
                 do {
                     let record: LogRecord
                     do {
-                        record = try RecordCodec.decode(raw, recordRanges[current], bytes)
+                        record = try RecordCodec.decode(raw, recordRanges[current], bytes, names: &names)
                     } catch {
                         throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record is not a valid envelope: \(error)")
                     }

@@ -85,4 +85,54 @@ struct CorruptionTests {
         #expect(report.problem?.reason.contains("hash chain") == true)
         #expect(report.problem?.sequence == header.firstSequence)
     }
+
+    @Test("with damage in several batches, verify names the first in log order, whichever thread checked it")
+    func firstProblemInOrder() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        _ = try RecoveryTests.makeLog(directory.path, count: 400, batch: 40, segmentBytes: 1 << 20)
+        let segment = try RecoveryTests.lastSegment(directory.path)
+        let layout = try SegmentLayout(segment: segment)
+        let original = try Data(contentsOf: URL(fileURLWithPath: segment.path))
+        for damaged in [[3, 4], [4, 7], [5, 6], [2, 9]] {
+            var bytes = original
+            for batch in damaged { bytes[Int(layout.batches[batch].offset) + BatchHeader.frameBytes + 30] ^= 0x08 }
+            try bytes.write(to: URL(fileURLWithPath: segment.path))
+            let report = LogVerifier.verify(directory: directory.path)
+            #expect(report.problem?.sequence == UInt64(damaged[0] * 40 + 1), "damage in batches \(damaged)")
+            #expect(report.events == UInt64(damaged[0] * 40))
+            #expect(report.batches == damaged[0])
+        }
+        try original.write(to: URL(fileURLWithPath: segment.path))
+        #expect(LogVerifier.verify(directory: directory.path).ok)
+    }
+
+    @Test("a stream version that jumps between two batches is found, at the record that jumps")
+    func streamJumpAcrossBatches() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let segment = try SegmentWriter.createSegment(directory: directory.path, firstSequence: 1, previousChain: .genesis, sync: false)
+        let writer = try SegmentWriter(layout: SegmentLayout(segment: segment), options: FileLogOptions(fsync: .none))
+        // Ten batches of ten records over two streams; in batch 6, stream B skips a version.
+        var versions = ["A": UInt64(0), "B": UInt64(0)]
+        var sequence: UInt64 = 0
+        for batch in 0..<10 {
+            var lines = CanonicalJSONWriter()
+            for index in 0..<10 {
+                sequence += 1
+                let stream = index % 2 == 0 ? "A" : "B"
+                versions[stream]! += (batch == 6 && index == 1) ? 2 : 1
+                let draft = EventDraft(id: "e\(sequence)", type: "test.event", stream: stream, timestampMs: Int64(sequence),
+                                       payload: Drafts.payload([("n", Int64(sequence))]))
+                RecordCodec.encode(draft, sequence: sequence, streamVersion: versions[stream]!, into: &lines)
+                lines.newline()
+            }
+            try writer.write(lines.bytes, recordCount: 10, firstSequence: sequence - 9, lastTimestampMs: Int64(sequence))
+        }
+        writer.close()
+        let report = LogVerifier.verify(directory: directory.path)
+        #expect(report.problem?.sequence == 62)
+        #expect(report.problem?.reason == "stream B jumps from version 30 to 32")
+        #expect(report.events == 60)
+    }
 }
