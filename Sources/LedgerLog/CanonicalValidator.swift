@@ -117,6 +117,16 @@ struct CanonicalValidator {
         // A local index keeps the loop in registers; `position` is written back at each exit.
         var index = position &+ 1
         while index < count {
+            // Eight plain bytes at a time (no quote, backslash, control or non-ASCII byte).
+            if index &+ 8 <= count {
+                let word = ByteScan.word(base + index)
+                let stops = ByteScan.stringStops(word) | (word & 0x8080_8080_8080_8080)
+                if stops == 0 {
+                    index &+= 8
+                    continue
+                }
+                index &+= stops.trailingZeroBitCount / 8
+            }
             let byte = base[index]
             if byte == 0x22 {
                 position = index &+ 1

@@ -2,8 +2,8 @@ import Foundation
 
 /// The durable log: segments of LZ4 batches in a data directory, written by one writer at a time.
 ///
-/// An append is checked and placed (sequence, stream version) on the caller's thread and joins the
-/// pending batch; a committer thread encodes, compresses, chains, writes and fsyncs each batch
+/// An append is checked, placed (sequence, stream version) and encoded on the caller's thread and
+/// joins the pending batch; a committer thread compresses, chains, writes and fsyncs each batch
 /// (group commit). The two halves run on two cores at once.
 public final class FileLog: LogStore, @unchecked Sendable {
     public let directory: String
@@ -21,7 +21,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private var state: WriterState
     private var pending = PendingBatch()
     /// Encoding space of the thread that writes batches (the committer, or an appender under `always`).
-    private var encodeBuffer = CanonicalJSONWriter(capacity: 1 << 20)
+    private var encodeBuffer: CanonicalJSONWriter?
     private var writtenHead: LogHead
     private var failure: String?
     private var closing = false
@@ -68,25 +68,27 @@ public final class FileLog: LogStore, @unchecked Sendable {
             let head = self.head.sequence
             return AppendResult(firstSequence: head + 1, lastSequence: head, written: false)
         }
-        try DraftValidator.validate(drafts)
-        let estimate = drafts.reduce(0) { $0 + $1.payload.count + 256 + $1.id.utf8.count + $1.stream.utf8.count }
+        let bound = try DraftValidator.validate(drafts)
+        let keys = drafts.map { IdKey($0.id) }
         condition.lock()
         defer { condition.unlock() }
         try checkOpen()
         while pending.count > 0
-            && (pending.count + drafts.count > LogLimits.batchRecordsMax || pending.bytes + estimate > LogLimits.batchBytesMax) {
+            && (pending.count + drafts.count > LogLimits.batchRecordsMax || pending.bytes + bound > LogLimits.batchBytesMax) {
             condition.wait()
             try checkOpen()
         }
-        let keys = drafts.map { IdKey($0.id) }
         if let original = try state.check(drafts, keys: keys, expectations: expectations) {
             return original
         }
-        if pending.count == 0 { pending.firstSequence = state.headSequence + 1 }
         let first = state.headSequence + 1
-        pending.drafts.append(contentsOf: drafts)
-        state.accept(drafts, keys: keys) { _, _, streamVersion in pending.streamVersions.append(streamVersion) }
-        pending.bytes += estimate
+        if pending.count == 0 { pending.firstSequence = first }
+        var versions = pending.streamVersions.take() ?? []
+        state.accept(drafts, keys: keys) { _, _, streamVersion in versions.append(streamVersion) }
+        pending.streamVersions = versions
+        pending.drafts.append(drafts)
+        pending.count += drafts.count
+        pending.bytes += bound
         let last = first + UInt64(drafts.count) - 1
         if options.fsync == .always {
             try commitPendingInline()
@@ -171,15 +173,14 @@ public final class FileLog: LogStore, @unchecked Sendable {
             condition.broadcast()
             throw error
         }
-        noteWritten()
+        noteWritten(batch)
         options.onDurable?(writtenHead.sequence)
     }
 
     /// Takes the pending batch (lock held). After a segment rotation it also takes a snapshot of
     /// the stream versions, exact as of the batch's end, for the checkpoint written with it.
     private func takePending() -> PendingBatch {
-        var batch = pending
-        pending = PendingBatch()
+        var batch = pending.take()
         if checkpointWanted {
             batch.streamsAfter = state.streamSnapshot
             checkpointWanted = false
@@ -190,21 +191,68 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Encodes the batch's records and hands them to the segment writer (no lock needed: one
     /// thread writes at a time).
     private func write(_ batch: PendingBatch) throws(LogError) {
-        encodeBuffer.reset()
-        for index in batch.drafts.indices {
-            RecordCodec.encode(batch.drafts[index], sequence: batch.firstSequence + UInt64(index),
-                               streamVersion: batch.streamVersions[index], into: &encodeBuffer)
-            encodeBuffer.newline()
+        var lines = encodeBuffer.take() ?? CanonicalJSONWriter(capacity: 1 << 20)
+        lines.reset()
+        var sequence = batch.firstSequence
+        var index = 0
+        for drafts in batch.drafts {
+            for draft in drafts {
+                RecordCodec.encode(draft, sequence: sequence, streamVersion: batch.streamVersions![index], into: &lines)
+                lines.newline()
+                sequence += 1
+                index += 1
+            }
         }
-        try segmentWriter.write(encodeBuffer.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
-                                lastTimestampMs: batch.drafts[batch.count - 1].timestampMs)
+        defer { encodeBuffer = lines }
+        try write(lines, batch)
+    }
+
+    private func write(_ lines: CanonicalJSONWriter, _ batch: PendingBatch) throws(LogError) {
+        if lines.bytes.count <= LogLimits.batchBytesMax {
+            try segmentWriter.write(lines.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
+                                    lastTimestampMs: batch.lastTimestampMs)
+        } else {
+            // Appends are admitted by an estimate of their size; what came out larger than a batch
+            // may be is written as several batches, cut between records.
+            var first = batch.firstSequence
+            for piece in Self.pieces(of: lines.bytes, bytesMax: LogLimits.batchBytesMax) {
+                let part = Array(lines.bytes[piece.range])
+                let lastLine = (part.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)..<(part.count - 1)
+                guard let last = try? RecordCodec.decode(part, lastLine) else {
+                    preconditionFailure("a record this writer encoded does not decode")
+                }
+                try segmentWriter.write(part, recordCount: piece.records, firstSequence: first, lastTimestampMs: last.timestampMs)
+                first += UInt64(piece.records)
+            }
+        }
         if let snapshot = batch.streamsAfter {
             try segmentWriter.writeCheckpoint(streams: Dictionary(uniqueKeysWithValues: snapshot.map { ($0.key.name, $0.value) }))
         }
     }
 
+    /// Cuts record lines into runs of whole lines of at most `bytesMax` bytes each.
+    static func pieces(of lines: [UInt8], bytesMax: Int) -> [(range: Range<Int>, records: Int)] {
+        var pieces: [(range: Range<Int>, records: Int)] = []
+        var start = 0
+        var end = 0
+        var records = 0
+        var lineStart = 0
+        for index in lines.indices where lines[index] == 0x0A {
+            if index + 1 - start > bytesMax && records > 0 {
+                pieces.append((start..<end, records))
+                start = lineStart
+                records = 0
+            }
+            records += 1
+            end = index + 1
+            lineStart = end
+        }
+        if records > 0 { pieces.append((start..<end, records)) }
+        return pieces
+    }
+
     /// Called with the lock held after each write: asks for a checkpoint after a rotation.
-    private func noteWritten() {
+    private func noteWritten(_ batch: PendingBatch) {
         writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
         if segmentWriter.rotated { checkpointWanted = true }
         condition.broadcast()
@@ -231,7 +279,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 condition.broadcast()
                 break
             }
-            noteWritten()
+            noteWritten(batch)
         }
         committerRunning = false
         condition.broadcast()
@@ -249,14 +297,24 @@ public final class FileLog: LogStore, @unchecked Sendable {
 
 /// Appends accepted and placed, not yet written.
 struct PendingBatch {
-    var drafts: [EventDraft] = []
-    var streamVersions: [UInt64] = []
-    var firstSequence: UInt64 = 0
+    /// The appends' drafts, as they came (not copied one by one).
+    var drafts: [[EventDraft]] = []
+    /// Each draft's stream version, in order.
+    var streamVersions: [UInt64]?
+    var count = 0
     /// An upper estimate of the batch's encoded size.
     var bytes = 0
+    var firstSequence: UInt64 = 0
     /// Stream versions as of the batch's last record, when a checkpoint is to be written with it.
     var streamsAfter: [StreamKey: UInt64]?
 
-    var count: Int { drafts.count }
     var lastSequence: UInt64 { firstSequence + UInt64(count) - 1 }
+    var lastTimestampMs: Int64 { drafts.last?.last?.timestampMs ?? 0 }
+
+    /// The batch, leaving an empty one in its place.
+    mutating func take() -> PendingBatch {
+        let batch = self
+        self = PendingBatch()
+        return batch
+    }
 }

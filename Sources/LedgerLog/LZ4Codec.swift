@@ -12,18 +12,21 @@ public enum LZ4Codec {
 
     /// Compresses `source` into one LZ4 frame appended to `destination`.
     public static func compress(_ source: UnsafeRawBufferPointer, appendingTo destination: inout [UInt8]) {
-        var preferences = framePreferences(contentSize: source.count)
-        let bound = LZ4F_compressFrameBound(source.count, &preferences)
-        let start = destination.count
-        destination.reserveCapacity(start + bound)
-        var written = 0
-        destination.append(contentsOf: repeatElement(0, count: bound))
-        destination.withUnsafeMutableBytes { out in
-            written = LZ4F_compressFrame(out.baseAddress! + start, bound, source.baseAddress, source.count, &preferences)
+        let frame = [UInt8](unsafeUninitializedCapacity: compressBound(source.count)) { out, initialized in
+            initialized = compress(source, into: UnsafeMutableRawBufferPointer(out))
         }
+        destination.append(contentsOf: frame)
+    }
+
+    /// Compresses `source` into one LZ4 frame at the start of `destination`, which must hold at
+    /// least `compressBound(source.count)` bytes. Returns the frame's length.
+    public static func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Int {
+        var preferences = framePreferences(contentSize: source.count)
+        precondition(destination.count >= LZ4F_compressFrameBound(source.count, &preferences), "room for the compressed frame")
+        let written = LZ4F_compressFrame(destination.baseAddress, destination.count, source.baseAddress, source.count, &preferences)
         // liblz4 fails only when the bound is wrong: a bug, not an operating error.
         precondition(LZ4F_isError(written) == 0, "LZ4F_compressFrame failed: \(String(cString: LZ4F_getErrorName(written)))")
-        destination.removeLast(bound - written)
+        return written
     }
 
     /// Decompresses one whole LZ4 frame whose content is exactly `expectedCount` bytes.

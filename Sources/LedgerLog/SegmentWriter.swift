@@ -20,7 +20,8 @@ final class SegmentWriter {
     private(set) var lastSequence: UInt64
     /// Set when a new segment was begun: the writer then saves a checkpoint soon after.
     private(set) var rotated = false
-    private var frameBuffer: [UInt8] = []
+    /// Space for one stored batch (header frame and LZ4 frame), grown as needed, never cleared.
+    private var frameBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     /// Continues the segment described by `layout`, whose batches are all sound.
     init(layout: SegmentLayout, options: FileLogOptions) throws(LogError) {
@@ -55,24 +56,28 @@ final class SegmentWriter {
     func write(_ raw: [UInt8], recordCount: Int, firstSequence: UInt64, lastTimestampMs: Int64) throws(LogError) {
         precondition(firstSequence == lastSequence + 1, "batches are written in sequence order")
         precondition(recordCount >= 1 && raw.last == 0x0A, "a batch holds whole record lines")
-        frameBuffer.removeAll(keepingCapacity: true)
-        frameBuffer.append(contentsOf: repeatElement(0, count: BatchHeader.frameBytes))
-        raw.withUnsafeBytes { LZ4Codec.compress($0, appendingTo: &frameBuffer) }
-        let compressedCount = frameBuffer.count - BatchHeader.frameBytes
-        let crc = frameBuffer.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[BatchHeader.frameBytes...])) }
+        let needed = BatchHeader.frameBytes + LZ4Codec.compressBound(raw.count)
+        if frameBuffer.count < needed {
+            frameBuffer.deallocate()
+            frameBuffer = .allocate(byteCount: max(needed, 2 * frameBuffer.count), alignment: 16)
+        }
+        let compressed = UnsafeMutableRawBufferPointer(rebasing: frameBuffer[BatchHeader.frameBytes...])
+        let compressedCount = raw.withUnsafeBytes { LZ4Codec.compress($0, into: compressed) }
+        let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: compressed[..<compressedCount]))
         let nextChain = chain.next(raw)
         let header = BatchHeader(
             firstSequence: firstSequence, recordCount: UInt32(recordCount), uncompressedBytes: UInt32(raw.count),
             compressedBytes: UInt32(compressedCount), compressedCRC: crc, chain: nextChain, lastTimestampMs: lastTimestampMs)
-        frameBuffer.replaceSubrange(0..<BatchHeader.frameBytes, with: header.encodedFrame())
+        header.encodedFrame().withUnsafeBytes { frameBuffer.copyMemory(from: $0) }
+        let stored = UnsafeRawBufferPointer(rebasing: frameBuffer[..<(BatchHeader.frameBytes + compressedCount)])
 
-        if batchesInSegment > 0 && size + frameBuffer.count > segmentBytesMax {
+        if batchesInSegment > 0 && size + stored.count > segmentBytesMax {
             try rotate(nextFirstSequence: firstSequence)
         }
         let offset = size
-        try file.write(frameBuffer, at: offset)
+        try file.write(stored, at: offset)
         if syncs { try file.sync() }
-        size += frameBuffer.count
+        size += stored.count
         batchesInSegment += 1
         chain = nextChain
         lastSequence = header.lastSequence
@@ -92,7 +97,11 @@ final class SegmentWriter {
     func close() {
         file.close()
         indexFile.close()
+        frameBuffer.deallocate()
+        frameBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
+
+    deinit { frameBuffer.deallocate() }
 
     private func rotate(nextFirstSequence: UInt64) throws(LogError) {
         rotated = true

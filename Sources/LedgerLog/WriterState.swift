@@ -18,31 +18,34 @@ struct WriterState {
     /// becomes the previous one and the oldest generation is dropped whole. So the window always
     /// holds the latest `idempotencyWindow` ids at least (and twice that at most), with no
     /// per-event eviction work.
-    private var recentIds: [IdKey: UInt64] = [:]
-    private var olderIds: [IdKey: UInt64] = [:]
+    private var recentIds: IdTable
+    private var olderIds: IdTable
+    /// Scratch space for finding an id given twice in one append; empty between appends.
+    private var appendIds: IdTable?
     let idempotencyWindow: Int
 
     init(idempotencyWindow: Int = LogLimits.idempotencyWindowEvents) {
         self.idempotencyWindow = idempotencyWindow
-        recentIds = Dictionary(minimumCapacity: min(idempotencyWindow, 1 << 20))
+        recentIds = IdTable(capacity: idempotencyWindow)
+        olderIds = IdTable(capacity: idempotencyWindow)
     }
 
-    /// Checks an append against the state without changing it. Returns the original result when
-    /// every draft is already in the log (a retry), nil when the drafts are new and may be accepted.
-    func check(_ drafts: [EventDraft], keys: [IdKey], expectations: [String: ExpectedVersion]) throws(LogError) -> AppendResult? {
+    private func sequence(of key: IdKey) -> UInt64? { recentIds.sequence(of: key) ?? olderIds.sequence(of: key) }
+
+    /// Checks an append against the state without changing it (the scratch table is left empty).
+    /// Returns the original result when every draft is already in the log (a retry), nil when the
+    /// drafts are new and may be accepted.
+    mutating func check(_ drafts: [EventDraft], keys: [IdKey], expectations: [String: ExpectedVersion]) throws(LogError) -> AppendResult? {
         var duplicates: [UInt64] = []
         for key in keys {
-            if let sequence = recentIds[key] ?? olderIds[key] { duplicates.append(sequence) }
+            if let sequence = sequence(of: key) { duplicates.append(sequence) }
         }
-        if keys.count > 1 {
-            var seen = Set<IdKey>(minimumCapacity: keys.count)
-            for (index, key) in keys.enumerated() where !seen.insert(key).inserted {
-                throw LogError.invalidDraft(index: index, field: "id", reason: "id \(drafts[index].id) appears twice in the append")
-            }
+        if keys.count > 1, let index = firstRepeat(keys) {
+            throw LogError.invalidDraft(index: index, field: "id", reason: "id \(drafts[index].id) appears twice in the append")
         }
         if !duplicates.isEmpty {
             guard duplicates.count == drafts.count else {
-                let ids = drafts.indices.filter { (recentIds[keys[$0]] ?? olderIds[keys[$0]]) != nil }.map { drafts[$0].id }
+                let ids = drafts.indices.filter { sequence(of: keys[$0]) != nil }.map { drafts[$0].id }
                 throw LogError.partialDuplicate(ids: ids)
             }
             return AppendResult(firstSequence: duplicates.min()!, lastSequence: duplicates.max()!, written: false)
@@ -58,6 +61,26 @@ struct WriterState {
             guard ok else { throw LogError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual) }
         }
         return nil
+    }
+
+    /// The index of the first key that an earlier key of the same append repeats.
+    private mutating func firstRepeat(_ keys: [IdKey]) -> Int? {
+        if appendIds == nil || appendIds!.capacity < keys.count {
+            appendIds = IdTable(capacity: max(keys.count, 1024))
+        }
+        var used: [Int] = []
+        used.reserveCapacity(keys.count)
+        var repeated: Int?
+        for (index, key) in keys.enumerated() {
+            let (slot, inserted) = appendIds!.insert(key, sequence: UInt64(index) + 1)
+            guard inserted else {
+                repeated = index
+                break
+            }
+            used.append(slot)
+        }
+        appendIds!.empty(slots: used)
+        return repeated
     }
 
     /// Accepts checked drafts: gives each its sequence and stream version, and calls `place` with
@@ -98,10 +121,10 @@ struct WriterState {
 
     private mutating func remember(_ key: IdKey, sequence: UInt64) {
         if recentIds.count >= idempotencyWindow {
-            olderIds = recentIds
-            recentIds = Dictionary(minimumCapacity: idempotencyWindow)
+            swap(&recentIds, &olderIds)
+            recentIds.removeAll()
         }
-        recentIds[key] = sequence
+        recentIds.insert(key, sequence: sequence)
     }
 }
 
@@ -124,17 +147,13 @@ struct StreamKey: Hashable {
 
 /// A 128-bit digest of an event id: two independent 64-bit hashes of its UTF-8 bytes, so that a
 /// false match among the window's ids would take a 2^-100 accident.
-struct IdKey: Hashable {
+struct IdKey: Equatable {
     let first: UInt64
     let second: UInt64
 
     init(_ id: String) {
         var id = id
         (first, second) = id.withUTF8 { Self.digest(UnsafeRawBufferPointer($0)) }
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(first)
     }
 
     /// Two multiply-xorshift lanes over 8-byte words (wyhash-style mixing), length folded in.
@@ -175,9 +194,13 @@ struct IdKey: Hashable {
 
 /// Checks drafts before anything is written.
 enum DraftValidator {
-    static func validate(_ drafts: [EventDraft]) throws(LogError) {
+    /// Returns an estimate of the bytes the drafts' records take, encoded (escapes can make them
+    /// longer: the writer then cuts the batch in two).
+    @discardableResult
+    static func validate(_ drafts: [EventDraft]) throws(LogError) -> Int {
         var bytes = 0
-        for (index, draft) in drafts.enumerated() {
+        for index in drafts.indices {
+            let draft = drafts[index]
             try name(draft.id, field: "id", index: index)
             try name(draft.stream, field: "stream", index: index)
             try type(draft.type, index: index)
@@ -195,10 +218,12 @@ enum DraftValidator {
                 throw LogError.invalidDraft(index: index, field: "payload", reason: "not canonical JSON: \(error)")
             }
             bytes += draft.payload.count + draft.id.utf8.count + draft.stream.utf8.count + draft.type.utf8.count + 160
+                + (draft.correlationId?.utf8.count ?? 0) + (draft.causationId?.utf8.count ?? 0)
         }
         guard drafts.count <= LogLimits.batchRecordsMax, bytes <= LogLimits.batchBytesMax else {
             throw LogError.appendTooLarge(records: drafts.count, bytes: bytes)
         }
+        return bytes
     }
 
     private static func name(_ value: String, field: String, index: Int) throws(LogError) {

@@ -171,3 +171,40 @@ final class Mutex<Value>: @unchecked Sendable {
         return body(&value)
     }
 }
+
+@Suite("Batches larger than their estimate")
+struct OversizedBatchTests {
+    @Test("records that encode larger than a batch may be are written as several batches, all readable")
+    func escapedNamesSplitTheBatch() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        // Quotes double in the encoding, which the admission estimate does not count: 18,000
+        // records estimated at ~11 MB encode to more than the 16 MB a batch may hold.
+        let quotes = String(repeating: "\"", count: 250)
+        let drafts = (0..<16_000).map { index in
+            EventDraft(id: "\(index)" + quotes, type: "test.event", stream: "s" + quotes, timestampMs: Int64(index),
+                       correlationId: quotes, payload: Drafts.payload([("n", Int64(index))]))
+        }
+        let log = try FileLog.openForTest(directory.path, segmentBytes: 64 << 20, fsync: .always)
+        try log.append(drafts)
+        try log.close()
+        let reader = try LogReader(directory: directory.path)
+        #expect(reader.batchCount >= 2)
+        let records = try reader.read()
+        #expect(records.count == drafts.count)
+        #expect(records.last?.id == "15999" + quotes)
+        #expect(records.map(\.timestampMs) == (0..<16_000).map(Int64.init))
+        let report = LogVerifier.verify(directory: directory.path)
+        #expect(report.ok)
+        #expect(report.events == 16_000)
+    }
+
+    @Test("cutting record lines keeps whole lines under the limit, a longer line alone")
+    func pieces() {
+        let lines = Array("aaaa\nbb\ncccccc\nd\n".utf8)
+        let pieces = FileLog.pieces(of: lines, bytesMax: 8)
+        #expect(pieces.map(\.records) == [2, 1, 1])
+        #expect(pieces.map { String(decoding: lines[$0.range], as: UTF8.self) } == ["aaaa\nbb\n", "cccccc\n", "d\n"])
+        #expect(FileLog.pieces(of: lines, bytesMax: 100).map(\.records) == [4])
+    }
+}
