@@ -37,11 +37,7 @@ struct RawCursor {
         var value = value
         value.withUTF8 { utf8 in
             put(0x22)
-            var needsEscape = false
-            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                needsEscape = true
-                break
-            }
+            let needsEscape = utf8.baseAddress.map { ByteScan.firstStop($0, from: 0, to: utf8.count) < utf8.count } ?? false
             if !needsEscape {
                 put(UnsafeRawBufferPointer(utf8))
             } else {
@@ -61,21 +57,34 @@ struct RawCursor {
     }
 
     mutating func putDigits(_ value: UInt64) {
-        var digits = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
+        var count = 1
+        var power: UInt64 = 10
+        while count < 20 && value >= power {
+            count += 1
+            power = count < 20 ? power &* 10 : .max
         }
+        // Two digits at a time from the end, from a table of "00" to "99".
+        let pairs = Self.digitPairs.utf8Start
         var rest = value
-        var index = digits - 1
-        while index >= 0 {
-            pointer[index] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            index -= 1
+        var index = count
+        while rest >= 100 {
+            let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+            rest /= 100
+            index &-= 2
+            pointer[index] = pairs[pair]
+            pointer[index &+ 1] = pairs[pair &+ 1]
         }
-        pointer += digits
+        if rest >= 10 {
+            let pair = Int(truncatingIfNeeded: rest) &* 2
+            pointer[0] = pairs[pair]
+            pointer[1] = pairs[pair &+ 1]
+        } else {
+            pointer[0] = 0x30 &+ UInt8(truncatingIfNeeded: rest)
+        }
+        pointer += count
     }
+
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     private static let hexDigits: StaticString = "0123456789abcdef"
 
@@ -98,24 +107,16 @@ struct RawCursor {
 }
 
 extension CanonicalJSONWriter {
-    private static let zeros = [UInt8](repeating: 0, count: 8192)
-
-    /// Reserves `bound` bytes, lets `body` write at most that many through a raw cursor, and keeps
-    /// what it wrote.
+    /// Lets `body` write at most `bound` bytes through a raw cursor into scratch space (on the
+    /// stack when small), then appends what it wrote: no zero-filling of reserved space.
     mutating func withReserved(_ bound: Int, _ body: (inout RawCursor) -> Void) {
-        let start = bytes.count
-        if bound <= Self.zeros.count {
-            Self.zeros.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<bound])) }
-        } else {
-            bytes.append(contentsOf: [UInt8](repeating: 0, count: bound))
-        }
-        var written = 0
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            var cursor = RawCursor(buffer.baseAddress! + start)
+        withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { scratch in
+            let start = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var cursor = RawCursor(start)
             body(&cursor)
-            written = buffer.baseAddress!.distance(to: cursor.pointer) - start
+            let written = start.distance(to: cursor.pointer)
+            precondition(written <= bound, "a record wrote past the bound computed for it")
+            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: written))
         }
-        precondition(written <= bound, "a record wrote past the bound computed for it")
-        bytes.removeLast(bound - written)
     }
 }

@@ -25,6 +25,28 @@ struct CodecTests {
         }
     }
 
+    @Test("envelope numbers are written in full at every digit count, both ends of their range included")
+    func envelopeNumbers() throws {
+        var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64(Int64.max)]
+        var power: UInt64 = 10
+        for _ in 1...19 {
+            values += [power - 1, power, power + 1]
+            power = power.multipliedReportingOverflow(by: 10).overflow ? .max : power * 10
+        }
+        for value in values where value >= 1 {
+            let timestamp = Int64(bitPattern: value)
+            let record = LogRecord(sequence: value, streamVersion: value, draft: EventDraft(
+                id: "n", type: "test.event", stream: "s", timestampMs: timestamp, payload: Array("{}".utf8)))
+            let line = String(decoding: record.canonicalBytes, as: UTF8.self)
+            #expect(line.contains("\"seq\":\(value),"), "\(line)")
+            #expect(line.contains("\"stream_version\":\(value),"), "\(line)")
+            #expect(line.contains("\"ts\":\(timestamp),"), "\(line)")
+        }
+        let extremes = LogRecord(sequence: 1, streamVersion: 1, draft: EventDraft(
+            id: "n", type: "test.event", stream: "s", timestampMs: Int64.min, payload: Array("{}".utf8)))
+        #expect(String(decoding: extremes.canonicalBytes, as: UTF8.self).contains("\"ts\":-9223372036854775808,"))
+    }
+
     @Test("a record encodes canonically and decodes to itself, escapes included (property)")
     func recordRoundTrip() throws {
         var random = SeededRandom(seed: 11)
