@@ -74,8 +74,8 @@ public final class LogReader: @unchecked Sendable {
     }
 
     /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
-    /// A long read decodes every other batch on a second thread (`TurnTaking`); the records still
-    /// arrive in order, on the calling thread, damage included: the records before a bad one, then
+    /// A long read decodes batches on two threads (`TwoThreadWork`); the records still arrive in
+    /// order, on the calling thread, damage included: the records before a bad one, then
     /// its error.
     public func forEach(from sequence: UInt64 = 1, filter: RecordFilter = .all, _ body: (LogRecord) throws -> Bool) throws {
         var cursor = BatchCursor(layouts: layouts, from: sequence)
@@ -85,7 +85,7 @@ public final class LogReader: @unchecked Sendable {
             }
             return
         }
-        let turns = TurnTaking<BatchCursor.Step, (records: [LogRecord], failure: LogError?)>(
+        let shared = TwoThreadWork<BatchCursor.Step, (records: [LogRecord], failure: LogError?)>(
             next: { cursor.next() },
             work: { step in
                 switch step {
@@ -100,7 +100,7 @@ public final class LogReader: @unchecked Sendable {
                 }
             },
             isFinal: { $0.failure != nil })
-        try turns.run(
+        try shared.run(
             own: { step in
                 switch step {
                 case .damaged(let error): throw error

@@ -25,7 +25,7 @@ public struct VerifyReport: Sendable, Equatable {
 /// whole SHA-256 hash chain.
 ///
 /// Each segment's batch headers are walked first; then the batches are checked on two threads
-/// (`TurnTaking`): each batch against the chain value of the header before it, which the walk
+/// (`TwoThreadWork`): each batch against the chain value of the header before it, which the walk
 /// has already tied to the chain. Stream versions are followed across batches in log order, and
 /// the first problem in log order is the one reported.
 public enum LogVerifier {
@@ -167,8 +167,8 @@ public enum LogVerifier {
             while let batch = claim() { try accept(check(batch)) }
             return
         }
-        let turns = TurnTaking<BatchToCheck, CheckedBatch>(next: claim, work: check, isFinal: { $0.failure != nil })
-        try turns.run(own: { batch in
+        let shared = TwoThreadWork<BatchToCheck, CheckedBatch>(next: claim, work: check, isFinal: { $0.failure != nil })
+        try shared.run(own: { batch in
             try accept(check(batch))
             return true
         }, consume: { checked in
