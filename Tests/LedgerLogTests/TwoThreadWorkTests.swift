@@ -3,7 +3,7 @@ import Testing
 @testable import LedgerLog
 
 @Suite("Reading on two threads")
-struct DecodeAheadTests {
+struct TwoThreadWorkTests {
     /// The records from `sequence` on that match `filter`, decoded batch after batch on one thread.
     static func oneThread(_ reader: LogReader, from sequence: UInt64, filter: RecordFilter) throws -> [LogRecord] {
         var out: [LogRecord] = []
@@ -78,5 +78,56 @@ struct DecodeAheadTests {
             #expect(sequence == UInt64(damaged * 40 + 1))
             try original.write(to: URL(fileURLWithPath: segment.path))
         }
+    }
+
+    @Test("jobs of uneven cost come back complete and in order, whichever thread did them")
+    func inOrder() throws {
+        for seed: UInt64 in 1...20 {
+            var random = SeededRandom(seed: seed)
+            let costs = (0..<200).map { _ in Int(random.next() % 2_000) }
+            var next = 0
+            let shared = TwoThreadWork<Int, Int>(
+                next: {
+                    guard next < costs.count else { return nil }
+                    next += 1
+                    return next - 1
+                },
+                work: { job in
+                    var sum = 0
+                    for step in 0..<costs[job] { sum &+= step }
+                    return job + (sum == -1 ? 1 : 0)
+                })
+            var seen: [Int] = []
+            try shared.run(own: { job in
+                seen.append(job)
+                return true
+            }, consume: { output in
+                seen.append(output)
+                return true
+            })
+            #expect(seen == Array(0..<200), "seed \(seed)")
+        }
+    }
+
+    @Test("a final result stops the claiming; everything before it still arrives, in order")
+    func finalResult() throws {
+        var next = 0
+        let shared = TwoThreadWork<Int, Int>(
+            next: {
+                guard next < 1_000 else { return nil }
+                next += 1
+                return next - 1
+            },
+            work: { $0 },
+            isFinal: { $0 == 500 })
+        var seen: [Int] = []
+        try shared.run(own: { job in
+            seen.append(job)
+            return job != 500
+        }, consume: { output in
+            seen.append(output)
+            return output != 500
+        })
+        #expect(seen == Array(0...500))
     }
 }
