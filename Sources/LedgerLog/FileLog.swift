@@ -173,7 +173,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             condition.broadcast()
             throw error
         }
-        noteWritten(batch)
+        noteWritten()
         options.onDurable?(writtenHead.sequence)
     }
 
@@ -192,6 +192,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// thread writes at a time).
     private func write(_ batch: PendingBatch) throws(LogError) {
         var lines = encodeBuffer.take() ?? CanonicalJSONWriter(capacity: 1 << 20)
+        defer { encodeBuffer = lines }
         lines.reset()
         var sequence = batch.firstSequence
         var index = 0
@@ -203,56 +204,17 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 index += 1
             }
         }
-        defer { encodeBuffer = lines }
-        try write(lines, batch)
-    }
-
-    private func write(_ lines: CanonicalJSONWriter, _ batch: PendingBatch) throws(LogError) {
-        if lines.bytes.count <= LogLimits.batchBytesMax {
-            try segmentWriter.write(lines.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
-                                    lastTimestampMs: batch.lastTimestampMs)
-        } else {
-            // Appends are admitted by an estimate of their size; what came out larger than a batch
-            // may be is written as several batches, cut between records.
-            var first = batch.firstSequence
-            for piece in Self.pieces(of: lines.bytes, bytesMax: LogLimits.batchBytesMax) {
-                let part = Array(lines.bytes[piece.range])
-                let lastLine = (part.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)..<(part.count - 1)
-                guard let last = try? RecordCodec.decode(part, lastLine) else {
-                    preconditionFailure("a record this writer encoded does not decode")
-                }
-                try segmentWriter.write(part, recordCount: piece.records, firstSequence: first, lastTimestampMs: last.timestampMs)
-                first += UInt64(piece.records)
-            }
-        }
+        // Appends are admitted by an upper bound of their encoded size, so this always holds.
+        precondition(lines.bytes.count <= LogLimits.batchBytesMax, "a pending batch encoded larger than its bound")
+        try segmentWriter.write(lines.bytes, recordCount: batch.count, firstSequence: batch.firstSequence,
+                                lastTimestampMs: batch.lastTimestampMs)
         if let snapshot = batch.streamsAfter {
             try segmentWriter.writeCheckpoint(streams: Dictionary(uniqueKeysWithValues: snapshot.map { ($0.key.name, $0.value) }))
         }
     }
 
-    /// Cuts record lines into runs of whole lines of at most `bytesMax` bytes each.
-    static func pieces(of lines: [UInt8], bytesMax: Int) -> [(range: Range<Int>, records: Int)] {
-        var pieces: [(range: Range<Int>, records: Int)] = []
-        var start = 0
-        var end = 0
-        var records = 0
-        var lineStart = 0
-        for index in lines.indices where lines[index] == 0x0A {
-            if index + 1 - start > bytesMax && records > 0 {
-                pieces.append((start..<end, records))
-                start = lineStart
-                records = 0
-            }
-            records += 1
-            end = index + 1
-            lineStart = end
-        }
-        if records > 0 { pieces.append((start..<end, records)) }
-        return pieces
-    }
-
     /// Called with the lock held after each write: asks for a checkpoint after a rotation.
-    private func noteWritten(_ batch: PendingBatch) {
+    private func noteWritten() {
         writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
         if segmentWriter.rotated { checkpointWanted = true }
         condition.broadcast()
@@ -279,7 +241,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 condition.broadcast()
                 break
             }
-            noteWritten(batch)
+            noteWritten()
         }
         committerRunning = false
         condition.broadcast()

@@ -10,6 +10,9 @@ public enum LogLimits {
     /// Largest canonical record: the payload plus an envelope of names of at most `nameBytesMax`
     /// (each escaped to at most six bytes per byte) and numbers.
     public static let recordBytesMax = payloadBytesMax + 6 * 5 * nameBytesMax + 256
+    /// The most a record's envelope adds to its payload and (escaped) names: keys, quotes and
+    /// punctuation (116 bytes), four numbers at their longest (70), and the newline.
+    public static let envelopeBytesMax = 200
     /// Largest uncompressed batch; a batch never holds more.
     public static let batchBytesMax = 16 << 20
     /// Most records in one batch.

@@ -194,18 +194,20 @@ struct IdKey: Equatable {
 
 /// Checks drafts before anything is written.
 enum DraftValidator {
-    /// Returns an estimate of the bytes the drafts' records take, encoded (escapes can make them
-    /// longer: the writer then cuts the batch in two).
+    /// Returns the most bytes the drafts' records can take, encoded: payloads, names as escaped,
+    /// and `LogLimits.envelopeBytesMax` each. What the log admits by this bound always fits in
+    /// one batch, so an append is written whole, in one batch.
     @discardableResult
     static func validate(_ drafts: [EventDraft]) throws(LogError) -> Int {
         var bytes = 0
         for index in drafts.indices {
             let draft = drafts[index]
-            try name(draft.id, field: "id", index: index)
-            try name(draft.stream, field: "stream", index: index)
+            bytes += try name(draft.id, field: "id", index: index)
+            bytes += try name(draft.stream, field: "stream", index: index)
             try type(draft.type, index: index)
-            if let correlation = draft.correlationId { try name(correlation, field: "correlation", index: index) }
-            if let causation = draft.causationId { try name(causation, field: "causation", index: index) }
+            bytes += draft.type.utf8.count
+            if let correlation = draft.correlationId { bytes += try name(correlation, field: "correlation", index: index) }
+            if let causation = draft.causationId { bytes += try name(causation, field: "causation", index: index) }
             guard draft.schemaVersion >= 1, draft.schemaVersion <= Int(Int32.max) else {
                 throw LogError.invalidDraft(index: index, field: "schema", reason: "schema version \(draft.schemaVersion) is not a positive integer")
             }
@@ -217,8 +219,7 @@ enum DraftValidator {
             } catch {
                 throw LogError.invalidDraft(index: index, field: "payload", reason: "not canonical JSON: \(error)")
             }
-            bytes += draft.payload.count + draft.id.utf8.count + draft.stream.utf8.count + draft.type.utf8.count + 160
-                + (draft.correlationId?.utf8.count ?? 0) + (draft.causationId?.utf8.count ?? 0)
+            bytes += draft.payload.count + LogLimits.envelopeBytesMax
         }
         guard drafts.count <= LogLimits.batchRecordsMax, bytes <= LogLimits.batchBytesMax else {
             throw LogError.appendTooLarge(records: drafts.count, bytes: bytes)
@@ -226,12 +227,17 @@ enum DraftValidator {
         return bytes
     }
 
-    private static func name(_ value: String, field: String, index: Int) throws(LogError) {
+    /// Checks a name; returns the bytes it takes escaped (a quote or backslash takes two).
+    private static func name(_ value: String, field: String, index: Int) throws(LogError) -> Int {
         var value = value
-        let (count, hasControl) = value.withUTF8 { utf8 -> (Int, Bool) in
+        let (count, escapes, hasControl) = value.withUTF8 { utf8 -> (Int, Int, Bool) in
             var control = false
-            for byte in utf8 where byte < 0x20 || byte == 0x7F { control = true }
-            return (utf8.count, control)
+            var escapes = 0
+            for byte in utf8 {
+                if byte < 0x20 || byte == 0x7F { control = true }
+                if byte == 0x22 || byte == 0x5C { escapes += 1 }
+            }
+            return (utf8.count, escapes, control)
         }
         guard count >= 1, count <= LogLimits.nameBytesMax else {
             throw LogError.invalidDraft(index: index, field: field, reason: "must be 1 to \(LogLimits.nameBytesMax) bytes, is \(count)")
@@ -239,6 +245,7 @@ enum DraftValidator {
         guard !hasControl else {
             throw LogError.invalidDraft(index: index, field: field, reason: "contains a control character")
         }
+        return count + escapes
     }
 
     private static func type(_ value: String, index: Int) throws(LogError) {

@@ -172,39 +172,42 @@ final class Mutex<Value>: @unchecked Sendable {
     }
 }
 
-@Suite("Batches larger than their estimate")
-struct OversizedBatchTests {
-    @Test("records that encode larger than a batch may be are written as several batches, all readable")
-    func escapedNamesSplitTheBatch() throws {
+@Suite("Appends near the batch size limit")
+struct BatchBoundTests {
+    @Test("an append counted by its worst-case encoding: escaped names that would overflow a batch are refused, nothing written; halves go in whole")
+    func escapedNamesCount() throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
-        // Quotes double in the encoding, which the admission estimate does not count: 18,000
-        // records estimated at ~11 MB encode to more than the 16 MB a batch may hold.
+        // Quotes take two bytes each once encoded: 16,000 records whose names hold 750 quotes
+        // encode to about 27 MB, more than the 16 MiB a batch may hold.
         let quotes = String(repeating: "\"", count: 250)
         let drafts = (0..<16_000).map { index in
             EventDraft(id: "\(index)" + quotes, type: "test.event", stream: "s" + quotes, timestampMs: Int64(index),
                        correlationId: quotes, payload: Drafts.payload([("n", Int64(index))]))
         }
-        let log = try FileLog.openForTest(directory.path, segmentBytes: 64 << 20, fsync: .always)
-        try log.append(drafts)
+        let log = try FileLog.openForTest(directory.path, segmentBytes: 64 << 20)
+        guard case .appendTooLarge(let refused, let bytes)? = logError({ try log.append(drafts) }) else {
+            Issue.record("an append that cannot fit one batch must be refused")
+            return
+        }
+        #expect(refused == 16_000 && bytes > LogLimits.batchBytesMax)
+        #expect(log.head.sequence == 0)
+        try log.append(Array(drafts[..<8_000]))
+        try log.append(Array(drafts[8_000...]))
         try log.close()
         let reader = try LogReader(directory: directory.path)
-        #expect(reader.batchCount >= 2)
+        #expect(reader.batchCount == 2)
         let records = try reader.read()
-        #expect(records.count == drafts.count)
-        #expect(records.last?.id == "15999" + quotes)
-        #expect(records.map(\.timestampMs) == (0..<16_000).map(Int64.init))
-        let report = LogVerifier.verify(directory: directory.path)
-        #expect(report.ok)
-        #expect(report.events == 16_000)
+        #expect(records.map(\.id) == drafts.map(\.id))
+        #expect(LogVerifier.verify(directory: directory.path).ok)
     }
 
-    @Test("cutting record lines keeps whole lines under the limit, a longer line alone")
-    func pieces() {
-        let lines = Array("aaaa\nbb\ncccccc\nd\n".utf8)
-        let pieces = FileLog.pieces(of: lines, bytesMax: 8)
-        #expect(pieces.map(\.records) == [2, 1, 1])
-        #expect(pieces.map { String(decoding: lines[$0.range], as: UTF8.self) } == ["aaaa\nbb\n", "cccccc\n", "d\n"])
-        #expect(FileLog.pieces(of: lines, bytesMax: 100).map(\.records) == [4])
+    @Test("the envelope bound holds for the longest numbers an envelope can carry")
+    func envelopeBound() {
+        let draft = EventDraft(id: "i", type: "t", schemaVersion: Int(Int32.max), stream: "s", timestampMs: Int64.min,
+                               correlationId: "c", causationId: "d", payload: Array("{}".utf8))
+        let record = LogRecord(sequence: UInt64.max, streamVersion: UInt64.max, draft: draft)
+        let names = draft.id.utf8.count + draft.type.utf8.count + draft.stream.utf8.count + 2
+        #expect(record.canonicalBytes.count + 1 <= draft.payload.count + names + LogLimits.envelopeBytesMax)
     }
 }
