@@ -2,8 +2,8 @@ import Foundation
 
 /// The durable log: segments of LZ4 batches in a data directory, written by one writer at a time.
 ///
-/// An append is checked, placed (sequence, stream version) and encoded on the caller's thread and
-/// joins the pending batch; a committer thread compresses, chains, writes and fsyncs each batch
+/// An append is checked and placed (sequence, stream version) on the caller's thread and joins the
+/// pending batch; a committer thread encodes, compresses, chains, writes and fsyncs each batch
 /// (group commit). The two halves run on two cores at once.
 public final class FileLog: LogStore, @unchecked Sendable {
     public let directory: String
@@ -83,9 +83,11 @@ public final class FileLog: LogStore, @unchecked Sendable {
         }
         let first = state.headSequence + 1
         if pending.count == 0 { pending.firstSequence = first }
-        var versions = pending.streamVersions.take() ?? []
+        // Into a local, so that the closure does not reach into `pending` once per draft.
+        var versions: [UInt64] = []
+        swap(&versions, &pending.streamVersions)
         state.accept(drafts, keys: keys) { _, _, streamVersion in versions.append(streamVersion) }
-        pending.streamVersions = versions
+        swap(&versions, &pending.streamVersions)
         pending.drafts.append(drafts)
         pending.count += drafts.count
         pending.bytes += bound
@@ -198,7 +200,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
         var index = 0
         for drafts in batch.drafts {
             for draft in drafts {
-                RecordCodec.encode(draft, sequence: sequence, streamVersion: batch.streamVersions![index], into: &lines)
+                RecordCodec.encode(draft, sequence: sequence, streamVersion: batch.streamVersions[index], into: &lines)
                 lines.newline()
                 sequence += 1
                 index += 1
@@ -262,9 +264,9 @@ struct PendingBatch {
     /// The appends' drafts, as they came (not copied one by one).
     var drafts: [[EventDraft]] = []
     /// Each draft's stream version, in order.
-    var streamVersions: [UInt64]?
+    var streamVersions: [UInt64] = []
     var count = 0
-    /// An upper estimate of the batch's encoded size.
+    /// An upper bound of the batch's encoded size.
     var bytes = 0
     var firstSequence: UInt64 = 0
     /// Stream versions as of the batch's last record, when a checkpoint is to be written with it.
