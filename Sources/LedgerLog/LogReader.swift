@@ -74,9 +74,9 @@ public final class LogReader: @unchecked Sendable {
     }
 
     /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
-    /// A long read decodes batches on two threads (`TwoThreadWork`); the records still arrive in
-    /// order, on the calling thread, damage included: the records before a bad one, then
-    /// its error.
+    /// A long read works on two threads (`TwoThreadWork`): a helper reads, checks, decompresses and
+    /// parses batches ahead; the records still arrive in order, on the calling thread, damage
+    /// included: the records before a bad one, then its error.
     public func forEach(from sequence: UInt64 = 1, filter: RecordFilter = .all, _ body: (LogRecord) throws -> Bool) throws {
         var cursor = BatchCursor(layouts: layouts, from: sequence)
         guard cursor.remainingBatches >= Self.twoThreadBatchesMin else {
@@ -85,21 +85,23 @@ public final class LogReader: @unchecked Sendable {
             }
             return
         }
-        let shared = TwoThreadWork<BatchCursor.Step, (records: [LogRecord], failure: LogError?)>(
+        // The helper reads, checks and decompresses a batch and parses its envelopes; the caller
+        // makes the records (strings, payload slices) and hands them to `body`.
+        let shared = TwoThreadWork<BatchCursor.Step, Result<(DecodedBatch, [ParsedEnvelope?]), LogError>>(
             next: { cursor.next() },
             work: { step in
                 switch step {
-                case .damaged(let error): return ([], error)
+                case .damaged(let error): return .failure(error)
                 case .batch(let location):
                     do throws(LogError) {
                         let batch = try location.load()
-                        return batch.decodeAll(from: batch.skip(before: sequence), filter: filter)
+                        return .success((batch, batch.parseAll(from: batch.skip(before: sequence))))
                     } catch {
-                        return ([], error)
+                        return .failure(error)
                     }
                 }
             },
-            isFinal: { $0.failure != nil })
+            isFinal: { if case .failure = $0 { true } else { false } })
         try shared.run(
             own: { step in
                 switch step {
@@ -109,10 +111,9 @@ public final class LogReader: @unchecked Sendable {
                     return try batch.forEachRecord(from: batch.skip(before: sequence), filter: filter, body)
                 }
             },
-            consume: { decoded in
-                for record in decoded.records where try !body(record) { return false }
-                if let failure = decoded.failure { throw failure }
-                return true
+            consume: { loaded in
+                let (batch, parsed) = try loaded.get()
+                return try batch.forEachRecord(from: batch.skip(before: sequence), parsed: parsed, filter: filter, body)
             })
     }
 

@@ -92,30 +92,49 @@ public enum RecordCodec {
     /// Reads the envelope's tail backwards from the end of the line, so that the payload between
     /// `"payload":` and `,"schema":` is never scanned. Returns nil to hand over to the full parser.
     private static func decodeFast(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8], names: inout NameCache) -> LogRecord? {
-        var tail = TailCursor(base: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), start: range.lowerBound, position: range.upperBound)
+        guard let envelope = parse(raw, range) else { return nil }
+        return record(envelope, raw, buffer, names: &names)
+    }
+
+    /// Locates a record line's pieces and reads its numbers, making no strings (nil when the line
+    /// needs the full parser: escapes, or anything unexpected).
+    static func parse(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> ParsedEnvelope? {
+        let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var tail = TailCursor(base: base, start: range.lowerBound, position: range.upperBound)
         guard tail.expect("}"),
-              let type = tail.plainString(&names), tail.expect(",\"type\":"),
+              let type = tail.plainSpan(), tail.expect(",\"type\":"),
               let timestamp = tail.integer(), tail.expect(",\"ts\":"),
               let streamVersion = tail.integer(), tail.expect(",\"stream_version\":"),
-              let stream = tail.plainString(&names), tail.expect(",\"stream\":"),
+              let stream = tail.plainSpan(), tail.expect(",\"stream\":"),
               let sequence = tail.integer(), tail.expect(",\"seq\":"),
               let schema = tail.integer(), tail.expect(",\"schema\":")
         else { return nil }
         let payloadEnd = tail.position
         var head = RecordCursor(bytes: raw, position: range.lowerBound, end: payloadEnd)
-        do {
-            let (causation, correlation, id) = try head.envelopeHead()
-            let payloadStart = head.position
-            guard payloadStart < payloadEnd, raw[payloadStart] == 0x7B, raw[payloadEnd - 1] == 0x7D,
-                  sequence >= 1, streamVersion >= 1, schema >= 1, schema <= Int64(Int32.max)
-            else { return nil }
-            return LogRecord(
-                sequence: UInt64(sequence), id: id, type: type, schemaVersion: Int(schema), stream: stream,
-                streamVersion: UInt64(streamVersion), timestampMs: timestamp, correlationId: correlation,
-                causationId: causation, payload: buffer[payloadStart..<payloadEnd])
-        } catch {
-            return nil
+        guard let (causation, correlation, id) = head.plainEnvelopeHead() else { return nil }
+        let payloadStart = head.position
+        guard payloadStart < payloadEnd, base[payloadStart] == 0x7B, base[payloadEnd - 1] == 0x7D,
+              sequence >= 1, streamVersion >= 1, schema >= 1, schema <= Int64(Int32.max)
+        else { return nil }
+        return ParsedEnvelope(
+            sequence: UInt64(sequence), streamVersion: UInt64(streamVersion), timestampMs: timestamp, schema: Int32(schema),
+            id: id, type: type, stream: stream, payload: Span(payloadStart..<payloadEnd), correlation: correlation, causation: causation)
+    }
+
+    /// Makes the record of a parsed line of `buffer` (whose bytes `raw` are).
+    static func record(_ envelope: ParsedEnvelope, _ raw: UnsafeRawBufferPointer, _ buffer: [UInt8], names: inout NameCache) -> LogRecord {
+        let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        func string(_ span: Span) -> String {
+            String(decoding: UnsafeBufferPointer(start: base + span.start, count: span.count), as: UTF8.self)
         }
+        return LogRecord(
+            sequence: envelope.sequence, id: string(envelope.id),
+            type: names.name(base + envelope.type.start, count: envelope.type.count),
+            schemaVersion: Int(envelope.schema),
+            stream: names.name(base + envelope.stream.start, count: envelope.stream.count),
+            streamVersion: envelope.streamVersion, timestampMs: envelope.timestampMs,
+            correlationId: envelope.correlation.map(string), causationId: envelope.causation.map(string),
+            payload: buffer[envelope.payload.range])
     }
 
     private static func decodeFull(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ buffer: [UInt8]) throws(JSONSyntaxError) -> LogRecord {
@@ -146,6 +165,34 @@ public enum RecordCodec {
                 causationId: causation, payload: buffer[payloadRange])
         }
     }
+}
+
+/// A record line's envelope located and its numbers read, with no strings made yet: work a helper
+/// thread can do ahead of the thread that makes the records.
+struct ParsedEnvelope {
+    var sequence: UInt64
+    var streamVersion: UInt64
+    var timestampMs: Int64
+    var schema: Int32
+    var id: Span
+    var type: Span
+    var stream: Span
+    var payload: Span
+    var correlation: Span?
+    var causation: Span?
+}
+
+/// A range of a record line's buffer.
+struct Span {
+    let start: Int
+    let count: Int
+
+    init(_ range: Range<Int>) {
+        start = range.lowerBound
+        count = range.count
+    }
+
+    var range: Range<Int> { start..<(start + count) }
 }
 
 /// Compares bytes with a short literal a machine word at a time (no call into `memcmp`).
@@ -183,13 +230,14 @@ private struct TailCursor {
         return true
     }
 
-    /// A string without escapes ending at the position (nil if it has any: the full parser decides).
-    mutating func plainString(_ names: inout NameCache) -> String? {
+    /// The contents of a string without escapes ending at the position (nil if it has any: the
+    /// full parser decides).
+    mutating func plainSpan() -> Span? {
         guard position &- 2 >= start, base[position &- 1] == 0x22 else { return nil }
         let end = position &- 1
         guard let open = ByteScan.lastStop(base, from: start, to: end), base[open] == 0x22 else { return nil }
         position = open
-        return names.name(base + (open &+ 1), count: end &- open &- 1)
+        return Span((open &+ 1)..<end)
     }
 
     /// An integer ending at the position.
@@ -246,6 +294,42 @@ private struct RecordCursor {
         let id = try string()
         try expect(",\"payload\":")
         return (causation, correlation, id)
+    }
+
+    /// `envelopeHead` for plain strings only, giving where they are (nil for anything else).
+    mutating func plainEnvelopeHead() -> (causation: Span?, correlation: Span?, id: Span)? {
+        guard startsWith("{") else { return nil }
+        skip("{")
+        var causation: Span?
+        var correlation: Span?
+        if startsWith("\"causation\":") {
+            skip("\"causation\":")
+            guard let span = plainString(), startsWith(",") else { return nil }
+            skip(",")
+            causation = span
+        }
+        if startsWith("\"correlation\":") {
+            skip("\"correlation\":")
+            guard let span = plainString(), startsWith(",") else { return nil }
+            skip(",")
+            correlation = span
+        }
+        guard startsWith("\"id\":") else { return nil }
+        skip("\"id\":")
+        guard let id = plainString(), startsWith(",\"payload\":") else { return nil }
+        skip(",\"payload\":")
+        return (causation, correlation, id)
+    }
+
+    /// Where a string without escapes or control bytes lies (nil for any other).
+    private mutating func plainString() -> Span? {
+        guard position < end, bytes[position] == 0x22 else { return nil }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let start = position &+ 1
+        let stop = ByteScan.firstStop(base, from: start, to: end)
+        guard stop < end, base[stop] == 0x22 else { return nil }
+        position = stop &+ 1
+        return Span(start..<stop)
     }
 
     mutating func expect(_ text: StaticString) throws(JSONSyntaxError) {

@@ -126,31 +126,32 @@ public struct DecodedBatch: Sendable {
     /// Decodes records from `index` on and calls `body` with each that matches `filter`, until it
     /// returns false. Returns false when `body` stopped early.
     func forEachRecord(from index: Int, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws -> Bool {
-        if filter.isAll { return try forEachRecord(from: index, body) }
-        return try forEachRecord(from: index) { record in try !filter.matches(record) || body(record) }
+        try forEachRecord(from: index, filter: filter, parsed: nil, body)
     }
 
-    /// Decodes the records from `index` on that match `filter`, up to the first that does not
-    /// decode: the records before it, and the error.
-    func decodeAll(from index: Int, filter: RecordFilter) -> (records: [LogRecord], failure: LogError?) {
-        var records: [LogRecord] = []
-        records.reserveCapacity(recordRanges.count - index)
-        do {
-            _ = try forEachRecord(from: index, filter: filter) { record in
-                records.append(record)
-                return true
-            }
-            return (records, nil)
-        } catch let error as LogError {
-            return (records, error)
-        } catch {
-            return (records, .corrupt(file: file, offset: offset, sequence: header.firstSequence, reason: "\(error)"))
+    /// Parses the envelopes of the records from `index` on, making no strings: the part of
+    /// decoding another thread can do ahead (nil for a line the full parser must read).
+    func parseAll(from index: Int) -> [ParsedEnvelope?] {
+        bytes.withUnsafeBytes { raw in
+            recordRanges[min(index, recordRanges.count)...].map { RecordCodec.parse(raw, $0) }
         }
+    }
+
+    /// `forEachRecord` over envelopes parsed beforehand (`parseAll(from: index)`).
+    func forEachRecord(from index: Int, parsed: [ParsedEnvelope?], filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws -> Bool {
+        try forEachRecord(from: index, filter: filter, parsed: parsed, body)
     }
 
     /// Decodes records from `index` on and calls `body` with each, until it returns false.
     /// Returns false when `body` stopped early.
     public func forEachRecord(from index: Int = 0, _ body: (LogRecord) throws -> Bool) throws -> Bool {
+        try forEachRecord(from: index, filter: .all, parsed: nil, body)
+    }
+
+    /// The one decoding loop: each record from `index` on, from its parsed envelope when there is
+    /// one, checked to hold its expected sequence, then handed to `body` if it matches `filter`.
+    private func forEachRecord(from index: Int, filter: RecordFilter, parsed: [ParsedEnvelope?]?,
+                               _ body: (LogRecord) throws -> Bool) throws -> Bool {
         var failure: Error?
         var completed = true
         bytes.withUnsafeBytes { raw in
@@ -160,15 +161,19 @@ public struct DecodedBatch: Sendable {
                 let expected = header.firstSequence + UInt64(current)
                 do {
                     let record: LogRecord
-                    do {
-                        record = try RecordCodec.decode(raw, recordRanges[current], bytes, names: &names)
-                    } catch {
-                        throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record is not a valid envelope: \(error)")
+                    if let envelope = parsed?[current - index] {
+                        record = RecordCodec.record(envelope, raw, bytes, names: &names)
+                    } else {
+                        do {
+                            record = try RecordCodec.decode(raw, recordRanges[current], bytes, names: &names)
+                        } catch {
+                            throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record is not a valid envelope: \(error)")
+                        }
                     }
                     guard record.sequence == expected else {
                         throw LogError.corrupt(file: file, offset: offset, sequence: expected, reason: "record holds sequence \(record.sequence)")
                     }
-                    if try !body(record) {
+                    if try (filter.isAll || filter.matches(record)) && !body(record) {
                         completed = false
                         return
                     }

@@ -33,6 +33,34 @@ struct TwoThreadWorkTests {
         }
     }
 
+    @Test("records with escapes, correlation and causation ids read the same on two threads as on one")
+    func escapedEnvelopes() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let log = try FileLog.openForTest(directory.path)
+        for chunk in 0..<8 {
+            let drafts = (0..<25).map { index -> EventDraft in
+                let n = chunk * 25 + index
+                return EventDraft(
+                    id: n % 3 == 0 ? "id \"\(n)\" \\ é" : "id-\(n)", type: "test.event", stream: n % 2 == 0 ? "s/\"q\"" : "s/plain",
+                    timestampMs: Int64(n) - 100, correlationId: n % 4 == 0 ? "corr-\(n)" : nil,
+                    causationId: n % 5 == 0 ? "cause \"\(n)\"" : nil, payload: Drafts.payload([("n", Int64(n))]))
+            }
+            try log.append(drafts)
+        }
+        try log.close()
+        let reader = try LogReader(directory: directory.path)
+        #expect(reader.batchCount == 8)
+        var seen: [LogRecord] = []
+        try reader.forEach(from: 1) { record in
+            seen.append(record)
+            return true
+        }
+        #expect(seen == (try Self.oneThread(reader, from: 1, filter: .all)))
+        #expect(seen.count == 200)
+        #expect(seen[3].id == "id \"3\" \\ é" && seen[0].stream == "s/\"q\"" && seen[5].causationId == "cause \"5\"")
+    }
+
     @Test("stopping early stops at once, whichever thread decoded the batch")
     func stopsEarly() throws {
         let directory = TemporaryDirectory()
