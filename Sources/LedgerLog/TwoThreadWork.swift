@@ -35,9 +35,10 @@ final class TwoThreadWork<Job, Output>: @unchecked Sendable {
     }
 
     /// Runs until the jobs run out, or `own` or `consume` returns false or throws. The helper has
-    /// stopped when this returns.
+    /// stopped (or will stop without touching anything) when this returns.
     func run(own: (Job) throws -> Bool, consume: (Output) throws -> Bool) throws {
-        helperRunning = true
+        // The helper is a help, not a need: when no pool thread is free, the caller does every
+        // job, and a helper that starts after the end leaves at once.
         DispatchQueue.global(qos: .userInitiated).async { [self] in runHelper() }
         defer { stopHelper() }
         condition.lock()
@@ -93,6 +94,11 @@ final class TwoThreadWork<Job, Output>: @unchecked Sendable {
 
     private func runHelper() {
         condition.lock()
+        guard !stopping else {
+            condition.unlock()
+            return
+        }
+        helperRunning = true
         while true {
             while !stopping && !exhausted && claimed - consumed >= window { condition.wait() }
             guard !stopping, let (index, job) = claimIndexed() else { break }

@@ -158,4 +158,34 @@ struct TwoThreadWorkTests {
         })
         #expect(seen == Array(0...500))
     }
+
+    @Test("with every pool thread busy the caller does all the work and returns; a late helper leaves at once")
+    func noFreeHelper() throws {
+        let release = DispatchSemaphore(value: 0)
+        let blockers = 128
+        for _ in 0..<blockers {
+            DispatchQueue.global(qos: .userInitiated).async { _ = release.wait(timeout: .now() + 20) }
+        }
+        defer { for _ in 0..<blockers { release.signal() } }
+        Thread.sleep(forTimeInterval: 0.2)
+        var next = 0
+        let shared = TwoThreadWork<Int, Int>(
+            next: {
+                guard next < 50 else { return nil }
+                next += 1
+                return next - 1
+            },
+            work: { $0 })
+        var seen: [Int] = []
+        let start = Date()
+        try shared.run(own: { job in
+            seen.append(job)
+            return true
+        }, consume: { output in
+            seen.append(output)
+            return true
+        })
+        #expect(seen == Array(0..<50))
+        #expect(Date().timeIntervalSince(start) < 10, "the read waited for a pool thread")
+    }
 }
