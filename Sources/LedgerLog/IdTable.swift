@@ -1,6 +1,7 @@
 /// Event ids (as `IdKey` digests) with the sequence each was written at: an open-addressing table
-/// with linear probing. The digest is already well mixed, so it indexes the table as it is — no
-/// hashing per lookup. Entries are never removed one by one, only all at once.
+/// with linear probing, at most half full so that probes stay short. The digest is already well
+/// mixed, so it indexes the table as it is — no hashing per lookup. It starts small and doubles as
+/// it fills, up to `capacity` entries. Entries are never removed one by one, only all at once.
 struct IdTable {
     private struct Slot {
         var first: UInt64 = 0
@@ -10,17 +11,16 @@ struct IdTable {
     }
 
     private var slots: [Slot]
-    private let mask: Int
+    private var mask: Int
     private(set) var count = 0
-    /// Most entries the table takes (half its slots, so that probes stay short).
+    /// Most entries the table takes.
     let capacity: Int
 
     init(capacity: Int) {
-        var size = 16
-        while size < 2 * capacity { size <<= 1 }
+        self.capacity = max(capacity, 1)
+        let size = 2 * min(self.capacity, 512).roundedUpToPowerOfTwo
         slots = [Slot](repeating: Slot(), count: size)
         mask = size - 1
-        self.capacity = size / 2
     }
 
     func sequence(of key: IdKey) -> UInt64? {
@@ -38,13 +38,17 @@ struct IdTable {
     /// Adds `key` unless it is already there; returns the slot it is in and whether it was new.
     @discardableResult
     mutating func insert(_ key: IdKey, sequence: UInt64) -> (slot: Int, inserted: Bool) {
-        precondition(sequence != 0 && count < capacity, "an id table takes sequences from 1, up to its capacity")
+        precondition(sequence != 0, "an id table takes sequences from 1")
+        if 2 * (count + 1) > slots.count && count < capacity { grow() }
         let mask = self.mask
+        let capacity = self.capacity
+        let count = self.count
         let result: (Int, Bool) = slots.withUnsafeMutableBufferPointer { slots in
             var index = Int(truncatingIfNeeded: key.first) & mask
             while true {
                 let slot = slots[index]
                 if slot.sequence == 0 {
+                    precondition(count < capacity, "an id table holds at most its capacity")
                     slots[index] = Slot(first: key.first, second: key.second, sequence: sequence)
                     return (index, true)
                 }
@@ -52,11 +56,26 @@ struct IdTable {
                 index = (index &+ 1) & mask
             }
         }
-        if result.1 { count += 1 }
+        if result.1 { self.count += 1 }
         return result
     }
 
-    /// Empties the given slots, which must be every slot in use (cheaper than clearing the table).
+    /// Doubles the slots and places every entry anew.
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        mask = slots.count - 1
+        count = 0
+        for slot in old where slot.sequence != 0 {
+            insert(IdKey(first: slot.first, second: slot.second), sequence: slot.sequence)
+        }
+    }
+
+    /// How many slots the table has now (it grows as it fills).
+    var slotCount: Int { slots.count }
+
+    /// Empties the given slots, which must be every slot in use, taken while the table had its
+    /// present size (cheaper than clearing the whole table).
     mutating func empty(slots used: [Int]) {
         precondition(used.count == count, "empty every slot in use at once")
         slots.withUnsafeMutableBufferPointer { slots in
@@ -70,5 +89,14 @@ struct IdTable {
             slots.update(repeating: Slot())
         }
         count = 0
+    }
+}
+
+extension Int {
+    /// The least power of two at least this large (1 for 0 and below).
+    var roundedUpToPowerOfTwo: Int {
+        var power = 1
+        while power < self { power <<= 1 }
+        return power
     }
 }

@@ -65,9 +65,8 @@ struct WriterState {
 
     /// The index of the first key that an earlier key of the same append repeats.
     private mutating func firstRepeat(_ keys: [IdKey]) -> Int? {
-        if appendIds == nil || appendIds!.capacity < keys.count {
-            appendIds = IdTable(capacity: max(keys.count, 1024))
-        }
+        if appendIds == nil { appendIds = IdTable(capacity: LogLimits.batchRecordsMax) }
+        let slotsBefore = appendIds!.slotCount
         var used: [Int] = []
         used.reserveCapacity(keys.count)
         var repeated: Int?
@@ -79,7 +78,8 @@ struct WriterState {
             }
             used.append(slot)
         }
-        appendIds!.empty(slots: used)
+        // Slots taken before the table grew moved when it grew: then clear it whole.
+        if appendIds!.slotCount == slotsBefore { appendIds!.empty(slots: used) } else { appendIds!.removeAll() }
         return repeated
     }
 
@@ -150,6 +150,11 @@ struct StreamKey: Hashable {
 struct IdKey: Equatable {
     let first: UInt64
     let second: UInt64
+
+    init(first: UInt64, second: UInt64) {
+        self.first = first
+        self.second = second
+    }
 
     init(_ id: String) {
         var id = id
