@@ -108,18 +108,23 @@ struct TwoThreadWorkTests {
         }
     }
 
+    /// Jobs 0..<count, one per call, then nil (called under the work's lock only).
+    static func jobs(_ count: Int) -> () -> Int? {
+        var next = 0
+        return {
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
     @Test("jobs of uneven cost come back complete and in order, whichever thread did them")
     func inOrder() throws {
         for seed: UInt64 in 1...20 {
             var random = SeededRandom(seed: seed)
             let costs = (0..<200).map { _ in Int(random.next() % 2_000) }
-            var next = 0
             let shared = TwoThreadWork<Int, Int>(
-                next: {
-                    guard next < costs.count else { return nil }
-                    next += 1
-                    return next - 1
-                },
+                next: Self.jobs(costs.count),
                 work: { job in
                     var sum = 0
                     for step in 0..<costs[job] { sum &+= step }
@@ -139,13 +144,8 @@ struct TwoThreadWorkTests {
 
     @Test("a final result stops the claiming; everything before it still arrives, in order")
     func finalResult() throws {
-        var next = 0
         let shared = TwoThreadWork<Int, Int>(
-            next: {
-                guard next < 1_000 else { return nil }
-                next += 1
-                return next - 1
-            },
+            next: Self.jobs(1_000),
             work: { $0 },
             isFinal: { $0 == 500 })
         var seen: [Int] = []
@@ -168,13 +168,8 @@ struct TwoThreadWorkTests {
         }
         defer { for _ in 0..<blockers { release.signal() } }
         Thread.sleep(forTimeInterval: 0.2)
-        var next = 0
         let shared = TwoThreadWork<Int, Int>(
-            next: {
-                guard next < 50 else { return nil }
-                next += 1
-                return next - 1
-            },
+            next: Self.jobs(50),
             work: { $0 })
         var seen: [Int] = []
         let start = Date()
