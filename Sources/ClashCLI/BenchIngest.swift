@@ -63,19 +63,7 @@ struct BenchIngest: ClashCommand {
         let start = monotonicSeconds()
         Thread {
             do {
-                var market = SyntheticMarket(seed: seed, assets: assets, hours: hours)
-                var chunk: [EventDraft] = []
-                chunk.reserveCapacity(4_096)
-                var last: UInt64 = 0
-                while let draft = market.next() {
-                    chunk.append(draft)
-                    if chunk.count == 4_096 {
-                        last = try log.submit(chunk).lastSequence
-                        chunk.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !chunk.isEmpty { last = try log.submit(chunk).lastSequence }
-                try log.waitUntilDurable(last)
+                try log.appendAll(SyntheticMarket(seed: seed, assets: assets, hours: hours))
                 logged.finish(nil, seconds: monotonicSeconds() - start)
             } catch {
                 logged.finish(error, seconds: 0)

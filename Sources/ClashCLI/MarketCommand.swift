@@ -35,23 +35,12 @@ struct MarketSimulate: ClashCommand {
     }
 
     func execute() throws {
-        var market = SyntheticMarket(seed: seed, assets: assets, hours: hours, stepMilliseconds: Self.milliseconds(step)!, startMs: start)
+        let market = SyntheticMarket(seed: seed, assets: assets, hours: hours, stepMilliseconds: Self.milliseconds(step)!, startMs: start)
         let total = market.count
         let log = try FileLog.open(directory: data.logDirectory)
         defer { try? log.close() }
         let started = monotonicSeconds()
-        var last: UInt64 = log.head.sequence
-        var chunk: [EventDraft] = []
-        chunk.reserveCapacity(4_096)
-        while let draft = market.next() {
-            chunk.append(draft)
-            if chunk.count == 4_096 {
-                last = try log.submit(chunk).lastSequence
-                chunk.removeAll(keepingCapacity: true)
-            }
-        }
-        if !chunk.isEmpty { last = try log.submit(chunk).lastSequence }
-        try log.waitUntilDurable(last)
+        let last = try log.appendAll(market)
         Output.json { json in
             json.beginObject()
             json.key("assets"); json.int(assets)

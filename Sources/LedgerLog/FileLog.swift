@@ -100,6 +100,26 @@ public final class FileLog: LogStore, @unchecked Sendable {
         return AppendResult(firstSequence: first, lastSequence: last, written: true)
     }
 
+    /// Appends a long run of drafts as appends of `chunk` drafts each (each one atomic, accepted
+    /// while earlier ones are still being written), and returns when all are durable. Returns the
+    /// last sequence written (the head when there was nothing to write).
+    @discardableResult
+    public func appendAll(_ drafts: some Sequence<EventDraft>, chunk: Int = 4_096) throws -> UInt64 {
+        var last = head.sequence
+        var pending: [EventDraft] = []
+        pending.reserveCapacity(chunk)
+        for draft in drafts {
+            pending.append(draft)
+            if pending.count == chunk {
+                last = try submit(pending).lastSequence
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        if !pending.isEmpty { last = try submit(pending).lastSequence }
+        try waitUntilDurable(last)
+        return last
+    }
+
     /// Blocks until every record up to `sequence` is written and fsynced as the policy promises.
     public func waitUntilDurable(_ sequence: UInt64) throws {
         condition.lock()

@@ -11,76 +11,44 @@ struct IdTable {
     }
 
     private var slots: [Slot]
-    private var mask: Int
     private(set) var count = 0
     /// Most entries the table takes.
     let capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        let size = 2 * min(self.capacity, 512).roundedUpToPowerOfTwo
+        var size = 2
+        while size < 2 * min(self.capacity, 512) { size <<= 1 }
         slots = [Slot](repeating: Slot(), count: size)
-        mask = size - 1
-    }
-
-    func sequence(of key: IdKey) -> UInt64? {
-        slots.withUnsafeBufferPointer { slots in
-            var index = Int(truncatingIfNeeded: key.first) & mask
-            while true {
-                let slot = slots[index]
-                if slot.sequence == 0 { return nil }
-                if slot.first == key.first && slot.second == key.second { return slot.sequence }
-                index = (index &+ 1) & mask
-            }
-        }
-    }
-
-    /// Adds `key` unless it is already there; returns the slot it is in and whether it was new.
-    @discardableResult
-    mutating func insert(_ key: IdKey, sequence: UInt64) -> (slot: Int, inserted: Bool) {
-        precondition(sequence != 0, "an id table takes sequences from 1")
-        if 2 * (count + 1) > slots.count && count < capacity { grow() }
-        let mask = self.mask
-        let capacity = self.capacity
-        let count = self.count
-        let result: (Int, Bool) = slots.withUnsafeMutableBufferPointer { slots in
-            var index = Int(truncatingIfNeeded: key.first) & mask
-            while true {
-                let slot = slots[index]
-                if slot.sequence == 0 {
-                    precondition(count < capacity, "an id table holds at most its capacity")
-                    slots[index] = Slot(first: key.first, second: key.second, sequence: sequence)
-                    return (index, true)
-                }
-                if slot.first == key.first && slot.second == key.second { return (index, false) }
-                index = (index &+ 1) & mask
-            }
-        }
-        if result.1 { self.count += 1 }
-        return result
-    }
-
-    /// Doubles the slots and places every entry anew.
-    private mutating func grow() {
-        let old = slots
-        slots = [Slot](repeating: Slot(), count: old.count * 2)
-        mask = slots.count - 1
-        count = 0
-        for slot in old where slot.sequence != 0 {
-            insert(IdKey(first: slot.first, second: slot.second), sequence: slot.sequence)
-        }
     }
 
     /// How many slots the table has now (it grows as it fills).
     var slotCount: Int { slots.count }
 
-    /// Empties the given slots, which must be every slot in use, taken while the table had its
-    /// present size (cheaper than clearing the whole table).
-    mutating func empty(slots used: [Int]) {
-        precondition(used.count == count, "empty every slot in use at once")
-        slots.withUnsafeMutableBufferPointer { slots in
-            for index in used { slots[index] = Slot() }
-        }
+    func sequence(of key: IdKey) -> UInt64? {
+        let sequence = slots[probe(key)].sequence
+        return sequence == 0 ? nil : sequence
+    }
+
+    /// Adds `key` unless it is already there; returns whether it was new.
+    @discardableResult
+    mutating func insert(_ key: IdKey, sequence: UInt64) -> Bool {
+        precondition(sequence != 0, "an id table takes sequences from 1")
+        if 2 * (count + 1) > slots.count && count < capacity { grow() }
+        let index = probe(key)
+        guard slots[index].sequence == 0 else { return false }
+        precondition(count < capacity, "an id table holds at most its capacity")
+        slots[index] = Slot(first: key.first, second: key.second, sequence: sequence)
+        count += 1
+        return true
+    }
+
+    /// Removes `keys`, which must be every entry (cheaper than clearing the whole table).
+    mutating func remove(all keys: some Collection<IdKey>) {
+        precondition(keys.count == count, "remove every entry at once")
+        // Found first, cleared after: a cleared slot would cut the probe of a key after it.
+        let indices = keys.map(probe)
+        for index in indices { slots[index] = Slot() }
         count = 0
     }
 
@@ -90,13 +58,27 @@ struct IdTable {
         }
         count = 0
     }
-}
 
-extension Int {
-    /// The least power of two at least this large (1 for 0 and below).
-    var roundedUpToPowerOfTwo: Int {
-        var power = 1
-        while power < self { power <<= 1 }
-        return power
+    /// The slot holding `key`, or the empty slot where it would go.
+    private func probe(_ key: IdKey) -> Int {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = Int(truncatingIfNeeded: key.first) & mask
+            while true {
+                let slot = slots[index]
+                if slot.sequence == 0 || (slot.first == key.first && slot.second == key.second) { return index }
+                index = (index &+ 1) & mask
+            }
+        }
+    }
+
+    /// Doubles the slots and places every entry anew.
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        count = 0
+        for slot in old where slot.sequence != 0 {
+            insert(IdKey(first: slot.first, second: slot.second), sequence: slot.sequence)
+        }
     }
 }

@@ -66,21 +66,10 @@ struct WriterState {
     /// The index of the first key that an earlier key of the same append repeats.
     private mutating func firstRepeat(_ keys: [IdKey]) -> Int? {
         if appendIds == nil { appendIds = IdTable(capacity: LogLimits.batchRecordsMax) }
-        let slotsBefore = appendIds!.slotCount
-        var used: [Int] = []
-        used.reserveCapacity(keys.count)
-        var repeated: Int?
-        for (index, key) in keys.enumerated() {
-            let (slot, inserted) = appendIds!.insert(key, sequence: UInt64(index) + 1)
-            guard inserted else {
-                repeated = index
-                break
-            }
-            used.append(slot)
-        }
-        // Slots taken before the table grew moved when it grew: then clear it whole.
-        if appendIds!.slotCount == slotsBefore { appendIds!.empty(slots: used) } else { appendIds!.removeAll() }
-        return repeated
+        var inserted = 0
+        while inserted < keys.count, appendIds!.insert(keys[inserted], sequence: UInt64(inserted) + 1) { inserted += 1 }
+        appendIds!.remove(all: keys[..<inserted])
+        return inserted < keys.count ? inserted : nil
     }
 
     /// Accepts checked drafts: gives each its sequence and stream version, and calls `place` with

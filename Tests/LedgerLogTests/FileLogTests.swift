@@ -142,6 +142,19 @@ struct FileLogTests {
         #expect(log.head.sequence == 0)
     }
 
+    @Test("appendAll writes a long run in appends of a chunk each and returns when all is durable")
+    func appendAll() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let log = try FileLog.openForTest(directory.path, fsync: .batchDefault)
+        let drafts = Drafts.ticks(10_001)
+        #expect(try log.appendAll(drafts, chunk: 1_000) == 10_001)
+        #expect(log.head.sequence == 10_001)
+        #expect(try log.appendAll([EventDraft]()) == 10_001)
+        try log.close()
+        #expect(try LogReader(directory: directory.path).read().map(\.id) == drafts.map(\.id))
+    }
+
     @Test("durability callbacks report every acknowledged sequence in order")
     func durableCallbacks() throws {
         let directory = TemporaryDirectory()

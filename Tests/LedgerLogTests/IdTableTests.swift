@@ -9,26 +9,30 @@ struct IdTableTests {
         let keys = (0..<100_000).map { IdKey("event-\($0)") }
         let firstSlots = table.slotCount
         for (index, key) in keys.enumerated() {
-            #expect(table.insert(key, sequence: UInt64(index) + 1).inserted)
+            let added = table.insert(key, sequence: UInt64(index) + 1)
+            #expect(added)
         }
         #expect(table.slotCount > firstSlots)
         #expect(table.count == 100_000)
         #expect(keys.enumerated().allSatisfy { table.sequence(of: $0.element) == UInt64($0.offset) + 1 })
         #expect(table.sequence(of: IdKey("event-100000")) == nil)
-        #expect(!table.insert(keys[7], sequence: 999).inserted)
+        let addedAgain = table.insert(keys[7], sequence: 999)
+        #expect(!addedAgain)
         #expect(table.sequence(of: keys[7]) == 8)
         table.removeAll()
         #expect(table.count == 0 && table.sequence(of: keys[7]) == nil)
     }
 
-    @Test("emptying the slots in use leaves an empty table that works as new")
-    func emptiesUsedSlots() {
-        var table = IdTable(capacity: 1_000)
-        let used = (0..<200).map { table.insert(IdKey("id-\($0)"), sequence: UInt64($0) + 1).slot }
-        table.empty(slots: used)
+    @Test("removing every entry by its key, across growth, leaves an empty table that works as new")
+    func removesAllKeys() {
+        var table = IdTable(capacity: 5_000)
+        let keys = (0..<2_000).map { IdKey("id-\($0)") }
+        for (index, key) in keys.enumerated() { table.insert(key, sequence: UInt64(index) + 1) }
+        table.remove(all: keys)
         #expect(table.count == 0)
-        #expect((0..<200).allSatisfy { table.sequence(of: IdKey("id-\($0)")) == nil })
-        #expect(table.insert(IdKey("id-3"), sequence: 1).inserted)
+        #expect(keys.allSatisfy { table.sequence(of: $0) == nil })
+        let addedAfter = table.insert(IdKey("id-3"), sequence: 1)
+        #expect(addedAfter)
     }
 
     @Test("an id given twice in one append is found, also in an append larger than any before it")

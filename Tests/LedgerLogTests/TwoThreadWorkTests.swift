@@ -118,6 +118,17 @@ struct TwoThreadWorkTests {
         }
     }
 
+    /// Every job or result as the caller sees it, in order, until `stop` is seen.
+    static func results(of shared: TwoThreadWork<Int, Int>, stoppingAt stop: Int? = nil) throws -> [Int] {
+        var seen: [Int] = []
+        let take = { (value: Int) -> Bool in
+            seen.append(value)
+            return value != stop
+        }
+        try shared.run(own: take, consume: take)
+        return seen
+    }
+
     @Test("jobs of uneven cost come back complete and in order, whichever thread did them")
     func inOrder() throws {
         for seed: UInt64 in 1...20 {
@@ -130,15 +141,7 @@ struct TwoThreadWorkTests {
                     for step in 0..<costs[job] { sum &+= step }
                     return job + (sum == -1 ? 1 : 0)
                 })
-            var seen: [Int] = []
-            try shared.run(own: { job in
-                seen.append(job)
-                return true
-            }, consume: { output in
-                seen.append(output)
-                return true
-            })
-            #expect(seen == Array(0..<200), "seed \(seed)")
+            #expect(try Self.results(of: shared) == Array(0..<200), "seed \(seed)")
         }
     }
 
@@ -148,15 +151,7 @@ struct TwoThreadWorkTests {
             next: Self.jobs(1_000),
             work: { $0 },
             isFinal: { $0 == 500 })
-        var seen: [Int] = []
-        try shared.run(own: { job in
-            seen.append(job)
-            return job != 500
-        }, consume: { output in
-            seen.append(output)
-            return output != 500
-        })
-        #expect(seen == Array(0...500))
+        #expect(try Self.results(of: shared, stoppingAt: 500) == Array(0...500))
     }
 
     @Test("with every pool thread busy the caller does all the work and returns; a late helper leaves at once")
@@ -171,16 +166,8 @@ struct TwoThreadWorkTests {
         let shared = TwoThreadWork<Int, Int>(
             next: Self.jobs(50),
             work: { $0 })
-        var seen: [Int] = []
         let start = Date()
-        try shared.run(own: { job in
-            seen.append(job)
-            return true
-        }, consume: { output in
-            seen.append(output)
-            return true
-        })
-        #expect(seen == Array(0..<50))
+        #expect(try Self.results(of: shared) == Array(0..<50))
         #expect(Date().timeIntervalSince(start) < 10, "the read waited for a pool thread")
     }
 }
