@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "EventSchemas", targets: ["EventSchemas"]),
         .library(name: "Market", targets: ["Market"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Clash", targets: ["Clash"]),
         .library(name: "ClashTesting", targets: ["ClashTesting"]),
         .executable(name: "clash", targets: ["ClashCLI"]),
@@ -49,7 +51,19 @@ let package = Package(
             dependencies: ["ClashCore", "LedgerLog"],
             path: "EventSchemas",
             exclude: ["README.md"],
-            resources: [.copy("schemas")]
+            resources: [.copy("schemas"), .copy("documents")]
+        ),
+        .target(
+            name: "Domain",
+            dependencies: ["ClashCore", "EventSchemas", "LedgerLog", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "Market",
@@ -72,11 +86,12 @@ let package = Package(
                 .process("EventIndex/event_index.sql"),
                 .process("MarketTicks/market_ticks.sql"),
                 .process("MarketMemory/market_memory.sql"),
+                .process("Clones/clones.sql"),
             ]
         ),
         .target(
             name: "Clash",
-            dependencies: ["ClashCore", "EventSchemas", "LedgerLog", "Projections", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",
@@ -86,8 +101,10 @@ let package = Package(
             name: "ClashCLI",
             dependencies: [
                 "Clash",
+                "Domain",
                 "EventSchemas",
                 "Market",
+                "Runtime",
                 "LedgerLog",
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -113,6 +130,15 @@ let package = Package(
         .testTarget(
             name: "EmbeddingTests",
             dependencies: ["Clash", "ClashTesting", "Market", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain", "EventSchemas", "ClashCore"]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "Domain", "Clash", "ClashTesting", "Market", "Projections", "EventSchemas", "LedgerLog",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ClashCLITests",

@@ -24,6 +24,7 @@ public enum EventCatalog {
     public static let entries: [Entry] = [
         current(MarketTick.self),
         old(CloneCreatedV1.self, upcast: CloneCreatedV1.upcast),
+        old(CloneCreatedV2.self, upcast: CloneCreatedV2.upcast),
         current(CloneCreated.self),
         current(TicketBought.self),
         current(TicketRefunded.self),

@@ -1,3 +1,4 @@
+import ClashCore
 import Foundation
 import GRDB
 import LedgerLog
@@ -12,7 +13,7 @@ extension AssetMemory {
         func market(_ row: Row) throws -> AssetLatest.Market {
             AssetLatest.Market(marketId: row["market_id"], question: row["question"], slug: row["slug"], endMs: row["end_ms"],
                                outcomes: try Self.strings(row["outcomes"]), outcomePricesE6: try Self.integers(row["outcome_prices_e6"]),
-                               volumeE2: row["volume_e2"], liquidityE2: row["liquidity_e2"])
+                               volumeE2: row["volume_e2"], liquidityE2: row["liquidity_e2"], ts: row["ts"])
         }
         let open = related.filter { !($0["closed"] as Bool) && ($0["active"] as Bool) }
         let discovery = open.sorted { ($0["volume_e2"] as Int64, $1["market_id"] as String) > ($1["volume_e2"] as Int64, $0["market_id"] as String) }
@@ -65,12 +66,17 @@ extension AssetMemory {
                                            arguments: [base, asOf])
             .map { AssetLatest.TVL(subject: $0["name"], tvlE2: $0["circulating_e2"]) }
         let latestSupply = supply.first
+        let defiTvl = try tvl("All", asOf: asOf)
+        let newest = try Int64.fetchOne(memory, sql: """
+            SELECT max(ts) FROM (SELECT max(date_ms) AS ts FROM chain_tvl WHERE date_ms <= ?1 UNION ALL SELECT max(ts) FROM stablecoin_supply WHERE ts <= ?1
+                UNION ALL SELECT max(ts) FROM throughput WHERE ts <= ?1)
+            """, arguments: [asOf])
         return AssetLatest.DefiLlama(
-            defiTvl: try tvl("All", asOf: asOf), stablecoinSupplyE2: latestSupply?.value,
+            defiTvl: defiTvl, stablecoinSupplyE2: latestSupply?.value,
             stablecoinSupplyChange7dBp: latestSupply.flatMap { now in
                 Self.changeBp(now.value, supply.first { $0.ts <= now.ts - 7 * 86_400_000 }?.value)
             },
             fees24hE2: try throughput("fees"), dexVolume24hE2: try throughput("dex_volume"),
-            linkedChains: chains, linkedStablecoins: stablecoins)
+            linkedChains: chains, linkedStablecoins: stablecoins, ts: newest)
     }
 }

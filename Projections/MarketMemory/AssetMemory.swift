@@ -144,50 +144,54 @@ public struct AssetMemory {
             liquidity.bestAskE8 = book["best_ask_e8"]
             liquidity.bidDepthE2 = book["bid_depth_e2"]
             liquidity.askDepthE2 = book["ask_depth_e2"]
+            liquidity.ts = book["ts"]
         }
         if let context = try Row.fetchOne(memory, sql: """
-            SELECT impact_bid_px_e8, impact_ask_px_e8, coalesce(mid_px_e8, mark_px_e8) AS mid FROM asset_context
+            SELECT impact_bid_px_e8, impact_ask_px_e8, coalesce(mid_px_e8, mark_px_e8) AS mid, ts FROM asset_context
             WHERE symbol = ? ORDER BY ts DESC LIMIT 1
             """, arguments: [symbol]), let bid: Int64 = context[0], let ask: Int64 = context[1], let mid: Int64 = context[2], mid > 0 {
             liquidity.impactBidPxE8 = bid
             liquidity.impactAskPxE8 = ask
             liquidity.impactSpreadBp = Int64((Int128(ask) - Int128(bid)) * 10_000 / Int128(mid))
+            liquidity.ts = Swift.max(liquidity.ts ?? .min, context[3])
         }
         return liquidity
     }
 
     /// Hourly funding rates (× 10^12) of the 24 hours up to `asOf`, newest first: the contexts',
     /// else the exchange's funding history, else the ticks'.
-    public func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?)] {
+    public func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?, ts: Int64)] {
         let from = asOf - 24 * 3_600_000
         let contexts = try Row.fetchAll(memory, sql: """
-            SELECT funding_e12, premium_e12 FROM context_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
+            SELECT funding_e12, premium_e12, hour_ms FROM context_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
             """, arguments: [symbol, from, asOf])
-        if !contexts.isEmpty { return contexts.map { ($0[0], $0[1]) } }
+        if !contexts.isEmpty { return contexts.map { ($0[0], $0[1], $0[2]) } }
         let history = try Row.fetchAll(memory, sql: """
-            SELECT funding_e12, premium_e12 FROM funding WHERE symbol = ? AND time_ms > ? AND time_ms <= ? ORDER BY time_ms DESC
+            SELECT funding_e12, premium_e12, time_ms FROM funding WHERE symbol = ? AND time_ms > ? AND time_ms <= ? ORDER BY time_ms DESC
             """, arguments: [symbol, from, asOf])
-        if !history.isEmpty { return history.map { ($0[0], $0[1]) } }
-        return try Int64.fetchAll(ticks, sql: """
-            SELECT funding_e8 * 10000 FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
+        if !history.isEmpty { return history.map { ($0[0], $0[1], $0[2]) } }
+        return try Row.fetchAll(ticks, sql: """
+            SELECT funding_e8 * 10000, hour_ms FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
             AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
-            """, arguments: [symbol, from, asOf]).map { ($0, nil) }
+            """, arguments: [symbol, from, asOf]).map { ($0[0], nil, $0[1]) }
     }
 
     func funding(_ symbol: String, asOf: Int64) throws -> AssetLatest.Funding {
         let samples = try hourlyFunding(symbol, asOf: asOf)
-        func mean(_ rates: ArraySlice<(rate: Int64, premium: Int64?)>) -> Int64? {
+        func mean(_ rates: ArraySlice<(rate: Int64, premium: Int64?, ts: Int64)>) -> Int64? {
             rates.isEmpty ? nil : Int64(rates.reduce(Int128(0)) { $0 + Int128($1.rate) } / Int128(rates.count))
         }
         var current = samples.first?.rate
         var premium = samples.first?.premium
-        if let context = try Row.fetchOne(memory, sql: "SELECT funding_e12, premium_e12 FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
+        var ts = samples.first?.ts
+        if let context = try Row.fetchOne(memory, sql: "SELECT funding_e12, premium_e12, ts FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
                                           arguments: [symbol, asOf]) {
             current = context[0]
             premium = context[1]
+            ts = context[2]
         }
         return AssetLatest.Funding(currentE12: current, average8hE12: mean(samples.prefix(8)), average24hE12: mean(samples[...]),
-                                   premiumE12: premium, samples24h: samples.count)
+                                   premiumE12: premium, samples24h: samples.count, ts: ts)
     }
 
     func volatility(_ symbol: String, asOf: Int64) throws -> AssetLatest.Volatility {
@@ -241,7 +245,8 @@ public struct AssetMemory {
         func change(_ hours: Int64) -> Int64? {
             Self.changeBp(now.usd, series.first { $0.hour <= now.hour - hours * 3_600_000 }?.usd)
         }
-        return AssetLatest.Positioning(openInterestUsdE2: now.usd, change1hBp: change(1), change4hBp: change(4), change24hBp: change(24))
+        return AssetLatest.Positioning(openInterestUsdE2: now.usd, change1hBp: change(1), change4hBp: change(4), change24hBp: change(24),
+                                       hourMs: now.hour)
     }
 }
 

@@ -28,6 +28,10 @@ public enum AssetSelection {
 
     public struct Problem: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     public static func select(_ db: Database, category: String = "All", include: [String] = [], exclude: [String] = []) throws -> [Selected] {

@@ -4,3 +4,5 @@
 @_exported import EventSchemas
 @_exported import LedgerLog
 @_exported import Projections
+@_exported import Domain
+@_exported import Runtime

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LedgerLog
 import Projections
+import Runtime
 
 /// A ledger: the event log and the read models folded from it, in a data directory or in memory.
 /// The one object an application or a test suite embeds.
@@ -12,19 +13,22 @@ public final class Ledger {
     public let clock: any LedgerClock
     /// Where event ids come from when the caller gives none.
     public let ids: any IdGenerator
+    /// Where strategy graphs, packets and other private payloads are kept, by SHA-256.
+    public let artifacts: any ArtifactStore
     private let projections: ProjectionRunner
 
     /// Opens (or creates) the ledger in a data directory: the log in `log/`, the read models in
-    /// `projections/`. Opening recovers the log after a crash and rebuilds read models whose
+    /// `projections/`, the artifacts in `artifacts/` (unless another store is given). Opening recovers the log after a crash and rebuilds read models whose
     /// projector changed.
     public static func open(
         directory: String, fsync: FsyncPolicy = .batchDefault, clock: any LedgerClock = SystemClock(),
-        ids: any IdGenerator = RandomIds(), projectors: [any Projector] = ReadModels.all
+        ids: any IdGenerator = RandomIds(), projectors: [any Projector] = ReadModels.all, artifacts: (any ArtifactStore)? = nil
     ) throws -> Ledger {
         let log = try FileLog.open(directory: directory + "/log", options: FileLogOptions(fsync: fsync))
         do {
             let runner = try ProjectionRunner(directory: directory + "/projections", log: log, projectors: projectors)
-            return Ledger(log: log, clock: clock, ids: ids, projections: runner)
+            return Ledger(log: log, clock: clock, ids: ids, artifacts: artifacts ?? LocalArtifactStore(directory: directory + "/artifacts"),
+                          projections: runner)
         } catch {
             try? log.close()
             throw error
@@ -36,14 +40,15 @@ public final class Ledger {
         clock: any LedgerClock, ids: any IdGenerator, projectors: [any Projector] = ReadModels.all
     ) throws -> Ledger {
         let log = MemoryLog()
-        return Ledger(log: log, clock: clock, ids: ids,
+        return Ledger(log: log, clock: clock, ids: ids, artifacts: MemoryArtifactStore(),
                       projections: try ProjectionRunner(directory: nil, log: log, projectors: projectors))
     }
 
-    private init(log: any LogStore, clock: any LedgerClock, ids: any IdGenerator, projections: ProjectionRunner) {
+    private init(log: any LogStore, clock: any LedgerClock, ids: any IdGenerator, artifacts: any ArtifactStore, projections: ProjectionRunner) {
         self.log = log
         self.clock = clock
         self.ids = ids
+        self.artifacts = artifacts
         self.projections = projections
     }
 

@@ -64,7 +64,7 @@ struct EmbeddingTests {
     static func clone(_ id: String) -> CloneCreated {
         CloneCreated(cloneId: id, creator: "0x8ba1f109551bd432803012645ac136ddd64dba72",
                      identity: .init(name: "Momentum Max", avatarText: "MM", tagline: "Rides the trend"),
-                     strategyHash: String(repeating: "ab", count: 32), auditionFeeWei: Wei(10_000_000_000_000_000))
+                     strategyHash: String(repeating: "ab", count: 32), granularity: "basic", auditionFeeWei: Wei(10_000_000_000_000_000))
     }
 
     @Test("a ledger on disk reopens with the same head and read models")

@@ -33,7 +33,7 @@ struct EventCatalogTests {
         }
     }
 
-    @Test("a v1 clone.created written to a log reads back as the current version through the upcaster")
+    @Test("a v1 clone.created written to a log reads back as the current version through both upcasters")
     func upcastsOldVersions() throws {
         let directory = NSTemporaryDirectory() + "clash-catalog-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -49,7 +49,7 @@ struct EventCatalogTests {
         let current = try EventCatalog.decode(record, as: CloneCreated.self)
         #expect(current == CloneCreated(cloneId: "c-1", creator: old.creator,
                                         identity: .init(name: "Momentum Max", avatarText: "MM", tagline: "Rides the trend"),
-                                        strategyHash: old.strategyHash, auditionFeeWei: Wei(10_000_000_000_000_000)))
+                                        strategyHash: old.strategyHash, granularity: "power", auditionFeeWei: Wei(10_000_000_000_000_000)))
     }
 
     @Test("an unknown type or version is an error naming the event's sequence, not a silent skip")

@@ -1,0 +1,131 @@
+import ClashCore
+import Foundation
+import LedgerLog
+
+/// One asset's market data as of a time, with every part a packet may carry already in canonical
+/// JSON: built once per asset and time, then shared by every plan that reads the asset, so a
+/// packet is put together by concatenation.
+public struct AssetView: Sendable {
+    public let symbol: String
+    public let asOfMs: Int64
+    /// The canonical `asset` member: symbol, dex, kind, quote, max leverage, categories.
+    let header: [UInt8]
+    /// Channel data (canonical JSON) and its time, by channel name; candles and market lists apart.
+    let sections: [String: Section]
+    /// Each interval's candles, oldest first, one canonical object each.
+    let candles: [String: [(openMs: Int64, bytes: [UInt8])]]
+    let markets: [String: [(ts: Int64, bytes: [UInt8])]]
+    /// The newest candle of the finest interval: the time of volatility figures.
+    let volatilityMs: Int64?
+
+    struct Section: Sendable {
+        var bytes: [UInt8]?
+        var dataMs: Int64?
+    }
+
+    /// The view of `latest` (nil when market memory lists no such asset by then: every channel is stale).
+    public init(symbol: String, asOfMs: Int64, latest: AssetLatest?) throws {
+        self.symbol = symbol
+        self.asOfMs = asOfMs
+        guard let latest else {
+            var writer = CanonicalJSONWriter()
+            writer.beginObject()
+            writer.key("listed"); writer.bool(false)
+            writer.key("symbol"); writer.string(symbol)
+            writer.endObject()
+            header = writer.bytes
+            sections = [:]
+            candles = [:]
+            markets = [:]
+            volatilityMs = nil
+            return
+        }
+        header = try Self.canonical(Header(categories: latest.categories, dex: latest.dex, kind: latest.kind, listed: !latest.delisted,
+                                           maxLeverage: latest.maxLeverage, quote: latest.quote, symbol: latest.symbol))
+        var sections: [String: Section] = [:]
+        sections["mids"] = Section(bytes: try latest.price.map(Self.canonical), dataMs: latest.price?.ts)
+        sections["liquidity"] = Section(bytes: latest.liquidity.ts == nil ? nil : try Self.canonical(latest.liquidity), dataMs: latest.liquidity.ts)
+        sections["funding"] = Section(bytes: latest.funding.currentE12 == nil ? nil : try Self.canonical(latest.funding), dataMs: latest.funding.ts)
+        sections["positioning"] = Section(bytes: latest.positioning.hourMs == nil ? nil : try Self.canonical(latest.positioning),
+                                          dataMs: latest.positioning.hourMs)
+        let finest = ["1m", "5m", "15m"].compactMap { latest.candles[$0]?.last?.openMs }.max()
+        volatilityMs = finest
+        let volatility = latest.volatility
+        let hasVolatility = volatility.realized1hBp != nil || volatility.realized4hBp != nil || volatility.realized24hBp != nil
+        sections["volatility"] = Section(bytes: hasVolatility ? try Self.canonical(volatility) : nil, dataMs: hasVolatility ? finest : nil)
+        let llama = latest.defillama
+        sections["capital_base"] = Section(bytes: try Self.canonical(CapitalBase(
+            defiTvlE2: llama.defiTvl?.tvlE2, linkedChains: llama.linkedChains.map { .init(subject: $0.subject, tvlE2: $0.tvlE2) },
+            linkedStablecoins: llama.linkedStablecoins.map { .init(subject: $0.subject, tvlE2: $0.tvlE2) },
+            stablecoinSupplyE2: llama.stablecoinSupplyE2)), dataMs: llama.ts)
+        sections["flows"] = Section(bytes: try Self.canonical(Flows(
+            defiTvlChange1dBp: llama.defiTvl?.change1dBp, defiTvlChange7dBp: llama.defiTvl?.change7dBp,
+            defiTvlChange30dBp: llama.defiTvl?.change30dBp,
+            linkedChains: llama.linkedChains.map { .init(subject: $0.subject, change1dBp: $0.change1dBp, change7dBp: $0.change7dBp, change30dBp: $0.change30dBp) },
+            stablecoinSupplyChange7dBp: llama.stablecoinSupplyChange7dBp)), dataMs: llama.ts)
+        sections["throughput"] = Section(bytes: try Self.canonical(Throughput(dexVolume24hE2: llama.dexVolume24hE2, fees24hE2: llama.fees24hE2)),
+                                         dataMs: llama.ts)
+        let polymarket = latest.polymarket
+        sections["immediate"] = Section(bytes: try polymarket.immediate.map(Self.canonical), dataMs: polymarket.immediate?.ts)
+        sections["later"] = Section(bytes: try polymarket.later.map(Self.canonical), dataMs: polymarket.later?.ts)
+        self.sections = sections
+        markets = [
+            "discovery": try polymarket.discovery.map { ($0.ts, try Self.canonical($0)) },
+            "recently_closed": try polymarket.recentlyClosed.map { ($0.ts, try Self.canonical($0)) },
+        ]
+        candles = try latest.candles.mapValues { list in try list.map { ($0.openMs, try Self.canonical($0)) } }
+    }
+
+    static func canonical<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+        try CanonicalJSON.canonicalize(Array(try encoder.encode(value)))
+    }
+
+    nonisolated(unsafe) static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    struct Header: Encodable {
+        var categories: [String]
+        var dex: String
+        var kind: String
+        var listed: Bool
+        var maxLeverage: Int64
+        var quote: String
+        var symbol: String
+    }
+
+    struct Amount: Encodable {
+        var subject: String
+        var tvlE2: Int64
+    }
+
+    struct CapitalBase: Encodable {
+        var defiTvlE2: Int64?
+        var linkedChains: [Amount]
+        var linkedStablecoins: [Amount]
+        var stablecoinSupplyE2: Int64?
+    }
+
+    struct Change: Encodable {
+        var subject: String
+        var change1dBp: Int64?
+        var change7dBp: Int64?
+        var change30dBp: Int64?
+    }
+
+    struct Flows: Encodable {
+        var defiTvlChange1dBp: Int64?
+        var defiTvlChange7dBp: Int64?
+        var defiTvlChange30dBp: Int64?
+        var linkedChains: [Change]
+        var stablecoinSupplyChange7dBp: Int64?
+    }
+
+    struct Throughput: Encodable {
+        var dexVolume24hE2: Int64?
+        var fees24hE2: Int64?
+    }
+}

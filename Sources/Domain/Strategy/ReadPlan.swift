@@ -1,0 +1,81 @@
+/// What one run of a clone reads: one Trading Prompt on one asset, its channels with their
+/// options, its cadence and execution controls. A graph compiles to one plan per (prompt, asset).
+public struct ReadPlan: Codable, Sendable, Equatable, Hashable {
+    public var prompt: String
+    public var asset: String
+    public var cadenceMs: Int64
+    /// Sorted by key; one per source, channel and interval.
+    public var channels: [PlannedChannel]
+    public var execution: StrategyGraph.ExecutionControls
+
+    enum CodingKeys: String, CodingKey {
+        case prompt, asset, channels, execution
+        case cadenceMs = "cadence_ms"
+    }
+
+    public init(prompt: String, asset: String, cadenceMs: Int64, channels: [PlannedChannel], execution: StrategyGraph.ExecutionControls) {
+        self.prompt = prompt
+        self.asset = asset
+        self.cadenceMs = cadenceMs
+        self.channels = channels
+        self.execution = execution
+    }
+}
+
+/// A channel a plan reads, with its options resolved (a missing lookback takes its default).
+public struct PlannedChannel: Codable, Sendable, Equatable, Hashable, Comparable {
+    public var source: String
+    public var name: String
+    public var interval: String?
+    public var lookback: Int?
+
+    public init(source: String, name: String, interval: String? = nil, lookback: Int? = nil) {
+        self.source = source
+        self.name = name
+        self.interval = interval
+        self.lookback = lookback
+    }
+
+    /// `source.name` or `source.name.interval`: how the packet names the channel.
+    public var key: String { [source, name, interval].compactMap { $0 }.joined(separator: ".") }
+
+    public static func < (lhs: PlannedChannel, rhs: PlannedChannel) -> Bool { lhs.key < rhs.key }
+}
+
+extension StrategyGraph {
+    /// Compiles the graph into read plans: for each Trading Prompt, its assets (the Asset blocks
+    /// upstream, expanded against the universe: categories and Trending as market memory holds
+    /// them, includes added, excludes removed, delisted dropped) and the channels of the Data
+    /// Stream blocks upstream, merged (the same channel twice keeps the longer lookback).
+    /// Plans come sorted by prompt and asset. An invalid graph throws its problems.
+    public func readPlans(universe: any AssetUniverse) throws(GraphProblems) -> [ReadPlan] {
+        try validate()
+        var plans: [ReadPlan] = []
+        for block in blocks.sorted(by: { $0.id < $1.id }) where block.kind == BlockKind.tradingPrompt.rawValue {
+            var channels: [String: PlannedChannel] = [:]
+            for data in dataBlocks(of: block.id) {
+                for channel in data.channels ?? [] {
+                    let lookback = DataChannels.takesLookback(channel.name)
+                        ? channel.lookback ?? DataChannels.defaultLookback(channel.name, interval: channel.interval) : nil
+                    let planned = PlannedChannel(source: data.source ?? "", name: channel.name, interval: channel.interval, lookback: lookback)
+                    if let existing = channels[planned.key], (existing.lookback ?? 0) >= (lookback ?? 0) { continue }
+                    channels[planned.key] = planned
+                }
+            }
+            var symbols: [String] = []
+            for (index, asset) in assetBlocks(of: block.id).enumerated() {
+                do {
+                    symbols += try universe.select(category: asset.category, include: asset.include ?? [], exclude: asset.exclude ?? [])
+                } catch {
+                    throw GraphProblems([GraphProblem(code: "asset.unknown_asset", pointer: "/blocks/\(index)/include", message: "\(error)")])
+                }
+            }
+            let cadence = Cadence.milliseconds(block.cadence ?? "") ?? Cadence.millisecondsMin
+            let sorted = channels.values.sorted()
+            for symbol in Set(symbols).sorted() {
+                plans.append(ReadPlan(prompt: block.id, asset: symbol, cadenceMs: cadence, channels: sorted, execution: block.execution!))
+            }
+        }
+        return plans
+    }
+}

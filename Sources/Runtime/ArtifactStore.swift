@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+
+/// A content-addressed store of private payloads — strategy graphs, prompts, context packets,
+/// model exchanges — each named by the SHA-256 of its bytes. Events carry only the hash, so the
+/// log can be published without leaking what the artifacts hold; whoever has the artifacts can
+/// check every one against its name.
+public protocol ArtifactStore: AnyObject, Sendable {
+    /// Stores `bytes` (durably, before returning) and returns their hash. Storing bytes already
+    /// there is a no-op returning the same hash.
+    @discardableResult
+    func put(_ bytes: [UInt8]) throws -> String
+    /// The bytes named `hash`, checked against it.
+    func get(_ hash: String) throws -> [UInt8]
+    /// Whether the store holds `hash` (not checked).
+    func contains(_ hash: String) throws -> Bool
+}
+
+/// What reading or writing an artifact can fail at.
+public enum ArtifactError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missing(hash: String, location: String)
+    case corrupt(hash: String, location: String, reason: String)
+    case badHash(String)
+    case io(location: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(hash, location):
+            "artifact \(hash) is not in the artifact store (\(location)); copy the artifacts folder that came with the log, or ask its owner"
+        case let .corrupt(hash, location, reason):
+            "artifact \(hash) at \(location) is damaged: \(reason); restore it from a copy (its name is the SHA-256 its bytes must have)"
+        case let .badHash(text):
+            "\(text.debugDescription) is not an artifact hash (64 lowercase hex digits)"
+        case let .io(location, reason):
+            "cannot write the artifact store at \(location): \(reason)"
+        }
+    }
+}
+
+public enum ArtifactHash {
+    /// SHA-256 of `bytes`, lowercase hex.
+    public static func of(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func check(_ hash: String) throws {
+        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+            throw ArtifactError.badHash(hash)
+        }
+    }
+}
+
+/// Artifacts in memory, for tests and in-memory ledgers: same names, same checks.
+public final class MemoryArtifactStore: ArtifactStore, @unchecked Sendable {
+    private var artifacts: [String: [UInt8]] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    public func put(_ bytes: [UInt8]) throws -> String {
+        let hash = ArtifactHash.of(bytes)
+        lock.withLock { artifacts[hash] = bytes }
+        return hash
+    }
+
+    public func get(_ hash: String) throws -> [UInt8] {
+        try ArtifactHash.check(hash)
+        guard let bytes = lock.withLock({ artifacts[hash] }) else { throw ArtifactError.missing(hash: hash, location: "memory") }
+        guard ArtifactHash.of(bytes) == hash else { throw ArtifactError.corrupt(hash: hash, location: "memory", reason: "its SHA-256 differs") }
+        return bytes
+    }
+
+    public func contains(_ hash: String) throws -> Bool { lock.withLock { artifacts[hash] != nil } }
+}

@@ -1,0 +1,50 @@
+import ClashCore
+import Domain
+import LedgerLog
+import Projections
+
+/// Strategy graphs to context packets over a market replica: compile a graph into read plans as
+/// of the replica's time, and build each plan's packet. Each asset's view is built once per time
+/// and shared by every plan that reads it.
+public final class ContextPipeline {
+    public let replica: MarketReplica
+    private var views: [String: AssetView] = [:]
+
+    public init(log: any LogReading) throws {
+        replica = try MarketReplica(log: log)
+    }
+
+    public var asOfMs: Int64 { replica.asOfMs }
+    public var throughSequence: UInt64 { replica.throughSequence }
+
+    /// Moves the market to `time` (forward only).
+    public func advance(to time: Int64) throws {
+        try replica.advance(to: time)
+        views.removeAll(keepingCapacity: true)
+    }
+
+    /// The graph's problems against market memory as of now.
+    public func problems(_ graph: StrategyGraph) throws -> [GraphProblem] {
+        try replica.withMemory { graph.problems(universe: MarketUniverse(memory: $0.memory)) }
+    }
+
+    /// The graph's read plans as of now: its asset selections expanded against market memory.
+    public func plans(_ graph: StrategyGraph) throws -> [ReadPlan] {
+        try replica.withMemory { memory throws in try graph.readPlans(universe: MarketUniverse(memory: memory.memory)) }
+    }
+
+    /// One asset's view as of now.
+    public func view(_ symbol: String) throws -> AssetView {
+        if let view = views[symbol] { return view }
+        let time = replica.asOfMs
+        let latest = try replica.withMemory { try $0.latest(symbol, asOfMs: time) }
+        let view = try AssetView(symbol: symbol, asOfMs: time, latest: latest)
+        views[symbol] = view
+        return view
+    }
+
+    /// The packet of a plan as of now.
+    public func packet(_ plan: ReadPlan) throws -> ContextPacket {
+        ContextPacket.build(plan: plan, view: try view(plan.asset), throughSequence: replica.throughSequence)
+    }
+}
