@@ -6,5 +6,5 @@ struct Clash: ParsableCommand {
         commandName: "clash",
         abstract: "Clash Ledger: the event-sourced ledger of Clash of Clones.",
         discussion: "Every command takes --data DIR (default $CLASH_DATA, else ./clash-data).",
-        subcommands: [LogCommand.self, EventsCommand.self, IngestCommand.self, MarketCommand.self, AssetsCommand.self, ProjectionsCommand.self, StateHashCommand.self, VerifyCommand.self, BenchCommand.self])
+        subcommands: [LogCommand.self, EventsCommand.self, IngestCommand.self, MarketCommand.self, AssetsCommand.self, ClonesCommand.self, PipelineCommand.self, ProjectionsCommand.self, StateHashCommand.self, VerifyCommand.self, BenchCommand.self])
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerLog
 import Market
+import Domain
+import Runtime
 
 /// Writes lines to standard output without buffering surprises for pipes that read them live.
 enum Output {
@@ -36,7 +38,14 @@ enum Failure {
         case .wrongExpectedVersion?: return ExitCode(65)
         case .corrupt?, .unsupportedFormat?: return ExitCode(1)
         case .io?, .writerFailed?, .closed?: return ExitCode(74)
-        case nil: return error is IngestError ? ExitCode(65) : ExitCode(1)
+        case nil:
+            switch error {
+            case is IngestError, is DomainError, is GraphProblems: return ExitCode(65)
+            case let artifact as ArtifactError:
+                if case .missing = artifact { return ExitCode(66) }
+                return ExitCode(1)
+            default: return ExitCode(1)
+            }
         }
     }
 }

@@ -23,6 +23,12 @@ public final class ContextPipeline {
         views.removeAll(keepingCapacity: true)
     }
 
+    /// Moves the market to its newest event's time.
+    public func advanceToNewest() throws {
+        try replica.advanceToNewest()
+        views.removeAll(keepingCapacity: true)
+    }
+
     /// The graph's problems against market memory as of now.
     public func problems(_ graph: StrategyGraph) throws -> [GraphProblem] {
         try replica.withMemory { graph.problems(universe: MarketUniverse(memory: $0.memory)) }

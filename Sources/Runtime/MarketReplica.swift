@@ -3,21 +3,28 @@ import LedgerLog
 import Projections
 
 /// Market memory as of a time: the market read models (`market_ticks`, `market_memory`) held in
-/// memory and folded from the log's longest prefix whose events are all stamped at or before the
-/// time. Moving forward folds only what is new, so a simulation steps through a day of market at
-/// the cost of one fold. Its `throughSequence` is the last event the market view reads.
+/// memory and folded from the log's longest prefix whose market events are all stamped at or
+/// before the time (other events — clones, races, runs — are not market data and never end the
+/// prefix). Moving forward folds only what is new, so a simulation steps through a day of market
+/// at the cost of one fold. Its `throughSequence` is the last event of the prefix.
 public final class MarketReplica {
     private let log: any LogReading
     private let prefix: PrefixLog
     private let runner: ProjectionRunner
+    private let projectors: [any Projector] = [MarketTicksProjector(), MarketMemoryProjector()]
     /// The time the view is for.
     public private(set) var asOfMs: Int64 = .min
+    /// The newest market event folded so far.
+    public private(set) var newestMarketMs: Int64 = 0
 
     public init(log: any LogReading) throws {
         self.log = log
         prefix = PrefixLog(log)
-        runner = try ProjectionRunner(directory: nil, log: prefix, projectors: [MarketTicksProjector(), MarketMemoryProjector()])
+        runner = try ProjectionRunner(directory: nil, log: prefix, projectors: projectors)
     }
+
+    /// Whether an event type is market data (read by a market read model).
+    public func isMarket(_ type: String) -> Bool { projectors.contains { $0.reads(type) } }
 
     /// The last log sequence folded.
     public var throughSequence: UInt64 { prefix.through }
@@ -27,14 +34,31 @@ public final class MarketReplica {
         precondition(time >= asOfMs || asOfMs == .min, "a market replica only moves forward in time")
         try log.refresh()
         var last = prefix.through
+        var newest = newestMarketMs
+        var lastType = ""
+        var market = false
         try log.forEach(from: last + 1, filter: .all) { record in
-            guard record.timestampMs <= time else { return false }
+            if record.type != lastType {
+                lastType = record.type
+                market = isMarket(record.type)
+            }
+            if market {
+                guard record.timestampMs <= time else { return false }
+                newest = max(newest, record.timestampMs)
+            }
             last = record.sequence
             return true
         }
         prefix.through = last
+        newestMarketMs = newest
         try runner.catchUp()
         asOfMs = time
+    }
+
+    /// Folds the whole log and takes the newest market event's time as the view's time.
+    public func advanceToNewest() throws {
+        try advance(to: .max)
+        asOfMs = newestMarketMs
     }
 
     /// Reads market memory as folded.

@@ -162,7 +162,12 @@ public struct StrategyGraph: Codable, Sendable, Equatable {
 
     /// The canonical JSON the artifact store keeps: sorted keys, no whitespace, integers only.
     public func canonicalBytes() throws -> [UInt8] {
-        try CanonicalJSON.canonicalize(Array(try Self.encoder().encode(self)))
+        try Self.canonical(self)
+    }
+
+    /// Canonical JSON of any value of the strategy's types (a read plan, a problem).
+    public static func canonical<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+        try CanonicalJSON.canonicalize(Array(try encoder().encode(value)))
     }
 
     /// Indented JSON for people (templates, `clones show --as owner`).
