@@ -93,7 +93,7 @@ public struct ContextPacket: Sendable, Equatable {
 
     /// A JSON array of canonical items within `channelBytesMax`: the newest (last) items that fit,
     /// or with `keepingFirst` the first ones (lists ranked best first).
-    static func list(_ items: [[UInt8]], keepingFirst: Bool = false) -> ([UInt8], Bool) {
+    public static func list(_ items: [[UInt8]], keepingFirst: Bool = false) -> ([UInt8], Bool) {
         var kept = items[...]
         var size = 2 + kept.reduce(0) { $0 + $1.count + 1 }
         while size > channelBytesMax, let dropped = keepingFirst ? kept.popLast() : kept.popFirst() {
