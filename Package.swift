@@ -138,7 +138,8 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: ["Runtime", "Domain", "Clash", "ClashTesting", "Market", "Projections", "EventSchemas", "LedgerLog",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "ClashCLITests",

@@ -1,0 +1,134 @@
+import Clash
+import ClashTesting
+import Foundation
+import GRDB
+import Market
+import Testing
+
+@Suite("context packets from the log", .serialized)
+struct ContextPipelineTests {
+    static let start: Int64 = 1_717_200_000_000
+    static let graph = StrategyGraph.basic(category: "Crypto/Layer 1", prompt: "p", cadence: "1m")
+
+    static func packets(_ log: any LogReading, at time: Int64?, graph: StrategyGraph = graph) throws -> [String: ContextPacket] {
+        let pipeline = try ContextPipeline(log: log)
+        if let time { try pipeline.advance(to: time) } else { try pipeline.advanceToNewest() }
+        return Dictionary(uniqueKeysWithValues: try pipeline.plans(graph).map { ($0.asset, try pipeline.packet($0)) })
+    }
+
+    /// The seeded market on disk, in a fresh directory.
+    static func onDisk() throws -> (directory: String, ledger: Ledger) {
+        let directory = NSTemporaryDirectory() + "clash-pipeline-\(UUID().uuidString)"
+        let ledger = try Ledger.open(directory: directory, fsync: .none, clock: ManualClock(startMilliseconds: start + 4 * 3_600_000),
+                                     ids: SeededIds(seed: 3))
+        let memory = try marketLedger(hours: 3)
+        try memory.log.forEach(from: 1, filter: .all) { record in
+            try ledger.append([EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                          timestampMs: record.timestampMs, payload: Array(record.payload))])
+            return true
+        }
+        return (directory, ledger)
+    }
+
+    @Test("a packet reads only events stamped up to its time: the same packet from a log cut there")
+    func asOfTime() throws {
+        let ledger = try marketLedger(hours: 3)
+        let time = Self.start + 90 * 60_000 + 30_000
+        let cut = MemoryLog()
+        try ledger.log.forEach(from: 1, filter: .all) { record in
+            guard record.timestampMs <= time else { return true }
+            try cut.append([EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                       timestampMs: record.timestampMs, payload: Array(record.payload))])
+            return true
+        }
+        let full = try Self.packets(ledger.log, at: time)
+        let short = try Self.packets(cut, at: time)
+        #expect(!full.isEmpty)
+        #expect(full.mapValues(\.hash) == short.mapValues(\.hash))
+        #expect(full != (try Self.packets(ledger.log, at: time + 60_000)), "a minute later the packets change")
+    }
+
+    @Test("stepping minute by minute gives the packets a fresh fold gives")
+    func incremental() throws {
+        let ledger = try marketLedger(hours: 2)
+        let pipeline = try ContextPipeline(log: ledger.log)
+        var time = Self.start
+        var last: [String: String] = [:]
+        while time <= Self.start + 2 * 3_600_000 {
+            try pipeline.advance(to: time)
+            last = Dictionary(uniqueKeysWithValues: try pipeline.plans(Self.graph).map { ($0.asset, try pipeline.packet($0).hash) })
+            time += 7 * 60_000
+        }
+        #expect(last == (try Self.packets(ledger.log, at: time - 7 * 60_000)).mapValues(\.hash))
+    }
+
+    @Test("the same packets after an export and import into another directory, and from the rebuilt SQLite read models")
+    func acrossCopies() throws {
+        let (directory, ledger) = try Self.onDisk()
+        let copy = NSTemporaryDirectory() + "clash-pipeline-copy-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: directory)
+            try? FileManager.default.removeItem(atPath: copy)
+        }
+        let original = try Self.packets(ledger.log, at: nil)
+        try ledger.project()
+        // Market memory on disk holds the whole log, which is the newest time's prefix: its packets are the same.
+        let plans = try ledger.marketMemory { try Self.graph.readPlans(universe: MarketUniverse(memory: $0.memory)) }
+        let time = try ledger.marketMemory { try $0.newestMs() }
+        let fromSQLite = try ledger.marketMemory { memory in
+            try plans.map { ContextPacket.build(plan: $0, view: try AssetView(symbol: $0.asset, asOfMs: time, latest: try memory.latest($0.asset, asOfMs: time)),
+                                                throughSequence: try ledger.head.sequence) }
+        }
+        #expect(fromSQLite.map(\.hash) == plans.map { original[$0.asset]!.hash })
+        try ledger.close()
+        _ = try LogExport.export(directory: directory + "/log", to: directory + "/export.jsonl")
+        _ = try LogExport.importLog(from: directory + "/export.jsonl", into: copy + "/log")
+        let imported = try Self.packets(try LogReader(directory: copy + "/log"), at: nil)
+        #expect(imported == original)
+        let reopened = try Ledger.open(directory: directory, fsync: .none)
+        try reopened.project()
+        try reopened.verifyReplay()
+        try reopened.close()
+    }
+
+    @Test("golden packet: the seeded market's BTC packet is byte for byte the committed one")
+    func golden() throws {
+        let ledger = try marketLedger(hours: 3)
+        let packet = try #require(try Self.packets(ledger.log, at: Self.start + 2 * 3_600_000 + 15 * 60_000)["BTC"])
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        let golden = url.appendingPathComponent("Golden/btc-packet.json")
+        if ProcessInfo.processInfo.environment["CLASH_WRITE_GOLDEN"] == "1" { try Data(packet.bytes).write(to: golden) }
+        let expected = Array(try Data(contentsOf: golden))
+        #expect(packet.bytes == expected, "the packet changed: if on purpose, raise ContextPacket.version and rewrite with CLASH_WRITE_GOLDEN=1")
+        #expect(packet.hash == "4cb85b4de8bdafc584b7a411b5c46099fa4026f413e6be172179771b6cb5eddb")
+        #expect(packet.staleChannels.allSatisfy { $0.hasPrefix("polymarket.") || $0.hasPrefix("defillama.") })
+    }
+
+    static var realRoot: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path + "/shared/fixtures/real"
+    }
+
+    @Test("packets from the real recordings: fresh mids, the recorded numbers, the same bytes twice",
+          .enabled(if: FileManager.default.fileExists(atPath: realRoot), "the shared real fixtures are not beside the repository; skipped"))
+    func realRecordings() throws {
+        let log = MemoryLog()
+        let at: Int64 = 1_765_584_000_000
+        try log.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: at)])
+        for (file, request) in try #require(RecordedResponse.files(in: Self.realRoot)).recognized {
+            let body = Array(try Data(contentsOf: URL(fileURLWithPath: Self.realRoot + "/" + file)))
+            try log.append(try request.drafts(pages: [body], timestampMs: at))
+        }
+        let graph = StrategyGraph.basic(assets: ["BTC", "ETH", "xyz:TSLA"], prompt: "p", cadence: "5m", risk: "low")
+        let packets = try Self.packets(log, at: at, graph: graph)
+        #expect(Set(packets.keys) == ["BTC", "ETH", "xyz:TSLA"])
+        let btc = try #require(packets["BTC"])
+        #expect(!btc.staleChannels.contains("hyperliquid.mids") && !btc.staleChannels.contains("hyperliquid.funding"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(btc.bytes)) as? [String: Any])
+        let channels = try #require(json["channels"] as? [String: [String: Any]])
+        #expect((channels["defillama.capital_base"]?["data"] as? [String: Any])?["defi_tvl_e2"] as? Int64 == 3_786_431_475_864)
+        #expect(try Self.packets(log, at: at, graph: graph) == packets)
+    }
+}
