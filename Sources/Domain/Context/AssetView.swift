@@ -5,7 +5,7 @@ import LedgerLog
 /// One asset's market data as of a time, with every part a packet may carry already in canonical
 /// JSON: built once per asset and time, then shared by every plan that reads the asset, so a
 /// packet is put together by concatenation.
-public struct AssetView: Sendable {
+public struct AssetView {
     public let symbol: String
     public let asOfMs: Int64
     /// The canonical `asset` member: symbol, dex, kind, quote, max leverage, categories.
@@ -17,6 +17,12 @@ public struct AssetView: Sendable {
     let markets: [String: [(ts: Int64, bytes: [UInt8])]]
     /// The newest candle of the finest interval: the time of volatility figures.
     let volatilityMs: Int64?
+    /// Channel contents already put together, by channel key and lookback: plans share them.
+    let built = BuiltChannels()
+
+    final class BuiltChannels {
+        var contents: [PlannedChannel: (data: [UInt8]?, dataMs: Int64?, truncated: Bool)] = [:]
+    }
 
     struct Section: Sendable {
         var bytes: [UInt8]?

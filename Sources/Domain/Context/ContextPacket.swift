@@ -36,7 +36,7 @@ public struct ContextPacket: Sendable, Equatable {
         writer.key("channels")
         writer.beginObject()
         for channel in plan.channels {
-            let (data, dataMs, truncated) = content(channel, view)
+            let (data, dataMs, truncated) = cachedContent(channel, view)
             let isStale = dataMs.map { view.asOfMs - $0 > window(channel, cadenceMs: plan.cadenceMs) } ?? true
             if isStale { stale.append(channel.key) }
             writer.key(channel.key)
@@ -68,6 +68,14 @@ public struct ContextPacket: Sendable, Equatable {
         case ("polymarket", _): return max(twoCadences, 24 * hour)
         default: return max(twoCadences, 48 * hour)
         }
+    }
+
+    /// `content`, put together once per view and channel.
+    static func cachedContent(_ channel: PlannedChannel, _ view: AssetView) -> (data: [UInt8]?, dataMs: Int64?, truncated: Bool) {
+        if let built = view.built.contents[channel] { return built }
+        let built = content(channel, view)
+        view.built.contents[channel] = built
+        return built
     }
 
     /// The channel's data, its time, and whether a list was cut to fit.
