@@ -21,7 +21,8 @@ public struct AssetView {
     let built = BuiltChannels()
 
     final class BuiltChannels {
-        var contents: [PlannedChannel: (data: [UInt8]?, dataMs: Int64?, truncated: Bool)] = [:]
+        /// By channel key and lookback (the key alone names interval and source).
+        var contents: [String: [Int: (data: [UInt8]?, dataMs: Int64?, truncated: Bool)]] = [:]
     }
 
     struct Section: Sendable {

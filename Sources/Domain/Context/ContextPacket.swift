@@ -72,9 +72,10 @@ public struct ContextPacket: Sendable, Equatable {
 
     /// `content`, put together once per view and channel.
     static func cachedContent(_ channel: PlannedChannel, _ view: AssetView) -> (data: [UInt8]?, dataMs: Int64?, truncated: Bool) {
-        if let built = view.built.contents[channel] { return built }
+        let lookback = channel.lookback ?? 0
+        if let built = view.built.contents[channel.key]?[lookback] { return built }
         let built = content(channel, view)
-        view.built.contents[channel] = built
+        view.built.contents[channel.key, default: [:]][lookback] = built
         return built
     }
 

@@ -24,20 +24,31 @@ public struct ReadPlan: Codable, Sendable, Equatable, Hashable {
 
 /// A channel a plan reads, with its options resolved (a missing lookback takes its default).
 public struct PlannedChannel: Codable, Sendable, Equatable, Hashable, Comparable {
-    public var source: String
-    public var name: String
-    public var interval: String?
-    public var lookback: Int?
+    public let source: String
+    public let name: String
+    public let interval: String?
+    public let lookback: Int?
+    /// `source.name` or `source.name.interval`: how the packet names the channel.
+    public let key: String
+
+    enum CodingKeys: String, CodingKey {
+        case source, name, interval, lookback
+    }
 
     public init(source: String, name: String, interval: String? = nil, lookback: Int? = nil) {
         self.source = source
         self.name = name
         self.interval = interval
         self.lookback = lookback
+        key = [source, name, interval].compactMap { $0 }.joined(separator: ".")
     }
 
-    /// `source.name` or `source.name.interval`: how the packet names the channel.
-    public var key: String { [source, name, interval].compactMap { $0 }.joined(separator: ".") }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(source: try container.decode(String.self, forKey: .source), name: try container.decode(String.self, forKey: .name),
+                  interval: try container.decodeIfPresent(String.self, forKey: .interval),
+                  lookback: try container.decodeIfPresent(Int.self, forKey: .lookback))
+    }
 
     public static func < (lhs: PlannedChannel, rhs: PlannedChannel) -> Bool { lhs.key < rhs.key }
 }
