@@ -78,4 +78,34 @@ struct ReadmeExamplesTests {
         #expect(try ledger.append(try request.drafts(pages: [body], timestampMs: 1_765_584_000_000)).written == false)
         try ledger.close()
     }
+
+    @Test("the clones and context packets example runs")
+    func clonesExample() throws {
+        let directory = NSTemporaryDirectory() + "clash-readme-clones-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let setup = try Ledger.open(directory: directory, fsync: .none)
+            try setup.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: 1_717_200_000_000)])
+            try setup.append(Array(SyntheticMarket(seed: 1, assets: 6, hours: 24)))
+            try setup.close()
+        }
+        var printed: [String] = []
+        func print(_ items: Any...) { printed.append(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // As in the README:
+        let ledger = try Ledger.open(directory: directory)
+        let graph = StrategyGraph.basic(category: "Crypto/Layer 1", prompt: "Follow the 1h trend", cadence: "5m", risk: "low")
+        let (cloneId, hash) = try ledger.createClone(owner: "0x8ba1f109551bd432803012645ac136ddd64dba72",
+                                                     identity: .init(name: "Layer One Trend", avatarText: "L1", tagline: ""), graph: graph)
+        let pipeline = try ContextPipeline(log: ledger.log)
+        try pipeline.advance(to: 1_717_286_340_000)                  // the market as of t, folded in memory
+        for plan in try pipeline.plans(try ledger.strategy(of: cloneId)) {
+            let packet = try pipeline.packet(plan)                     // canonical bytes, SHA-256, stale channels
+            print(plan.asset, packet.hash, packet.staleChannels, hash)
+        }
+
+        try ledger.close()
+        #expect(printed.count >= 3 && printed.allSatisfy { $0.hasSuffix(hash) })
+        #expect(printed.contains { $0.hasPrefix("BTC ") })
+    }
 }
