@@ -55,14 +55,13 @@ let package = Package(
         ),
         .target(
             name: "Domain",
-            dependencies: ["ClashCore", "EventSchemas", "LedgerLog", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ClashCore", "EventSchemas", "LedgerLog"]
         ),
         .target(
             name: "Runtime",
             dependencies: [
                 "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -13,7 +13,7 @@ import GRDB
 ///   latest context; ties by symbol.
 ///
 /// Delisted assets are never selected by a category; an include of one is an error, as is an
-/// include of a symbol no universe lists.
+/// include of a symbol no universe lists. Without a category, the includes alone are selected.
 public enum AssetSelection {
     public static let trendingRuleVersion = 1
     public static let trendingCount = 20
@@ -34,8 +34,8 @@ public enum AssetSelection {
         }
     }
 
-    public static func select(_ db: Database, category: String = "All", include: [String] = [], exclude: [String] = []) throws -> [Selected] {
-        guard AssetCategory.selectable.contains(category) else {
+    public static func select(_ db: Database, category: String? = "All", include: [String] = [], exclude: [String] = []) throws -> [Selected] {
+        if let category, !AssetCategory.selectable.contains(category) {
             throw Problem(description: "unknown category \(category); choose one of: \(AssetCategory.selectable.joined(separator: ", "))")
         }
         var paths: [String: [String]] = [:]
@@ -52,6 +52,7 @@ public enum AssetSelection {
         }
         var chosen: [Selected]
         switch category {
+        case nil: chosen = []
         case "All": chosen = listed
         case "Perps": chosen = listed.filter { $0.kind == "perp" }
         case "Spot", "Spot/All": chosen = listed.filter { $0.kind == "spot" }
@@ -65,7 +66,7 @@ public enum AssetSelection {
                 """, arguments: [trendingCount])
             let bySymbol = Dictionary(listed.filter { $0.kind == "perp" }.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
             chosen = ranked.compactMap { bySymbol[$0] }
-        default: chosen = listed.filter { $0.categories.contains(category) }
+        case let category?: chosen = listed.filter { $0.categories.contains(category) }
         }
         for symbol in include where !chosen.contains(where: { $0.symbol == symbol }) {
             guard let asset = listed.first(where: { $0.symbol == symbol }) else {

@@ -8,10 +8,7 @@ extension Ledger {
     public static let auditionFeeWeiDefault = Wei(10_000_000_000_000_000)
 
     /// A clone's state, folded from its stream.
-    public func cloneState(_ cloneId: String) throws -> CloneState {
-        let events = try log.read(stream: CloneDecider.stream(cloneId)).compactMap { CloneEvent(try EventCatalog.decode($0)) }
-        return CloneDecider.fold(cloneId, events)
-    }
+    public func cloneState(_ cloneId: String) throws -> CloneState { try log.cloneState(cloneId) }
 
     /// Creates a clone whose strategy is `graph`: the graph is validated (against market memory
     /// too), stored, and `clone.created` appended, expecting no stream yet. Returns the clone's id
@@ -25,8 +22,7 @@ extension Ledger {
         // The rules first (nothing stored for a refused command), then the graph, then the event.
         let events = try CloneDecider.decide(.create(creator: owner, identity: identity, strategyHash: hash,
                                                      granularity: graph.granularity.rawValue, auditionFeeWei: auditionFeeWei), state)
-        try validate(graph)
-        try artifacts.put(try graph.canonicalBytes())
+        try store(graph)
         try append(events, to: state)
         return (cloneId, hash)
     }
@@ -37,8 +33,7 @@ extension Ledger {
         let state = try cloneState(cloneId)
         let hash = try graph.hash()
         let events = try CloneDecider.decide(.changeStrategy(by: owner, strategyHash: hash, granularity: graph.granularity.rawValue), state)
-        try validate(graph)
-        try artifacts.put(try graph.canonicalBytes())
+        try store(graph)
         try append(events, to: state)
         return hash
     }
@@ -68,6 +63,12 @@ extension Ledger {
         if !problems.isEmpty { throw GraphProblems(problems) }
     }
 
+    /// Validates a graph and stores it, before any event names it.
+    private func store(_ graph: StrategyGraph) throws {
+        try validate(graph)
+        try artifacts.put(try graph.canonicalBytes())
+    }
+
     private func nextCloneId() throws -> String {
         let count = try query("clones") { try Int.fetchOne($0, sql: "SELECT count(*) FROM clone") ?? 0 }
         return "c-\(count + 1)"
@@ -79,5 +80,12 @@ extension Ledger {
         let now = clock.nowMilliseconds()
         let drafts = try events.map { try $0.event.draft(id: ids.next(), stream: stream, timestampMs: now) }
         try log.append(drafts, expectations: [stream: state.exists ? .exactly(state.version) : .noStream])
+    }
+}
+
+extension LogReading {
+    /// A clone's state, folded from its stream (a clone never created has version 0).
+    public func cloneState(_ cloneId: String) throws -> CloneState {
+        CloneDecider.fold(cloneId, try read(stream: CloneDecider.stream(cloneId)).compactMap { CloneEvent(try EventCatalog.decode($0)) })
     }
 }

@@ -26,7 +26,7 @@ struct PipelinePreview: ClashCommand {
 
     func execute() throws {
         let log = try LogReader(directory: data.logDirectory)
-        let state = CloneDecider.fold(clone, try log.read(stream: CloneDecider.stream(clone)).compactMap { CloneEvent(try EventCatalog.decode($0)) })
+        let state = try log.cloneState(clone)
         guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
         if audience == .owner, owner.map(address) != state.creator {
             throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(clone)'s creator")

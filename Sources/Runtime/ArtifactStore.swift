@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import LedgerLog
 
 /// A content-addressed store of private payloads — strategy graphs, prompts, context packets,
 /// model exchanges — each named by the SHA-256 of its bytes. Events carry only the hash, so the
@@ -37,16 +37,10 @@ public enum ArtifactError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public enum ArtifactHash {
-    /// SHA-256 of `bytes`, lowercase hex.
-    public static func of(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
-
+extension ContentHash {
+    /// Throws `badHash` unless `hash` can name an artifact.
     static func check(_ hash: String) throws {
-        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
-            throw ArtifactError.badHash(hash)
-        }
+        guard isValid(hash) else { throw ArtifactError.badHash(hash) }
     }
 }
 
@@ -58,15 +52,15 @@ public final class MemoryArtifactStore: ArtifactStore, @unchecked Sendable {
     public init() {}
 
     public func put(_ bytes: [UInt8]) throws -> String {
-        let hash = ArtifactHash.of(bytes)
+        let hash = ContentHash.of(bytes)
         lock.withLock { artifacts[hash] = bytes }
         return hash
     }
 
     public func get(_ hash: String) throws -> [UInt8] {
-        try ArtifactHash.check(hash)
+        try ContentHash.check(hash)
         guard let bytes = lock.withLock({ artifacts[hash] }) else { throw ArtifactError.missing(hash: hash, location: "memory") }
-        guard ArtifactHash.of(bytes) == hash else { throw ArtifactError.corrupt(hash: hash, location: "memory", reason: "its SHA-256 differs") }
+        guard ContentHash.of(bytes) == hash else { throw ArtifactError.corrupt(hash: hash, location: "memory", reason: "its SHA-256 differs") }
         return bytes
     }
 

@@ -22,7 +22,7 @@ public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
 
     public func put(_ bytes: [UInt8]) throws -> String {
         precondition(bytes.count <= Self.artifactBytesMax, "an artifact is at most \(Self.artifactBytesMax) bytes")
-        let hash = ArtifactHash.of(bytes)
+        let hash = ContentHash.of(bytes)
         let target = path(hash)
         if FileManager.default.fileExists(atPath: target), (try? get(hash)) != nil { return hash }
         let folder = (target as NSString).deletingLastPathComponent
@@ -61,7 +61,7 @@ public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
     }
 
     public func get(_ hash: String) throws -> [UInt8] {
-        try ArtifactHash.check(hash)
+        try ContentHash.check(hash)
         let location = path(hash)
         guard let data = FileManager.default.contents(atPath: location) else {
             throw ArtifactError.missing(hash: hash, location: location)
@@ -73,14 +73,14 @@ public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
         guard let bytes = frame.withUnsafeBytes({ LZ4Codec.decompress($0, expectedCount: size) }) else {
             throw ArtifactError.corrupt(hash: hash, location: location, reason: "the LZ4 frame does not decode")
         }
-        guard ArtifactHash.of(bytes) == hash else {
+        guard ContentHash.of(bytes) == hash else {
             throw ArtifactError.corrupt(hash: hash, location: location, reason: "its content's SHA-256 is not its name")
         }
         return bytes
     }
 
     public func contains(_ hash: String) throws -> Bool {
-        try ArtifactHash.check(hash)
+        try ContentHash.check(hash)
         return FileManager.default.fileExists(atPath: path(hash))
     }
 

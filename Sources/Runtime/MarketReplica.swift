@@ -65,9 +65,6 @@ public final class MarketReplica {
     public func withMemory<Result>(_ body: (AssetMemory) throws -> Result) throws -> Result {
         try runner.withAssetMemory(body)
     }
-
-    /// The newest time market memory holds, as folded (0 when empty).
-    public func newestMs() throws -> Int64 { try withMemory { try $0.newestMs() } }
 }
 
 /// A log seen only up to `through`.

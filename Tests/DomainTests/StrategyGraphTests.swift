@@ -100,6 +100,11 @@ struct StrategyGraphTests {
         #expect(high.problems().isEmpty, "without market memory the leverage is not checked")
         let unknown = StrategyGraph.basic(assets: ["NOPE"], prompt: "p")
         #expect(unknown.problems(universe: FakeUniverse()).map(\.code) == ["asset.unknown_asset"])
+        let assetBlock = unknown.blocks.firstIndex { $0.kind == "asset" }!
+        #expect(assetBlock > 0)
+        #expect { try unknown.readPlans(universe: FakeUniverse()) } throws: {
+            ($0 as? GraphProblems)?.problems.map(\.pointer) == ["/blocks/\(assetBlock)/include"]
+        }
         let empty = StrategyGraph.basic(category: "Crypto/Layer 1", prompt: "p").convertedUp().convertedUp()
         var excluded = empty
         excluded.blocks[excluded.blocks.firstIndex { $0.kind == "asset" }!].exclude = ["BTC", "ETH", "SOL"]

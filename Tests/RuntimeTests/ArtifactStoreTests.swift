@@ -1,4 +1,5 @@
 import Foundation
+import LedgerLog
 import Runtime
 import Testing
 
@@ -12,7 +13,7 @@ struct ArtifactStoreTests {
         let store = LocalArtifactStore(directory: directory)
         let bytes = Array(String(repeating: "strategy graph ", count: 200).utf8)
         let hash = try store.put(bytes)
-        #expect(hash == ArtifactHash.of(bytes))
+        #expect(hash == ContentHash.of(bytes))
         #expect(try store.get(hash) == bytes)
         let file = try #require(FileManager.default.contents(atPath: store.path(hash)))
         #expect(Array(file.prefix(4)) == [0x04, 0x22, 0x4D, 0x18] && file.count < bytes.count)
@@ -23,7 +24,7 @@ struct ArtifactStoreTests {
     @Test("a missing artifact is an error naming its hash")
     func missing() throws {
         let store = LocalArtifactStore(directory: directory)
-        let hash = ArtifactHash.of([1, 2, 3])
+        let hash = ContentHash.of([1, 2, 3])
         #expect(throws: ArtifactError.missing(hash: hash, location: store.path(hash))) { try store.get(hash) }
         #expect(!FileManager.default.fileExists(atPath: directory), "reading never creates the store")
         #expect(throws: ArtifactError.badHash("xyz")) { try store.get("xyz") }

@@ -1,6 +1,7 @@
 import Foundation
 import ClashCore
 import EventSchemas
+import LedgerLog
 
 /// What can be asked of a clone.
 public enum CloneCommand: Sendable, Equatable {
@@ -162,7 +163,7 @@ public enum CloneDecider {
     }
 
     static func checkStrategy(_ hash: String, _ granularity: String) throws(DomainError) {
-        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+        guard ContentHash.isValid(hash) else {
             throw DomainError("clone.bad_strategy_hash", "strategy hash \(hash.debugDescription) is not a SHA-256 in lowercase hex")
         }
         guard Granularity(rawValue: granularity) != nil else {

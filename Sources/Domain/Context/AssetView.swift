@@ -15,8 +15,6 @@ public struct AssetView {
     /// Each interval's candles, oldest first, one canonical object each.
     let candles: [String: [(openMs: Int64, bytes: [UInt8])]]
     let markets: [String: [(ts: Int64, bytes: [UInt8])]]
-    /// The newest candle of the finest interval: the time of volatility figures.
-    let volatilityMs: Int64?
     /// Channel contents already put together, by channel key and lookback: plans share them.
     let built = BuiltChannels()
 
@@ -44,7 +42,6 @@ public struct AssetView {
             sections = [:]
             candles = [:]
             markets = [:]
-            volatilityMs = nil
             return
         }
         header = try Self.canonical(Header(categories: latest.categories, dex: latest.dex, kind: latest.kind, listed: !latest.delisted,
@@ -55,8 +52,8 @@ public struct AssetView {
         sections["funding"] = Section(bytes: latest.funding.currentE12 == nil ? nil : try Self.canonical(latest.funding), dataMs: latest.funding.ts)
         sections["positioning"] = Section(bytes: latest.positioning.hourMs == nil ? nil : try Self.canonical(latest.positioning),
                                           dataMs: latest.positioning.hourMs)
+        // Volatility's time: the newest candle of the intervals it is computed from.
         let finest = ["1m", "5m", "15m"].compactMap { latest.candles[$0]?.last?.openMs }.max()
-        volatilityMs = finest
         let volatility = latest.volatility
         let hasVolatility = volatility.realized1hBp != nil || volatility.realized4hBp != nil || volatility.realized24hBp != nil
         sections["volatility"] = Section(bytes: hasVolatility ? try Self.canonical(volatility) : nil, dataMs: hasVolatility ? finest : nil)

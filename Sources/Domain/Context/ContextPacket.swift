@@ -1,4 +1,3 @@
-import Crypto
 import LedgerLog
 
 /// What one run sees: a read plan's channels of one asset as of a time, as canonical JSON bytes
@@ -54,7 +53,7 @@ public struct ContextPacket: Sendable, Equatable {
         writer.key("through_sequence"); writer.uint(throughSequence)
         writer.endObject()
         let bytes = writer.bytes
-        return ContextPacket(bytes: bytes, hash: SHA256.hash(data: bytes).hexString, staleChannels: stale)
+        return ContextPacket(bytes: bytes, hash: ContentHash.of(bytes), staleChannels: stale)
     }
 
     /// How old a channel's data may be before it is stale.
@@ -91,9 +90,6 @@ public struct ContextPacket: Sendable, Equatable {
             let chosen = all.prefix(channel.lookback ?? all.count)
             let (bytes, truncated) = list(chosen.map(\.bytes), keepingFirst: true)
             return (bytes, chosen.map(\.ts).max(), truncated)
-        case "volatility":
-            let section = view.sections["volatility"]
-            return (section?.bytes, section?.dataMs, false)
         default:
             let section = view.sections[channel.name]
             return (section?.bytes, section?.dataMs, false)
@@ -117,17 +113,3 @@ public struct ContextPacket: Sendable, Equatable {
         return (bytes, kept.count < items.count)
     }
 }
-
-extension Sequence where Element == UInt8 {
-    /// Lowercase hex.
-    var hexString: String {
-        var text = ""
-        for byte in self {
-            text.append(Character(Unicode.Scalar(hexDigits[Int(byte >> 4)])))
-            text.append(Character(Unicode.Scalar(hexDigits[Int(byte & 0x0F)])))
-        }
-        return text
-    }
-}
-
-private let hexDigits = Array("0123456789abcdef".utf8)

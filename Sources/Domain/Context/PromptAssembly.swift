@@ -1,5 +1,5 @@
-import Crypto
 import EventSchemas
+import LedgerLog
 
 /// Puts a prompt together from its parts, in a fixed order (rule v1): the system text, the
 /// strategy's prompt text, the context packet, and the decision answer schema. The same parts
@@ -27,6 +27,6 @@ public enum PromptAssembly {
         bytes += Array("\n\n# Answer schema\n".utf8)
         bytes += answerSchema
         bytes.append(0x0A)
-        return Prompt(bytes: bytes, hash: SHA256.hash(data: bytes).hexString)
+        return Prompt(bytes: bytes, hash: ContentHash.of(bytes))
     }
 }

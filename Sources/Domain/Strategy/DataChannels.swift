@@ -19,14 +19,9 @@ public enum DataChannels {
     static func takesLookback(_ name: String) -> Bool { ["candles", "discovery", "recently_closed"].contains(name) }
     static func takesInterval(_ name: String) -> Bool { name == "candles" }
 
-    /// The most a channel's lookback may be.
+    /// The most a channel's lookback may be, and what it is when the graph names none.
     static func lookbackMax(_ name: String, interval: String?) -> Int {
         name == "candles" ? candleIntervals[interval ?? ""]?.lookbackMax ?? 0 : marketListMax
-    }
-
-    /// The lookback a channel has when the graph names none.
-    static func defaultLookback(_ name: String, interval: String?) -> Int {
-        lookbackMax(name, interval: interval)
     }
 }
 

@@ -67,17 +67,18 @@ extension StrategyGraph {
             for data in dataBlocks(of: block.id) {
                 for channel in data.channels ?? [] {
                     let lookback = DataChannels.takesLookback(channel.name)
-                        ? channel.lookback ?? DataChannels.defaultLookback(channel.name, interval: channel.interval) : nil
+                        ? channel.lookback ?? DataChannels.lookbackMax(channel.name, interval: channel.interval) : nil
                     let planned = PlannedChannel(source: data.source ?? "", name: channel.name, interval: channel.interval, lookback: lookback)
                     if let existing = channels[planned.key], (existing.lookback ?? 0) >= (lookback ?? 0) { continue }
                     channels[planned.key] = planned
                 }
             }
             var symbols: [String] = []
-            for (index, asset) in assetBlocks(of: block.id).enumerated() {
+            for asset in assetBlocks(of: block.id) {
                 do {
                     symbols += try universe.select(category: asset.category, include: asset.include ?? [], exclude: asset.exclude ?? [])
                 } catch {
+                    let index = blocks.firstIndex { $0.id == asset.id } ?? 0
                     throw GraphProblems([GraphProblem(code: "asset.unknown_asset", pointer: "/blocks/\(index)/include", message: "\(error)")])
                 }
             }

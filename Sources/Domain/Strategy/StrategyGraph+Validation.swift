@@ -72,7 +72,8 @@ extension StrategyGraph {
         }
         if granularity != .power {
             if let choices {
-                if choices.graph(granularity).blocks != blocks || choices.graph(granularity).edges != edges {
+                let generated = choices.graph(granularity)
+                if generated.blocks != blocks || generated.edges != edges {
                     add("graph.choices_mismatch", "/blocks",
                         "a \(granularity.rawValue) graph must be the one its choices generate; edit the choices, or convert it to power to edit blocks")
                 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LedgerLog
 
@@ -178,11 +177,7 @@ public struct StrategyGraph: Codable, Sendable, Equatable {
     }
 
     /// The SHA-256 (hex) of the canonical bytes: the strategy hash events carry.
-    public func hash() throws -> String { Self.sha256Hex(try canonicalBytes()) }
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
+    public func hash() throws -> String { ContentHash.of(try canonicalBytes()) }
 
     /// Reads a document; a document that is not JSON of this shape is refused with every problem
     /// the decoder met, as validation problems (code `graph.malformed`, with the JSON pointer).
