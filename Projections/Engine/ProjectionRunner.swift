@@ -230,10 +230,21 @@ public final class ProjectionRunner {
         }
     }
 
-    /// Runs `body` with read access to a read model's database.
+    /// Runs `body` with read access to a read model's database, in one deferred transaction (one
+    /// consistent snapshot, as GRDB's `read`). Not through `read` itself: that toggles
+    /// `PRAGMA query_only`, which expires every prepared statement of the connection, so the
+    /// cached statements of hot readers (`AssetMemory`) would be compiled again on every call.
+    /// `body` must only read.
     public func read<Result>(_ name: String, _ body: (Database) throws -> Result) throws -> Result {
         guard let model = models.first(where: { $0.projector.name == name }) else { throw ProjectionError.unknownProjector(name) }
-        return try model.queue.read(body)
+        return try model.queue.inDatabase { db in
+            var result: Result?
+            try db.inTransaction(.deferred) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     /// Closes every read model.

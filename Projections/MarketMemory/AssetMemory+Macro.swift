@@ -7,7 +7,7 @@ import LedgerLog
 extension AssetMemory {
     func polymarket(_ symbol: String, asOf: Int64) throws -> AssetLatest.Polymarket {
         let names = AssetLinks.names(symbol)
-        let related = names.isEmpty ? [] : try Row.fetchAll(memory, sql: "SELECT * FROM polymarket_market WHERE first_seen_ms <= ? ORDER BY market_id",
+        let related = names.isEmpty ? [] : try Row.fetchAll(memory.cachedStatement(sql: "SELECT * FROM polymarket_market WHERE first_seen_ms <= ? ORDER BY market_id"),
                                                            arguments: [asOf])
             .filter { AssetLinks.mentions($0["question"], names) || AssetLinks.mentions(($0["slug"] as String).replacingOccurrences(of: "-", with: " "), names) }
         func market(_ row: Row) throws -> AssetLatest.Market {
@@ -40,7 +40,7 @@ extension AssetMemory {
     /// point (from the nearest point at or before each earlier time).
     func tvl(_ chain: String, asOf: Int64) throws -> AssetLatest.TVL? {
         func at(_ time: Int64) throws -> (date: Int64, tvl: Int64)? {
-            try Row.fetchOne(memory, sql: "SELECT date_ms, tvl_e2 FROM chain_tvl WHERE chain = ? AND date_ms <= ? ORDER BY date_ms DESC LIMIT 1",
+            try Row.fetchOne(memory.cachedStatement(sql: "SELECT date_ms, tvl_e2 FROM chain_tvl WHERE chain = ? AND date_ms <= ? ORDER BY date_ms DESC LIMIT 1"),
                              arguments: [chain, time]).map { ($0[0], $0[1]) }
         }
         guard let now = try at(asOf) else { return nil }
@@ -50,27 +50,27 @@ extension AssetMemory {
     }
 
     func defillama(_ symbol: String, asOf: Int64) throws -> AssetLatest.DefiLlama {
-        let supply = try Row.fetchAll(memory, sql: "SELECT ts, circulating_e2 FROM stablecoin_supply WHERE ts <= ? ORDER BY ts DESC",
+        let supply = try Row.fetchAll(memory.cachedStatement(sql: "SELECT ts, circulating_e2 FROM stablecoin_supply WHERE ts <= ? ORDER BY ts DESC"),
                                       arguments: [asOf]).map { (ts: $0[0] as Int64, value: $0[1] as Int64) }
         func throughput(_ metric: String) throws -> Int64? {
-            try Int64.fetchOne(memory, sql: "SELECT total_24h_e2 FROM throughput WHERE metric = ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
+            try Int64.fetchOne(memory.cachedStatement(sql: "SELECT total_24h_e2 FROM throughput WHERE metric = ? AND ts <= ? ORDER BY ts DESC LIMIT 1"),
                                arguments: [metric, asOf])
         }
         var chains: [AssetLatest.TVL] = []
-        for row in try Row.fetchAll(memory, sql: "SELECT chain, token_symbol FROM chain ORDER BY chain")
+        for row in try Row.fetchAll(memory.cachedStatement(sql: "SELECT chain, token_symbol FROM chain ORDER BY chain"))
         where AssetLinks.chainLinks(symbol: symbol, chain: row["chain"], tokenSymbol: row["token_symbol"]) {
             if let tvl = try tvl(row["chain"], asOf: asOf) { chains.append(tvl) }
         }
         let base = AssetLinks.base(symbol)
-        let stablecoins = try Row.fetchAll(memory, sql: "SELECT name, circulating_e2 FROM stablecoin WHERE upper(symbol) = upper(?) AND ts <= ? ORDER BY name",
+        let stablecoins = try Row.fetchAll(memory.cachedStatement(sql: "SELECT name, circulating_e2 FROM stablecoin WHERE upper(symbol) = upper(?) AND ts <= ? ORDER BY name"),
                                            arguments: [base, asOf])
             .map { AssetLatest.TVL(subject: $0["name"], tvlE2: $0["circulating_e2"]) }
         let latestSupply = supply.first
         let defiTvl = try tvl("All", asOf: asOf)
-        let newest = try Int64.fetchOne(memory, sql: """
+        let newest = try Int64.fetchOne(memory.cachedStatement(sql: """
             SELECT max(ts) FROM (SELECT max(date_ms) AS ts FROM chain_tvl WHERE date_ms <= ?1 UNION ALL SELECT max(ts) FROM stablecoin_supply WHERE ts <= ?1
                 UNION ALL SELECT max(ts) FROM throughput WHERE ts <= ?1)
-            """, arguments: [asOf])
+            """), arguments: [asOf])
         return AssetLatest.DefiLlama(
             defiTvl: defiTvl, stablecoinSupplyE2: latestSupply?.value,
             stablecoinSupplyChange7dBp: latestSupply.flatMap { now in

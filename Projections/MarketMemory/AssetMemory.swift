@@ -20,17 +20,17 @@ public struct AssetMemory {
 
     /// The newest time in market memory: the default `asOf` of `latest`.
     public func newestMs() throws -> Int64 {
-        let fromTicks = try Int64.fetchOne(ticks, sql: "SELECT max(ts) FROM latest_tick") ?? 0
-        let fromMemory = try Int64.fetchOne(memory, sql: """
+        let fromTicks = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT max(ts) FROM latest_tick")) ?? 0
+        let fromMemory = try Int64.fetchOne(memory.cachedStatement(sql: """
             SELECT max(ts) FROM (SELECT max(ts) AS ts FROM asset_context UNION ALL SELECT max(ts) FROM mid
                 UNION ALL SELECT max(ts) FROM spot_context UNION ALL SELECT max(ts) FROM book)
-            """) ?? 0
+            """)) ?? 0
         return Swift.max(fromTicks, fromMemory)
     }
 
     /// A universe row, or nil for a symbol no universe listed.
     func assetRow(_ symbol: String) throws -> Row? {
-        try Row.fetchOne(memory, sql: "SELECT * FROM asset WHERE symbol = ? ORDER BY delisted, dex = 'spot' LIMIT 1", arguments: [symbol])
+        try Row.fetchOne(memory.cachedStatement(sql: "SELECT * FROM asset WHERE symbol = ? ORDER BY delisted, dex = 'spot' LIMIT 1"), arguments: [symbol])
     }
 
     /// The latest data of `symbol` as of `asOfMs` (default: the newest time in memory).
@@ -56,7 +56,7 @@ public struct AssetMemory {
 
     func categories(_ symbol: String, kind: String, quote: String) throws -> [String] {
         if kind == "spot" { return ["Spot"] + (AssetCategory.spotPath(forQuote: quote).map { [$0] } ?? []) }
-        let paths = try String.fetchAll(memory, sql: "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path",
+        let paths = try String.fetchAll(memory.cachedStatement(sql: "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path"),
                                         arguments: [symbol])
         return paths
     }
@@ -74,27 +74,27 @@ public struct AssetMemory {
             guard let row, let mid: Int64 = row[0], let ts: Int64 = row[1], let sequence: Int64 = row[2] else { return }
             if best == nil || (ts, sequence) > (best!.ts, best!.sequence) { best = (mid, ts, sequence) }
         }
-        consider(try Row.fetchOne(ticks, sql: "SELECT mid_e8, ts, sequence FROM latest_tick WHERE symbol = ? AND ts <= ?", arguments: [symbol, asOf]))
+        consider(try Row.fetchOne(ticks.cachedStatement(sql: "SELECT mid_e8, ts, sequence FROM latest_tick WHERE symbol = ? AND ts <= ?"), arguments: [symbol, asOf]))
         // allMids keys a spot pair by the exchange's coin name (@107 for HYPE/USDC).
-        let midKey = kind == "spot" ? try String.fetchOne(memory, sql: "SELECT coin FROM spot_context WHERE symbol = ?", arguments: [symbol]) ?? symbol : symbol
-        consider(try Row.fetchOne(memory, sql: "SELECT mid_e8, ts, sequence FROM mid WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1",
+        let midKey = kind == "spot" ? try String.fetchOne(memory.cachedStatement(sql: "SELECT coin FROM spot_context WHERE symbol = ?"), arguments: [symbol]) ?? symbol : symbol
+        consider(try Row.fetchOne(memory.cachedStatement(sql: "SELECT mid_e8, ts, sequence FROM mid WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1"),
                                   arguments: [midKey, asOf]))
         let context = kind == "spot"
-            ? try Row.fetchOne(memory, sql: """
+            ? try Row.fetchOne(memory.cachedStatement(sql: """
                 SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, NULL AS oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
                 FROM spot_context WHERE symbol = ? AND ts <= ?
-                """, arguments: [symbol, asOf])
-            : try Row.fetchOne(memory, sql: """
+                """), arguments: [symbol, asOf])
+            : try Row.fetchOne(memory.cachedStatement(sql: """
                 SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
                 FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1
-                """, arguments: [symbol, asOf])
+                """), arguments: [symbol, asOf])
         consider(context)
         if best == nil {
             // As of an earlier time: the close of the last 1-minute candle complete by then.
-            consider(try Row.fetchOne(ticks, sql: """
+            consider(try Row.fetchOne(ticks.cachedStatement(sql: """
                 SELECT close_e8, open_ms + 59999, 0 FROM candle_1m WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
                 AND open_ms + 60000 <= ? + 1 ORDER BY open_ms DESC LIMIT 1
-                """, arguments: [symbol, asOf]))
+                """), arguments: [symbol, asOf]))
         }
         guard let best else { return nil }
         let prevDay: Int64? = context?["prev_day_px_e8"]
@@ -107,7 +107,7 @@ public struct AssetMemory {
     /// `asOf` when nothing newer was folded for the symbol (it holds only what came before), else
     /// the last one complete by then.
     func candleCutoff(_ symbol: String, asOf: Int64) throws -> (Int64) -> Int64 {
-        let newest = try Int64.fetchOne(ticks, sql: "SELECT ts FROM latest_tick WHERE symbol = ?", arguments: [symbol]) ?? .min
+        let newest = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT ts FROM latest_tick WHERE symbol = ?"), arguments: [symbol]) ?? .min
         return { length in asOf >= newest ? asOf : asOf + 1 - length }
     }
 
@@ -118,15 +118,15 @@ public struct AssetMemory {
         for interval in CandleIntervals.all {
             let limit = Self.candleCounts[interval.name] ?? 10
             let cutoff = cutoffFor(interval.milliseconds)
-            var rows = try Row.fetchAll(ticks, sql: """
+            var rows = try Row.fetchAll(ticks.cachedStatement(sql: """
                 SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
                 WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                """, arguments: [symbol, cutoff, limit])
+                """), arguments: [symbol, cutoff, limit])
             if rows.isEmpty {
-                rows = try Row.fetchAll(memory, sql: """
+                rows = try Row.fetchAll(memory.cachedStatement(sql: """
                     SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
                     WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                    """, arguments: [symbol, interval.name, asOf + 1 - interval.milliseconds, limit])
+                    """), arguments: [symbol, interval.name, asOf + 1 - interval.milliseconds, limit])
             }
             guard !rows.isEmpty else { continue }
             out[interval.name] = rows.reversed().map {
@@ -138,7 +138,7 @@ public struct AssetMemory {
 
     func liquidity(_ symbol: String) throws -> AssetLatest.Liquidity {
         var liquidity = AssetLatest.Liquidity()
-        if let book = try Row.fetchOne(memory, sql: "SELECT * FROM book WHERE symbol = ?", arguments: [symbol]) {
+        if let book = try Row.fetchOne(memory.cachedStatement(sql: "SELECT * FROM book WHERE symbol = ?"), arguments: [symbol]) {
             liquidity.spreadBp = book["spread_bp"]
             liquidity.bestBidE8 = book["best_bid_e8"]
             liquidity.bestAskE8 = book["best_ask_e8"]
@@ -146,10 +146,10 @@ public struct AssetMemory {
             liquidity.askDepthE2 = book["ask_depth_e2"]
             liquidity.ts = book["ts"]
         }
-        if let context = try Row.fetchOne(memory, sql: """
+        if let context = try Row.fetchOne(memory.cachedStatement(sql: """
             SELECT impact_bid_px_e8, impact_ask_px_e8, coalesce(mid_px_e8, mark_px_e8) AS mid, ts FROM asset_context
             WHERE symbol = ? ORDER BY ts DESC LIMIT 1
-            """, arguments: [symbol]), let bid: Int64 = context[0], let ask: Int64 = context[1], let mid: Int64 = context[2], mid > 0 {
+            """), arguments: [symbol]), let bid: Int64 = context[0], let ask: Int64 = context[1], let mid: Int64 = context[2], mid > 0 {
             liquidity.impactBidPxE8 = bid
             liquidity.impactAskPxE8 = ask
             liquidity.impactSpreadBp = Int64((Int128(ask) - Int128(bid)) * 10_000 / Int128(mid))
@@ -162,18 +162,18 @@ public struct AssetMemory {
     /// else the exchange's funding history, else the ticks'.
     public func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?, ts: Int64)] {
         let from = asOf - 24 * 3_600_000
-        let contexts = try Row.fetchAll(memory, sql: """
+        let contexts = try Row.fetchAll(memory.cachedStatement(sql: """
             SELECT funding_e12, premium_e12, hour_ms FROM context_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
-            """, arguments: [symbol, from, asOf])
+            """), arguments: [symbol, from, asOf])
         if !contexts.isEmpty { return contexts.map { ($0[0], $0[1], $0[2]) } }
-        let history = try Row.fetchAll(memory, sql: """
+        let history = try Row.fetchAll(memory.cachedStatement(sql: """
             SELECT funding_e12, premium_e12, time_ms FROM funding WHERE symbol = ? AND time_ms > ? AND time_ms <= ? ORDER BY time_ms DESC
-            """, arguments: [symbol, from, asOf])
+            """), arguments: [symbol, from, asOf])
         if !history.isEmpty { return history.map { ($0[0], $0[1], $0[2]) } }
-        return try Row.fetchAll(ticks, sql: """
+        return try Row.fetchAll(ticks.cachedStatement(sql: """
             SELECT funding_e8 * 10000, hour_ms FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
             AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
-            """, arguments: [symbol, from, asOf]).map { ($0[0], nil, $0[1]) }
+            """), arguments: [symbol, from, asOf]).map { ($0[0], nil, $0[1]) }
     }
 
     func funding(_ symbol: String, asOf: Int64) throws -> AssetLatest.Funding {
@@ -184,7 +184,7 @@ public struct AssetMemory {
         var current = samples.first?.rate
         var premium = samples.first?.premium
         var ts = samples.first?.ts
-        if let context = try Row.fetchOne(memory, sql: "SELECT funding_e12, premium_e12, ts FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
+        if let context = try Row.fetchOne(memory.cachedStatement(sql: "SELECT funding_e12, premium_e12, ts FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1"),
                                           arguments: [symbol, asOf]) {
             current = context[0]
             premium = context[1]
@@ -199,14 +199,14 @@ public struct AssetMemory {
         func realized(_ interval: String, hours: Int64) throws -> Int64? {
             let length = CandleIntervals.all.first { $0.name == interval }!.milliseconds
             let from = asOf - hours * 3_600_000
-            var closes = try Int64.fetchAll(ticks, sql: """
+            var closes = try Int64.fetchAll(ticks.cachedStatement(sql: """
                 SELECT close_e8 FROM candle_\(interval) WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
                 AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
-                """, arguments: [symbol, from, cutoffFor(length)])
+                """), arguments: [symbol, from, cutoffFor(length)])
             if closes.isEmpty {
-                closes = try Int64.fetchAll(memory, sql: """
+                closes = try Int64.fetchAll(memory.cachedStatement(sql: """
                     SELECT close_e8 FROM exchange_candle WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
-                    """, arguments: [symbol, interval, from, asOf + 1 - length])
+                    """), arguments: [symbol, interval, from, asOf + 1 - length])
             }
             guard closes.count >= 2 else { return nil }
             var sum: Int128 = 0
@@ -231,15 +231,15 @@ public struct AssetMemory {
 
     func positioning(_ symbol: String, asOf: Int64) throws -> AssetLatest.Positioning {
         // Open interest in USD × 10^2 at the last sample of each hour, newest first.
-        var series = try Row.fetchAll(memory, sql: """
+        var series = try Row.fetchAll(memory.cachedStatement(sql: """
             SELECT hour_ms, open_interest_e8 * mark_px_e8 / 100000000000000 FROM context_hour
             WHERE symbol = ? AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
-            """, arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
+            """), arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
         if series.isEmpty {
-            series = try Row.fetchAll(ticks, sql: """
+            series = try Row.fetchAll(ticks.cachedStatement(sql: """
                 SELECT hour_ms, open_interest_e2 FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
                 AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
-                """, arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
+                """), arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
         }
         guard let now = series.first else { return AssetLatest.Positioning() }
         func change(_ hours: Int64) -> Int64? {
