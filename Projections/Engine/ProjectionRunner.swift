@@ -11,6 +11,8 @@ public final class ProjectionRunner {
     public let directory: String?
     private let log: any LogReading
     private var models: [ReadModel] = []
+    /// Whether the read models on disk are only read (`init(readingDirectory:)`).
+    public let readOnly: Bool
 
     /// Progress of a catch-up or rebuild.
     public struct Progress: Sendable {
@@ -26,6 +28,7 @@ public final class ProjectionRunner {
                 progress: ((Progress) -> Void)? = nil) throws {
         self.directory = directory
         self.log = log
+        readOnly = false
         guard let directory else {
             models = try projectors.map { try ReadModel.create($0, path: nil) }
             return
@@ -42,6 +45,20 @@ public final class ProjectionRunner {
             } else {
                 models.append(try buildShadowAndSwap(projector, progress: progress))
             }
+        }
+    }
+
+    /// Reads the read models in `directory` without ever writing there (nor creating it): each
+    /// file is opened read-only; one that is missing, or built by another version or schema, is
+    /// built in memory from the log instead; one behind the log is copied into memory before the
+    /// rest is folded. For commands that only read, and for read-only copies of a data directory.
+    public init(readingDirectory directory: String, log: any LogReading, projectors: [any Projector]) throws {
+        self.directory = directory
+        self.log = log
+        readOnly = true
+        for projector in projectors {
+            let path = directory + "/" + projector.name + ".sqlite"
+            models.append(try ReadModel.open(projector, path: path, readOnly: true) ?? ReadModel.create(projector, path: nil))
         }
     }
 
@@ -80,6 +97,16 @@ public final class ProjectionRunner {
 
     private func fold(_ targets: [ReadModel], through head: UInt64, progress: ((Progress) -> Void)?) throws -> Int {
         guard let lowest = targets.map(\.checkpoint).min(), lowest < head else { return 0 }
+        var targets = targets
+        if readOnly {
+            // Never into a file opened read-only: what lags is folded into a copy in memory.
+            for index in models.indices where models[index].path != nil && models[index].checkpoint < head {
+                let copy = try models[index].memoryCopy()
+                if let target = targets.firstIndex(where: { $0 === models[index] }) { targets[target] = copy }
+                try models[index].close()
+                models[index] = copy
+            }
+        }
         var events = 0
         var pending: [LogRecord] = []
         var pendingThrough: UInt64 = 0
@@ -136,6 +163,7 @@ public final class ProjectionRunner {
     /// Rebuilds one read model (or all) from the log into a shadow file and swaps it in: a reader
     /// sees the old read model or the new one, never a half-built one.
     public func rebuild(_ name: String? = nil, progress: ((Progress) -> Void)? = nil) throws {
+        precondition(!readOnly, "a read-only runner never rebuilds")
         if let name, !models.contains(where: { $0.projector.name == name }) { throw ProjectionError.unknownProjector(name) }
         for index in models.indices where name == nil || models[index].projector.name == name {
             let projector = models[index].projector

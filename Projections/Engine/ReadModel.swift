@@ -20,9 +20,10 @@ final class ReadModel {
     /// Opens the read model at `path`. Returns nil when there is none, or when the file was built by
     /// another version or schema of the projector, or never finished being built: it must be
     /// (re)built, which the runner does in a shadow file, so a live file is always whole.
-    static func open(_ projector: any Projector, path: String) throws -> ReadModel? {
+    /// With `readOnly`, the file is opened read-only: nothing of it is ever written.
+    static func open(_ projector: any Projector, path: String, readOnly: Bool = false) throws -> ReadModel? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let queue = try makeQueue(path)
+        let queue = try makeQueue(path, readOnly: readOnly)
         let meta = try queue.read { db -> Row? in
             guard try db.tableExists(metaTable) else { return nil }
             return try Row.fetchOne(db, sql: "SELECT version, schema_hash, checkpoint FROM \(metaTable) WHERE name = ?", arguments: [projector.name])
@@ -48,8 +49,9 @@ final class ReadModel {
         self.checkpoint = checkpoint
     }
 
-    private static func makeQueue(_ path: String?) throws -> DatabaseQueue {
+    private static func makeQueue(_ path: String?, readOnly: Bool = false) throws -> DatabaseQueue {
         var configuration = Configuration()
+        configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
         // Catch-up writes large transactions: a 64 MiB page cache keeps them from spilling to disk
         // page by page before the commit.
@@ -106,6 +108,13 @@ final class ReadModel {
             return .commit
         }
         checkpoint = through
+    }
+
+    /// The same read model copied into memory, to fold what a read-only file lacks.
+    func memoryCopy() throws -> ReadModel {
+        let memory = try Self.makeQueue(nil)
+        try queue.backup(to: memory)
+        return ReadModel(projector: projector, path: nil, queue: memory, checkpoint: checkpoint)
     }
 
     func close() throws {

@@ -21,7 +21,7 @@ struct AssetsList: ClashCommand {
     @Option(help: "Symbols to leave out, comma separated.") var exclude = ""
 
     func execute() throws {
-        let runner = try data.openProjections()
+        let runner = try data.readModels()
         defer { try? runner.close() }
         try runner.catchUp()
         let selected = try runner.read("market_memory") { db in
@@ -57,7 +57,7 @@ struct AssetsLatest: ClashCommand {
     @Option(help: "The time of the view in ms (default: the newest time in market memory).") var at: Int64?
 
     func execute() throws {
-        let runner = try data.openProjections()
+        let runner = try data.readModels()
         defer { try? runner.close() }
         try runner.catchUp()
         guard let latest = try runner.withAssetMemory({ try $0.latest(symbol, asOfMs: at) }) else {

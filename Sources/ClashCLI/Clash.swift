@@ -6,5 +6,6 @@ struct Clash: ParsableCommand {
         commandName: "clash",
         abstract: "Clash Ledger: the event-sourced ledger of Clash of Clones.",
         discussion: "Every command takes --data DIR (default $CLASH_DATA, else ./clash-data).",
-        subcommands: [LogCommand.self, EventsCommand.self, IngestCommand.self, MarketCommand.self, AssetsCommand.self, ClonesCommand.self, PipelineCommand.self, ProjectionsCommand.self, StateHashCommand.self, VerifyCommand.self, BenchCommand.self])
+        version: ClashVersion.current,
+        subcommands: [LogCommand.self, EventsCommand.self, IngestCommand.self, MarketCommand.self, AssetsCommand.self, ClonesCommand.self, PipelineCommand.self, ProjectionsCommand.self, StateHashCommand.self, VerifyCommand.self, BenchCommand.self, VersionCommand.self])
 }

@@ -141,7 +141,7 @@ struct ClonesShow: ClashCommand {
     }
 
     static func rows(_ data: DataOptions, cloneId: String? = nil, owner: String? = nil) throws -> [Row] {
-        let runner = try data.openProjections()
+        let runner = try data.readModels()
         defer { try? runner.close() }
         try runner.catchUp()
         return try runner.read("clones") { db in
@@ -184,8 +184,9 @@ struct ClonesValidate: ClashCommand {
     func execute() throws {
         let graph = try readGraph(file)
         let problems: [GraphProblem]
-        if FileManager.default.fileExists(atPath: data.logDirectory) {
-            let pipeline = try ContextPipeline(log: try LogReader(directory: data.logDirectory))
+        // Market memory when there is a log; a directory named on purpose must hold one.
+        if data.isNamed || data.missingLog == nil {
+            let pipeline = try ContextPipeline(log: try data.existingLog())
             try pipeline.advanceToNewest()
             problems = try pipeline.problems(graph)
         } else {

@@ -14,7 +14,7 @@ struct LogDump: ClashCommand {
     @Flag(help: "Keep printing records as they are appended (stop with Ctrl-C).") var follow = false
 
     func execute() throws {
-        let reader = try LogReader(directory: data.logDirectory)
+        let reader = try data.existingLog()
         let filter = RecordFilter(stream: stream, type: type)
         var printed = 0
         let limit = self.limit ?? .max

@@ -9,6 +9,7 @@ struct LogExportCommand: ClashCommand {
     @Option(help: "The file to write.") var to: String
 
     func execute() throws {
+        _ = try data.existingLog()
         let head = try LogExport.export(directory: data.logDirectory, to: to)
         Output.json { json in
             json.beginObject()

@@ -8,7 +8,7 @@ struct LogStats: ClashCommand {
     @OptionGroup var data: DataOptions
 
     func execute() throws {
-        let reader = try LogReader(directory: data.logDirectory)
+        let reader = try data.existingLog()
         let head = reader.head
         Output.json { json in
             json.beginObject()

@@ -9,6 +9,7 @@ struct LogVerify: ClashCommand {
     @OptionGroup var data: DataOptions
 
     func execute() throws {
+        _ = try data.existingLog()
         let report = LogVerifier.verify(directory: data.logDirectory)
         Output.json { json in
             json.beginObject()

@@ -41,6 +41,7 @@ enum Failure {
         case nil:
             switch error {
             case is IngestError, is DomainError, is GraphProblems: return ExitCode(65)
+            case is NoLogError: return ExitCode(66)
             case let artifact as ArtifactError:
                 if case .missing = artifact { return ExitCode(66) }
                 return ExitCode(1)

@@ -25,7 +25,7 @@ struct PipelinePreview: ClashCommand {
     @Option(help: "With --as owner: the address asking.") var owner: String?
 
     func execute() throws {
-        let log = try LogReader(directory: data.logDirectory)
+        let log = try data.existingLog()
         let state = try log.cloneState(clone)
         guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
         if audience == .owner, owner.map(address) != state.creator {

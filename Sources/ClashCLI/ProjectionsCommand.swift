@@ -27,7 +27,7 @@ struct ProjectionsStatus: ClashCommand {
     @OptionGroup var data: DataOptions
 
     func execute() throws {
-        let runner = try data.openProjections()
+        let runner = try data.readModels()
         defer { try? runner.close() }
         for status in try runner.status() {
             Output.json { json in

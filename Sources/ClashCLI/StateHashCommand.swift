@@ -11,7 +11,7 @@ struct StateHashCommand: ClashCommand {
     @OptionGroup var data: DataOptions
 
     func execute() throws {
-        let runner = try data.openProjections()
+        let runner = try data.readModels()
         defer { try? runner.close() }
         try runner.catchUp()
         let hashes = try runner.stateHashes()
@@ -47,6 +47,7 @@ struct VerifyCommand: ClashCommand {
     @Flag(help: "Rebuild every read model from the log and compare it with the live one.") var replay = false
 
     func execute() throws {
+        _ = try data.existingLog()
         let report = LogVerifier.verify(directory: data.logDirectory)
         if let problem = report.problem {
             Output.error("damaged log: \(problem.file) at byte \(problem.offset): \(problem.reason)")
@@ -56,7 +57,7 @@ struct VerifyCommand: ClashCommand {
         if replay {
             let scratch = NSTemporaryDirectory() + "clash-replay-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: scratch) }
-            let runner = try data.openProjections()
+            let runner = try data.readModels()
             defer { try? runner.close() }
             do {
                 try runner.verifyReplay(scratchDirectory: scratch)

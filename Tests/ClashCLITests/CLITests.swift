@@ -31,6 +31,16 @@ struct CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Runs a system tool (found on the PATH); returns its exit status.
+    static func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     static func json(_ text: String) throws -> [String: Any] {
         let line = text.split(separator: "\n").last.map(String.init) ?? ""
         return try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
