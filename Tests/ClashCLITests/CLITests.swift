@@ -15,10 +15,18 @@ struct CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// When the tests run as root (as CI does), permissions bind nobody; `setpriv` runs a command
+    /// as the unprivileged user 65534 so that a read-only copy really is read-only. Nil otherwise.
+    static var unprivileged: [String]? {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+            ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : nil
+    }
+
+    static func run(_ arguments: [String], unprivileged: Bool = false) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        let prefix = unprivileged ? Self.unprivileged ?? [] : []
+        process.executableURL = URL(fileURLWithPath: prefix.first ?? binary)
+        process.arguments = prefix.isEmpty ? arguments : Array(prefix.dropFirst()) + [binary] + arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -84,7 +84,7 @@ struct ReadOnlyCommandsTests {
         #expect(try CLI.run(["state-hash", "--data", data]).stdout == outputs["state-hash"])
     }
 
-    @Test("every read-only command works on a copy without write permission, with the same answers")
+    @Test("every read-only command works on a copy without write permission, with the same answers (run unprivileged under root)")
     func readOnlyCopy() throws {
         defer {
             _ = try? CLI.runTool("chmod", ["-R", "u+w", root])
@@ -97,7 +97,7 @@ struct ReadOnlyCommandsTests {
         let before = try snapshot(copy)
         for command in commands() where command.first != "log" || command[1] != "export" {
             let original = try CLI.run(command + ["--data", data])
-            let readOnly = try CLI.run(command + ["--data", copy])
+            let readOnly = try CLI.run(command + ["--data", copy], unprivileged: true)
             #expect(readOnly.status == 0, "\(command): \(readOnly.stderr)")
             if command != ["log", "stats"] && command != ["projections", "status"] {
                 #expect(readOnly.stdout == original.stdout, "\(command)")
