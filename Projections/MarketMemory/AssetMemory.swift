@@ -37,11 +37,12 @@ public struct AssetMemory {
     public func latest(_ symbol: String, asOfMs: Int64? = nil) throws -> AssetLatest? {
         guard let asset = try assetRow(symbol) else { return nil }
         let asOf = try asOfMs ?? newestMs()
+        let reads = try TickCandleReads(ticks: ticks, symbol: symbol)
         return AssetLatest(
             symbol: symbol, dex: asset["dex"], kind: asset["kind"], quote: asset["quote"], maxLeverage: asset["max_leverage"],
             delisted: asset["delisted"], categories: try categories(symbol, kind: asset["kind"], quote: asset["quote"]), asOfMs: asOf,
-            price: try price(symbol, kind: asset["kind"], asOf: asOf), candles: try candles(symbol, asOf: asOf),
-            liquidity: try liquidity(symbol), funding: try funding(symbol, asOf: asOf), volatility: try volatility(symbol, asOf: asOf),
+            price: try price(symbol, kind: asset["kind"], asOf: asOf), candles: try candles(symbol, asOf: asOf, reads: reads),
+            liquidity: try liquidity(symbol), funding: try funding(symbol, asOf: asOf), volatility: try volatility(symbol, asOf: asOf, reads: reads),
             positioning: try positioning(symbol, asOf: asOf), polymarket: try polymarket(symbol, asOf: asOf),
             defillama: try defillama(symbol, asOf: asOf))
     }
@@ -112,16 +113,21 @@ public struct AssetMemory {
     }
 
     /// Candles built from ticks; the exchange's candles for an interval the ticks do not cover.
-    func candles(_ symbol: String, asOf: Int64) throws -> [String: [AssetLatest.Candle]] {
+    func candles(_ symbol: String, asOf: Int64, reads: TickCandleReads) throws -> [String: [AssetLatest.Candle]] {
         var out: [String: [AssetLatest.Candle]] = [:]
         let cutoffFor = try candleCutoff(symbol, asOf: asOf)
         for interval in CandleIntervals.all {
             let limit = Self.candleCounts[interval.name] ?? 10
             let cutoff = cutoffFor(interval.milliseconds)
-            var rows = try Row.fetchAll(ticks.cachedStatement(sql: """
-                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
-                WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                """), arguments: [symbol, cutoff, limit])
+            // The newest `limit` starts, looked up one by one; only when some are missing (a gap, the
+            // market's first hours) do the newest `limit` candles that exist take a scan.
+            var rows = try reads.candles(interval, newest: CandleIntervals.floor(cutoff, interval.milliseconds), count: limit)
+            if rows.count < limit {
+                rows = try Row.fetchAll(ticks.cachedStatement(sql: """
+                    SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
+                    WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                    """), arguments: [symbol, cutoff, limit])
+            }
             if rows.isEmpty {
                 rows = try Row.fetchAll(memory.cachedStatement(sql: """
                     SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
@@ -194,15 +200,16 @@ public struct AssetMemory {
                                    premiumE12: premium, samples24h: samples.count, ts: ts)
     }
 
-    func volatility(_ symbol: String, asOf: Int64) throws -> AssetLatest.Volatility {
+    func volatility(_ symbol: String, asOf: Int64, reads: TickCandleReads) throws -> AssetLatest.Volatility {
         let cutoffFor = try candleCutoff(symbol, asOf: asOf)
         func realized(_ interval: String, hours: Int64) throws -> Int64? {
-            let length = CandleIntervals.all.first { $0.name == interval }!.milliseconds
+            let spec = CandleIntervals.all.first { $0.name == interval }!
+            let length = spec.milliseconds
             let from = asOf - hours * 3_600_000
-            var closes = try Int64.fetchAll(ticks.cachedStatement(sql: """
-                SELECT close_e8 FROM candle_\(interval) WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
-                AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
-                """), arguments: [symbol, from, cutoffFor(length)])
+            // Every candle starting in (from, cutoff]: starts are aligned, so they are known.
+            let newest = CandleIntervals.floor(cutoffFor(length), length)
+            let count = newest > from ? Int((newest - from - 1) / length) + 1 : 0
+            var closes = try reads.candles(spec, newest: newest, count: count).reversed().map { $0[4] as Int64 }
             if closes.isEmpty {
                 closes = try Int64.fetchAll(memory.cachedStatement(sql: """
                     SELECT close_e8 FROM exchange_candle WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
@@ -218,6 +225,42 @@ public struct AssetMemory {
         }
         return AssetLatest.Volatility(realized1hBp: try realized("1m", hours: 1), realized4hBp: try realized("5m", hours: 4),
                                       realized24hBp: try realized("15m", hours: 24))
+    }
+
+    /// Candles of the ticks read by point lookups on their key (open_ms, symbol_id): a range over
+    /// open_ms reads the candles of every symbol in it, so its cost grows with the universe. Each
+    /// interval's newest starts are read once per view, for the candles and the volatility both.
+    final class TickCandleReads {
+        let ticks: Database
+        let symbolId: Int64?
+        /// Per interval: the newest start read, how many starts, and the rows found, newest first.
+        var cache: [String: (newest: Int64, count: Int, rows: [Row])] = [:]
+
+        /// Starts read at once per interval: enough for the volatility windows too.
+        static let volatilityCandles = ["1m": 60, "5m": 48, "15m": 96]
+
+        init(ticks: Database, symbol: String) throws {
+            self.ticks = ticks
+            symbolId = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT id FROM symbol WHERE symbol = ?"), arguments: [symbol])
+        }
+
+        /// The candles that exist among the `count` starts from `newest` back, newest first.
+        func candles(_ interval: (name: String, milliseconds: Int64), newest: Int64, count: Int) throws -> [Row] {
+            guard let symbolId, count > 0 else { return [] }
+            let oldest = newest - Int64(count - 1) * interval.milliseconds
+            if let cached = cache[interval.name], cached.newest == newest, cached.count >= count {
+                return cached.rows.filter { ($0[0] as Int64) >= oldest }
+            }
+            let fetched = Swift.max(count, Self.volatilityCandles[interval.name] ?? 0)
+            let starts = (0..<fetched).map { newest - Int64($0) * interval.milliseconds }
+            let placeholders = Array(repeating: "?", count: fetched).joined(separator: ",")
+            let rows = try Row.fetchAll(ticks.cachedStatement(sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
+                WHERE open_ms IN (\(placeholders)) AND symbol_id = ? ORDER BY open_ms DESC
+                """), arguments: StatementArguments(starts + [symbolId]))
+            cache[interval.name] = (newest, fetched, rows)
+            return rows.filter { ($0[0] as Int64) >= oldest }
+        }
     }
 
     /// The integer square root, floored.
