@@ -229,7 +229,7 @@ public struct AssetLatest: Codable, Sendable, Equatable {
         }
     }
 
-    public init(symbol: String, dex: String, kind: String, quote: String, maxLeverage: Int64, delisted: Bool, categories: [String] = [], asOfMs: Int64, price: Price? = nil, candles: [String: [Candle]] = [:], liquidity: Liquidity, funding: Funding, volatility: Volatility, positioning: Positioning, polymarket: Polymarket, defillama: DefiLlama) {
+    public init(symbol: String, dex: String, kind: String, quote: String, maxLeverage: Int64, delisted: Bool, categories: [String] = [], asOfMs: Int64, price: Price? = nil, candles: [String: [Candle]] = [:], liquidity: Liquidity = .init(), funding: Funding = .init(), volatility: Volatility = .init(), positioning: Positioning = .init(), polymarket: Polymarket = .init(), defillama: DefiLlama = .init()) {
         self.symbol = symbol
         self.dex = dex
         self.kind = kind

@@ -7,13 +7,17 @@ public struct ReadPlan: Codable, Sendable, Equatable, Hashable {
     /// Sorted by key; one per source, channel and interval.
     public var channels: [PlannedChannel]
     public var execution: StrategyGraph.ExecutionControls
+    /// The rule the `rules` engine plays.
+    public var rule: String
 
     enum CodingKeys: String, CodingKey {
-        case prompt, asset, channels, execution
+        case prompt, asset, channels, execution, rule
         case cadenceMs = "cadence_ms"
     }
 
-    public init(prompt: String, asset: String, cadenceMs: Int64, channels: [PlannedChannel], execution: StrategyGraph.ExecutionControls) {
+    public init(prompt: String, asset: String, cadenceMs: Int64, channels: [PlannedChannel], execution: StrategyGraph.ExecutionControls,
+                rule: String = RuleEngine.rules[0]) {
+        self.rule = rule
         self.prompt = prompt
         self.asset = asset
         self.cadenceMs = cadenceMs
@@ -85,7 +89,8 @@ extension StrategyGraph {
             let cadence = Cadence.milliseconds(block.cadence ?? "") ?? Cadence.millisecondsMin
             let sorted = channels.values.sorted()
             for symbol in Set(symbols).sorted() {
-                plans.append(ReadPlan(prompt: block.id, asset: symbol, cadenceMs: cadence, channels: sorted, execution: block.execution!))
+                plans.append(ReadPlan(prompt: block.id, asset: symbol, cadenceMs: cadence, channels: sorted, execution: block.execution!,
+                                      rule: block.rule ?? RuleEngine.rules[0]))
             }
         }
         return plans

@@ -155,6 +155,9 @@ extension StrategyGraph {
         } else {
             add("prompt.bad_cadence", at + "/cadence", "cadence is a number and s, m or h, e.g. 5m or 1h")
         }
+        if let rule = block.rule, !RuleEngine.rules.contains(rule) {
+            add("prompt.unknown_rule", at + "/rule", "\(rule.debugDescription) is not one of \(RuleEngine.rules.joined(separator: ", "))")
+        }
         guard let controls = block.execution else {
             add("prompt.no_execution", at + "/execution", "a Trading Prompt needs execution controls")
             return

@@ -56,10 +56,13 @@ public struct StrategyGraph: Codable, Sendable, Equatable {
         public var prompt: String?
         public var cadence: String?
         public var execution: ExecutionControls?
+        /// The rule the `rules` engine plays for this prompt (`RuleEngine.rules`); absent: momentum.
+        public var rule: String?
 
         public init(id: String, kind: String, source: String? = nil, channels: [Channel]? = nil, category: String? = nil,
                     include: [String]? = nil, exclude: [String]? = nil, prompt: String? = nil, cadence: String? = nil,
-                    execution: ExecutionControls? = nil) {
+                    execution: ExecutionControls? = nil, rule: String? = nil) {
+            self.rule = rule
             self.id = id
             self.kind = kind
             self.source = source
