@@ -52,6 +52,22 @@ struct EventCatalogTests {
                                         strategyHash: old.strategyHash, granularity: "power", auditionFeeWei: Wei(10_000_000_000_000_000)))
     }
 
+    @Test("runtime v1 events read as v2: funding's rate to 10^12 and its amount as the cash change; a decision keeps its coins")
+    func runtimeUpcasts() throws {
+        let funding = FundingPaidV1(cloneId: "c-1", asset: "BTC", positionE8: 100_000_000, oraclePxE8: 6_500_000_000_000, rateE8: 1_250,
+                                    amountE6: 812_500)
+        let fundingRecord = LogRecord(sequence: 5, streamVersion: 1, draft: try funding.draft(id: "f", stream: "account.c-1", timestampMs: 0))
+        let upcast = try EventCatalog.decode(fundingRecord, as: FundingPaid.self)
+        #expect(upcast.rateE12 == 12_500_000 && upcast.amountE6 == -812_500 && upcast.competitionId == nil)
+        let decision = DecisionProposedV1(runId: "r", engine: "model", action: "open_long", sizeE8: 1_538_307, leverage: nil, stopLossE8: nil,
+                                          takeProfitE8: nil, confidenceBp: 6_200, reason: "trend", responseHash: String(repeating: "ab", count: 32),
+                                          holdCause: nil)
+        let decisionRecord = LogRecord(sequence: 6, streamVersion: 1, draft: try decision.draft(id: "d", stream: "run.c-1", timestampMs: 0))
+        let read = try EventCatalog.decode(decisionRecord, as: DecisionProposed.self)
+        #expect(read.sizeE8 == 1_538_307 && read.sizeUsdE6 == nil && read.engineVersion == 0 && read.leverage == 0)
+        #expect(read.exchangeHash == String(repeating: "ab", count: 32))
+    }
+
     @Test("an unknown type or version is an error naming the event's sequence, not a silent skip")
     func unknownEvents() {
         let record = LogRecord(sequence: 77, streamVersion: 1, draft: EventDraft(
