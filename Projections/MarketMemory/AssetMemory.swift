@@ -101,7 +101,8 @@ public struct AssetMemory {
         let prevDay: Int64? = context?["prev_day_px_e8"]
         return AssetLatest.Price(midE8: best.mid, ts: best.ts, markPxE8: context?["mark_px_e8"], oraclePxE8: context?["oracle_px_e8"],
                                  prevDayPxE8: prevDay, change24hBp: Self.changeBp(best.mid, prevDay),
-                                 dayNotionalVolumeE2: context?["day_notional_volume_e2"])
+                                 dayNotionalVolumeE2: context?["day_notional_volume_e2"], sequence: best.sequence > 0 ? best.sequence : nil,
+                                 contextSequence: context?["sequence"])
     }
 
     /// The latest candle start usable as of `asOf`, for each interval length: the candle holding
@@ -151,6 +152,7 @@ public struct AssetMemory {
             liquidity.bidDepthE2 = book["bid_depth_e2"]
             liquidity.askDepthE2 = book["ask_depth_e2"]
             liquidity.ts = book["ts"]
+            liquidity.bookSequence = book["sequence"]
         }
         if let context = try Row.fetchOne(memory.cachedStatement(sql: """
             SELECT impact_bid_px_e8, impact_ask_px_e8, coalesce(mid_px_e8, mark_px_e8) AS mid, ts FROM asset_context

@@ -32,8 +32,14 @@ public struct AssetLatest: Codable, Sendable, Equatable {
         public var change24hBp: Int64?
         /// 24-hour notional volume, USD × 10^2.
         public var dayNotionalVolumeE2: Int64?
+        /// Log sequence of the event the mid came from, and of the context giving mark and oracle:
+        /// what a fill or funding payment names so that it can be recomputed.
+        public var sequence: Int64?
+        public var contextSequence: Int64?
 
-        public init(midE8: Int64, ts: Int64, markPxE8: Int64? = nil, oraclePxE8: Int64? = nil, prevDayPxE8: Int64? = nil, change24hBp: Int64? = nil, dayNotionalVolumeE2: Int64? = nil) {
+        public init(midE8: Int64, ts: Int64, markPxE8: Int64? = nil, oraclePxE8: Int64? = nil, prevDayPxE8: Int64? = nil, change24hBp: Int64? = nil, dayNotionalVolumeE2: Int64? = nil, sequence: Int64? = nil, contextSequence: Int64? = nil) {
+            self.sequence = sequence
+            self.contextSequence = contextSequence
             self.midE8 = midE8
             self.ts = ts
             self.markPxE8 = markPxE8
@@ -76,8 +82,11 @@ public struct AssetLatest: Codable, Sendable, Equatable {
         public var impactSpreadBp: Int64?
         /// Time of the newest book or context the figures come from.
         public var ts: Int64?
+        /// Log sequence of the book summary the spread came from.
+        public var bookSequence: Int64?
 
-        public init(spreadBp: Int64? = nil, bestBidE8: Int64? = nil, bestAskE8: Int64? = nil, bidDepthE2: Int64? = nil, askDepthE2: Int64? = nil, impactBidPxE8: Int64? = nil, impactAskPxE8: Int64? = nil, impactSpreadBp: Int64? = nil, ts: Int64? = nil) {
+        public init(spreadBp: Int64? = nil, bestBidE8: Int64? = nil, bestAskE8: Int64? = nil, bidDepthE2: Int64? = nil, askDepthE2: Int64? = nil, impactBidPxE8: Int64? = nil, impactAskPxE8: Int64? = nil, impactSpreadBp: Int64? = nil, ts: Int64? = nil, bookSequence: Int64? = nil) {
+            self.bookSequence = bookSequence
             self.spreadBp = spreadBp
             self.bestBidE8 = bestBidE8
             self.bestAskE8 = bestAskE8

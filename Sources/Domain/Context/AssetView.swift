@@ -47,8 +47,14 @@ public struct AssetView {
         header = try Self.canonical(Header(categories: latest.categories, dex: latest.dex, kind: latest.kind, listed: !latest.delisted,
                                            maxLeverage: latest.maxLeverage, quote: latest.quote, symbol: latest.symbol))
         var sections: [String: Section] = [:]
-        sections["mids"] = Section(bytes: try latest.price.map(Self.canonical), dataMs: latest.price?.ts)
-        sections["liquidity"] = Section(bytes: latest.liquidity.ts == nil ? nil : try Self.canonical(latest.liquidity), dataMs: latest.liquidity.ts)
+        // Log positions are for fills and audits, not for the packet: left out (nil is not encoded).
+        var price = latest.price
+        price?.sequence = nil
+        price?.contextSequence = nil
+        var liquidity = latest.liquidity
+        liquidity.bookSequence = nil
+        sections["mids"] = Section(bytes: try price.map(Self.canonical), dataMs: price?.ts)
+        sections["liquidity"] = Section(bytes: liquidity.ts == nil ? nil : try Self.canonical(liquidity), dataMs: liquidity.ts)
         sections["funding"] = Section(bytes: latest.funding.currentE12 == nil ? nil : try Self.canonical(latest.funding), dataMs: latest.funding.ts)
         sections["positioning"] = Section(bytes: latest.positioning.hourMs == nil ? nil : try Self.canonical(latest.positioning),
                                           dataMs: latest.positioning.hourMs)
