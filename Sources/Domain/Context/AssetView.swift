@@ -8,6 +8,8 @@ import LedgerLog
 public struct AssetView {
     public let symbol: String
     public let asOfMs: Int64
+    /// The data the view was built from (nil: not listed by then): for engines, quotes and marks.
+    public let latest: AssetLatest?
     /// The canonical `asset` member: symbol, dex, kind, quote, max leverage, categories.
     let header: [UInt8]
     /// Channel data (canonical JSON) and its time, by channel name; candles and market lists apart.
@@ -32,6 +34,7 @@ public struct AssetView {
     public init(symbol: String, asOfMs: Int64, latest: AssetLatest?) throws {
         self.symbol = symbol
         self.asOfMs = asOfMs
+        self.latest = latest
         guard let latest else {
             var writer = CanonicalJSONWriter()
             writer.beginObject()

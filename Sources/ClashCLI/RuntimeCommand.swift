@@ -1,0 +1,101 @@
+import ArgumentParser
+import Clash
+import Foundation
+
+struct RuntimeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runtime", abstract: "Trade clones on paper over the logged market, every step an event.",
+        subcommands: [RuntimeRun.self, RuntimeTrail.self])
+}
+
+/// The engines the command line offers.
+enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+    case hold, rules
+
+    func engine(seed: UInt64) -> any DecisionEngine {
+        switch self {
+        case .hold: HoldEngine()
+        case .rules: RulesEngine(seed: seed)
+        }
+    }
+}
+
+struct RuntimeRun: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a clone in simulated time from --from to --to over the logged market; print a JSON summary.",
+        discussion: "Every run, decision, gate result, order, fill, funding payment and liquidation is appended; the same span again writes nothing.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The clone's id.") var clone: String
+    @Option(help: "Start, ms (simulated time: the market data's).") var from: Int64
+    @Option(help: "End, ms (exclusive).") var to: Int64
+    @Option(help: "hold or rules.") var engine: EngineChoice = .rules
+    @Option(help: "The competition the paper account belongs to.") var competition = "free"
+    @Option(help: "Seed of the rules engine.") var seed: UInt64 = 1
+
+    func execute() throws {
+        guard to > from else { throw ValidationError("--to must be after --from") }
+        let ledger = try Ledger.open(directory: data.directory)
+        defer { try? ledger.close() }
+        let state = try ledger.cloneState(clone)
+        guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
+        guard !state.retired else { throw DomainError("clone.retired", "clone \(clone) is retired; its career is archived") }
+        let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: try ledger.strategy(of: clone),
+                                 engine: engine.engine(seed: seed),
+                                 settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: from, toMs: to))
+        let summary = try run.run()
+        Output.json { json in
+            json.beginObject()
+            json.key("cash_e6"); json.int(summary.account.cashE6)
+            json.key("competition"); json.string(competition)
+            json.key("engine"); json.string(engine.rawValue)
+            json.key("equity_e6"); json.int(summary.account.equityE6(marks: summary.marks))
+            json.key("events"); json.int(summary.events)
+            json.key("fees_e6"); json.int(summary.account.feesE6)
+            json.key("fills"); json.int(summary.fills)
+            json.key("funding_e6"); json.int(summary.account.fundingE6)
+            json.key("funding_payments"); json.int(summary.fundingPayments)
+            json.key("holds"); json.int(summary.holds)
+            json.key("liquidations"); json.int(summary.liquidations)
+            json.key("max_drawdown_bp"); json.int(summary.account.maxDrawdownBp)
+            json.key("open_positions"); json.int(summary.account.positions.count)
+            json.key("rejections"); json.int(summary.rejections)
+            json.key("return_bp"); json.int(summary.account.returnBp(marks: summary.marks))
+            json.key("runs"); json.int(summary.runs)
+            json.key("triggers"); json.int(summary.triggers)
+            json.endObject()
+        }
+    }
+}
+
+struct RuntimeTrail: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trail", abstract: "Print a clone's runs in order, one JSON line per event: packet hash, decision, gate, order, fill.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The clone's id.") var clone: String
+    @Option(help: "The competition.") var competition = "free"
+    @Option(help: "Only this asset's runs.") var asset: String?
+
+    func execute() throws {
+        let log = try data.existingLog()
+        let records = (try log.read(stream: "run.\(clone).\(competition)") + log.read(stream: "account.\(clone).\(competition)"))
+            .sorted { $0.sequence < $1.sequence }
+        var runsOfAsset = Set<String>()
+        for record in records {
+            if let asset {
+                switch try EventCatalog.decode(record) {
+                case let due as RunDue where due.asset == asset: runsOfAsset.insert(due.runId)
+                case let funding as FundingPaid where funding.asset == asset: break
+                case let liquidated as Liquidated where liquidated.asset == asset: break
+                default:
+                    guard let correlation = record.correlationId, runsOfAsset.contains(correlation) else { continue }
+                }
+            }
+            var writer = CanonicalJSONWriter()
+            RecordCodec.encode(record, into: &writer)
+            Output.line(writer.bytes)
+        }
+    }
+}

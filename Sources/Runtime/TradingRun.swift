@@ -1,0 +1,242 @@
+import ClashCore
+import Domain
+import EventSchemas
+import Foundation
+import LedgerLog
+
+/// One clone trading on paper in simulated time over the logged market: the market data's time,
+/// never the wall clock, so the same log, graph, engine and seed append the same events. Every
+/// step is an event: run due → context assembled (the packet in the artifact store) → decision
+/// proposed → gate rejected, or dry-run order and paper fill; stop losses and take profits fill
+/// when a later mid sets them off; funding is paid each hour; an account under maintenance margin
+/// is liquidated. Event ids come from the run, so running the same span again writes nothing.
+public final class TradingRun {
+    public struct Settings: Sendable {
+        public var cloneId: String
+        /// The competition the account belongs to (an audition or race id, or a free run's name).
+        public var competitionId: String
+        /// audition, race or free.
+        public var context: String
+        public var fromMs: Int64
+        public var toMs: Int64
+        public var startingEquityE6: Int64
+        public var killSwitch: Gates.KillSwitch
+
+        public init(cloneId: String, competitionId: String, context: String = "free", fromMs: Int64, toMs: Int64,
+                    startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running) {
+            self.cloneId = cloneId
+            self.competitionId = competitionId
+            self.context = context
+            self.fromMs = fromMs
+            self.toMs = toMs
+            self.startingEquityE6 = startingEquityE6
+            self.killSwitch = killSwitch
+        }
+    }
+
+    /// What a run did, counted (`events`: those written; a span run again writes none).
+    public struct Summary: Sendable, Equatable {
+        public var runs = 0, holds = 0, rejections = 0, fills = 0, triggers = 0, fundingPayments = 0, liquidations = 0, events = 0
+        public var account: PaperAccount
+        public var marks: [String: Int64] = [:]
+        public var rejectionCodes: [String: Int] = [:]
+    }
+
+    let log: any LogStore
+    let artifacts: any ArtifactStore
+    let graph: StrategyGraph
+    let engine: any DecisionEngine
+    let settings: Settings
+    let pipeline: ContextPipeline
+    var account: PaperAccount
+    var lastOrderMs: [String: Int64] = [:]
+    var marks: [String: Int64] = [:]
+    var summary: Summary
+    var drafts: [EventDraft] = []
+
+    public init(log: any LogStore, artifacts: any ArtifactStore, graph: StrategyGraph, engine: any DecisionEngine, settings: Settings) throws {
+        precondition(settings.toMs > settings.fromMs, "a run spans some time")
+        self.log = log
+        self.artifacts = artifacts
+        self.graph = graph
+        self.engine = engine
+        self.settings = settings
+        pipeline = try ContextPipeline(log: log)
+        account = PaperAccount(startingEquityE6: settings.startingEquityE6)
+        summary = Summary(account: account)
+    }
+
+    var runStream: String { "run.\(settings.cloneId).\(settings.competitionId)" }
+    var accountStream: String { "account.\(settings.cloneId).\(settings.competitionId)" }
+
+    /// Steps through [from, to): every minute (and every cadence's multiple), the market folded to
+    /// the step, triggers, funding, liquidation, then the runs due.
+    public func run() throws -> Summary {
+        try pipeline.advance(to: settings.fromMs)
+        var plans = try pipeline.plans(graph)
+        let prompts = Dictionary(graph.blocks.map { ($0.id, $0.prompt ?? "") }, uniquingKeysWith: { first, _ in first })
+        let step = plans.reduce(Int64(60_000)) { gcd($0, $1.cadenceMs) }
+        var time = settings.fromMs
+        while time < settings.toMs {
+            try pipeline.advance(to: time)
+            if time != settings.fromMs, time % 3_600_000 == 0 {
+                // Asset selections (categories, Trending) are expanded anew each hour.
+                plans = try pipeline.plans(graph)
+            }
+            try markAndTrigger(at: time)
+            if time != settings.fromMs, time % 3_600_000 == 0 { try payFunding(at: time) }
+            try liquidateIfUnder(at: time)
+            for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 {
+                try runOnce(plan, prompt: prompts[plan.prompt] ?? "", at: time)
+            }
+            account.markDrawdown(marks: marks)
+            try flush()
+            time += step
+        }
+        summary.account = account
+        summary.marks = marks
+        return summary
+    }
+
+    // MARK: - Steps
+
+    func view(_ asset: String) throws -> AssetView { try pipeline.view(asset) }
+
+    /// Marks every position at its mid; fills the stop losses and take profits the mids set off.
+    func markAndTrigger(at time: Int64) throws {
+        for asset in account.positions.keys.sorted() {
+            guard let price = try view(asset).latest?.price, let position = account.positions[asset] else { continue }
+            marks[asset] = price.midE8
+            guard let trigger = position.trigger(midE8: price.midE8) else { continue }
+            let id = "trigger-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)"
+            let quote = Self.quote(try view(asset).latest)!
+            let order = Gates.Order(sizeE8: -position.sizeE8, leverage: position.leverage, reduceOnly: true,
+                                    priceE8: FillPolicy.price(quote, buy: position.sizeE8 < 0))
+            try place(order, asset: asset, runId: id, quote: quote, cause: trigger.rawValue, at: time)
+            summary.triggers += 1
+        }
+    }
+
+    /// An hour's funding on every position: the rate and oracle price of market memory as of now.
+    func payFunding(at time: Int64) throws {
+        for asset in account.positions.keys.sorted() {
+            guard let position = account.positions[asset], let latest = try view(asset).latest, let rate = latest.funding.currentE12,
+                  let price = latest.price else { continue }
+            let oracle = price.oraclePxE8 ?? price.midE8
+            let amount = FillPolicy.funding(sizeE8: position.sizeE8, oraclePxE8: oracle, rateE12: rate)
+            account = account.applying(.funding(asset: asset, amountE6: amount), marks: marks)
+            summary.fundingPayments += 1
+            try add(FundingPaid(cloneId: settings.cloneId, competitionId: settings.competitionId, asset: asset, hourMs: time,
+                                positionE8: position.sizeE8, oraclePxE8: oracle, oracleSequence: price.contextSequence ?? price.sequence,
+                                rateE12: rate, amountE6: amount, fillPolicy: FillPolicy.version),
+                    id: "funding-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)", stream: accountStream, at: time)
+        }
+    }
+
+    /// Below maintenance margin: every position closed at its mark.
+    func liquidateIfUnder(at time: Int64) throws {
+        var maxLeverage: [String: Int64] = [:]
+        for asset in account.positions.keys { maxLeverage[asset] = try view(asset).latest?.maxLeverage }
+        guard account.isLiquidatable(marks: marks, maxLeverage: maxLeverage) else { return }
+        let equity = account.equityE6(marks: marks)
+        for asset in account.positions.keys.sorted() {
+            let position = account.positions[asset]!
+            let mark = marks[asset] ?? position.entryPxE8
+            try add(Liquidated(cloneId: settings.cloneId, asset: asset, positionE8: position.sizeE8, markPxE8: mark, equityE6: equity,
+                               maintenanceMarginE6: FillPolicy.maintenanceMargin(sizeE8: position.sizeE8, markPxE8: mark,
+                                                                                 maxLeverage: maxLeverage[asset] ?? position.leverage)),
+                    id: "liquidation-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)", stream: accountStream, at: time)
+        }
+        account = account.applying(.liquidation(marks: marks), marks: marks)
+        summary.liquidations += 1
+    }
+
+    /// One run of a plan: packet, decision, gates, order and fill.
+    func runOnce(_ plan: ReadPlan, prompt: String, at time: Int64) throws {
+        let runId = "run-\(settings.cloneId)-\(settings.competitionId)-\(plan.prompt)-\(plan.asset)-\(time)"
+        summary.runs += 1
+        try add(RunDue(cloneId: settings.cloneId, runId: runId, asset: plan.asset, context: settings.context, contextId: settings.competitionId,
+                       cadenceMs: plan.cadenceMs), id: runId + ".due", stream: runStream, at: time, correlation: runId)
+        let packet = try pipeline.packet(plan)
+        try artifacts.put(packet.bytes)
+        try add(ContextAssembled(runId: runId, packetHash: packet.hash, throughSequence: Int64(pipeline.throughSequence),
+                                 bytes: Int64(packet.bytes.count)), id: runId + ".context", stream: runStream, at: time, correlation: runId)
+        let latest = try view(plan.asset).latest
+        let answer: EngineAnswer
+        do {
+            answer = try engine.decide(EngineInput(plan: plan, packet: packet, latest: latest, position: account.positions[plan.asset],
+                                                   promptText: prompt))
+        } catch {
+            answer = EngineAnswer(decision: .hold("the engine failed: \(error)"), holdCause: "engine_error")
+        }
+        let decision = answer.decision
+        try add(DecisionProposed(runId: runId, engine: engine.name, engineVersion: engine.version, action: decision.action.rawValue,
+                                 sizeUsdE6: decision.sizeUsdE6, leverage: decision.leverage, stopLossE8: decision.stopLossE8,
+                                 takeProfitE8: decision.takeProfitE8, confidenceBp: decision.confidenceBp,
+                                 reason: String(decision.reason.prefix(Decision.reasonCharactersMax)), promptHash: answer.promptHash,
+                                 exchangeHash: answer.exchangeHash, holdCause: answer.holdCause),
+                id: runId + ".decision", stream: runStream, at: time, correlation: runId)
+        if let price = latest?.price { marks[plan.asset] = price.midE8 }
+        let quote = Self.quote(latest)
+        let context = Gates.Context(decision: decision, asset: plan.asset, controls: plan.execution, cadenceMs: plan.cadenceMs, nowMs: time,
+                                    maxLeverage: latest.flatMap { $0.delisted ? nil : $0.maxLeverage }, quote: quote, quoteMs: latest?.price?.ts,
+                                    account: account, marks: marks, killSwitch: settings.killSwitch, lastOrderMs: lastOrderMs[plan.asset])
+        switch Gates.check(context) {
+        case nil:
+            summary.holds += 1
+        case .failure(let rejection)?:
+            summary.rejections += 1
+            summary.rejectionCodes[rejection.code, default: 0] += 1
+            try add(GateRejected(runId: runId, gate: rejection.code, detail: rejection.detail), id: runId + ".gate", stream: runStream, at: time,
+                    correlation: runId)
+        case .success(let order)?:
+            try place(order, asset: plan.asset, runId: runId, quote: quote!, cause: "decision", at: time,
+                      stopLossE8: decision.action == .close ? nil : decision.stopLossE8,
+                      takeProfitE8: decision.action == .close ? nil : decision.takeProfitE8)
+            lastOrderMs[plan.asset] = time
+        }
+    }
+
+    /// A dry-run order and its fill, applied to the account.
+    func place(_ order: Gates.Order, asset: String, runId: String, quote: FillPolicy.Quote, cause: String, at time: Int64,
+               stopLossE8: Int64? = nil, takeProfitE8: Int64? = nil) throws {
+        let orderId = runId + ".order"
+        let side = order.sizeE8 > 0 ? "buy" : "sell"
+        try add(OrderDryRun(runId: runId, orderId: orderId, asset: asset, side: side, sizeE8: abs(order.sizeE8), leverage: order.leverage,
+                            reduceOnly: order.reduceOnly), id: orderId, stream: runStream, at: time, correlation: runId)
+        let notional = FillPolicy.notional(sizeE8: order.sizeE8, priceE8: order.priceE8)
+        let fee = FillPolicy.fee(notionalE6: notional)
+        try add(Fill(orderId: orderId, cloneId: settings.cloneId, competitionId: settings.competitionId, asset: asset, side: side, cause: cause,
+                     sizeE8: abs(order.sizeE8), priceE8: order.priceE8, notionalE6: notional, feeE6: fee, midE8: quote.midE8,
+                     midSequence: Int64(quote.midSequence), spreadBp: quote.spreadBp, spreadSequence: quote.spreadSequence.map(Int64.init),
+                     slippageCentiBp: quote.spreadBp.map { $0 * 50 } ?? FillPolicy.slippageBpDefault * 100, fillPolicy: FillPolicy.version),
+                id: runId + ".fill", stream: accountStream, at: time, correlation: runId)
+        account = account.applying(.fill(asset: asset, sizeE8: order.sizeE8, priceE8: order.priceE8, feeE6: fee, leverage: order.leverage,
+                                         stopLossE8: stopLossE8, takeProfitE8: takeProfitE8), marks: marks)
+        summary.fills += 1
+    }
+
+    // MARK: - Events
+
+    /// The quote a fill uses: the mid and the book's spread, with their log sequences.
+    static func quote(_ latest: AssetLatest?) -> FillPolicy.Quote? {
+        guard let price = latest?.price else { return nil }
+        let spread = latest?.liquidity.spreadBp
+        return FillPolicy.Quote(midE8: price.midE8, midSequence: UInt64(max(price.sequence ?? 0, 0)), spreadBp: spread,
+                                spreadSequence: spread == nil ? nil : latest?.liquidity.bookSequence.map { UInt64(max($0, 0)) })
+    }
+
+    func add<Event: CatalogEvent>(_ event: Event, id: String, stream: String, at time: Int64, correlation: String? = nil) throws {
+        let causation = drafts.last.flatMap { $0.correlationId == correlation && correlation != nil ? $0.id : nil }
+        drafts.append(try event.draft(id: id, stream: stream, timestampMs: time, correlationId: correlation, causationId: causation))
+    }
+
+    /// Appends the step's events as one atomic append.
+    func flush() throws {
+        guard !drafts.isEmpty else { return }
+        if try log.append(drafts).written { summary.events += drafts.count }
+        drafts.removeAll(keepingCapacity: true)
+    }
+}
+
+private func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }

@@ -1,0 +1,111 @@
+import Clash
+import ClashTesting
+import Foundation
+import Market
+import Testing
+
+@Suite("trading runs in simulated time")
+struct TradingRunTests {
+    static let owner = "0x8ba1f109551bd432803012645ac136ddd64dba72"
+    static let from: Int64 = 1_717_200_000_000 + 3_600_000
+    static let to: Int64 = from + 4 * 3_600_000
+
+    /// A market of 8 hours, a clone trading Layer 1 every 5 minutes with the momentum rule.
+    static func setUp(rule: String = "momentum") throws -> (ledger: Ledger, graph: StrategyGraph) {
+        let ledger = try marketLedger(seed: 11, assets: 8, hours: 8)
+        var graph = StrategyGraph.basic(category: "Crypto/Layer 1", prompt: "trade", cadence: "5m", risk: "medium").convertedUp().convertedUp()
+        let prompt = graph.blocks.firstIndex { $0.kind == "trading_prompt" }!
+        graph.blocks[prompt].rule = rule
+        try ledger.createClone(id: "c-1", owner: owner, identity: .init(name: "T", avatarText: "", tagline: ""), graph: graph)
+        return (ledger, graph)
+    }
+
+    static func run(_ ledger: Ledger, _ graph: StrategyGraph, engine: any DecisionEngine = RulesEngine(seed: 5)) throws -> TradingRun.Summary {
+        try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: graph, engine: engine,
+                       settings: .init(cloneId: "c-1", competitionId: "free", fromMs: from, toMs: to)).run()
+    }
+
+    static func lines(_ ledger: Ledger, _ stream: String) throws -> [[UInt8]] {
+        try ledger.log.read(stream: stream).map { record in
+            var writer = CanonicalJSONWriter()
+            RecordCodec.encode(record, into: &writer)
+            return writer.bytes
+        }
+    }
+
+    @Test("the same log, graph, engine and seed append the same events, byte for byte; the same span again writes nothing")
+    func deterministic() throws {
+        let (first, graph) = try Self.setUp()
+        let summary = try Self.run(first, graph)
+        #expect(summary.runs == 48 * 7, "4 hours of 5-minute runs on the 7 Layer 1 assets of the 8 (DOGE is a meme)")
+        #expect(summary.fills > 0 && summary.events > summary.runs * 3)
+        let (second, _) = try Self.setUp()
+        _ = try Self.run(second, graph)
+        for stream in ["run.c-1.free", "account.c-1.free"] {
+            #expect(try Self.lines(first, stream) == Self.lines(second, stream), "\(stream)")
+        }
+        let head = try first.head.sequence
+        let again = try Self.run(first, graph)
+        let headAfter = try first.head.sequence
+        #expect(again.events == 0 && headAfter == head)
+        #expect(again.account == summary.account)
+    }
+
+    @Test("every fill names the mid it used and where it came from; anyone can recompute its price, notional and fee")
+    func fillsAreDerivable() throws {
+        let (ledger, graph) = try Self.setUp()
+        _ = try Self.run(ledger, graph)
+        let fills = try ledger.log.read(stream: "account.c-1.free").filter { $0.type == Fill.type }.map { try EventCatalog.decode($0, as: Fill.self) }
+        #expect(!fills.isEmpty)
+        for fill in fills {
+            let mid = try #require(fill.midE8)
+            let midSequence = try #require(fill.midSequence)
+            let source = try #require(try ledger.log.read(from: UInt64(midSequence), limit: 1).first)
+            // The synthetic market's mids are ticks, and its spreads hourly book summaries.
+            let tick = try EventCatalog.decode(source, as: MarketTick.self)
+            #expect(tick.symbol == fill.asset && tick.midE8 == mid)
+            if let spreadSequence = fill.spreadSequence {
+                let book = try #require(try ledger.log.read(from: UInt64(spreadSequence), limit: 1).first)
+                #expect(book.type == HyperliquidBookSummary.type)
+            }
+            let quote = FillPolicy.Quote(midE8: mid, midSequence: 0, spreadBp: fill.spreadBp, spreadSequence: nil)
+            #expect(fill.priceE8 == FillPolicy.price(quote, buy: fill.side == "buy"))
+            #expect(fill.notionalE6 == FillPolicy.notional(sizeE8: fill.sizeE8, priceE8: fill.priceE8))
+            #expect(fill.feeE6 == FillPolicy.fee(notionalE6: FillPolicy.notional(sizeE8: fill.sizeE8, priceE8: fill.priceE8)))
+        }
+    }
+
+    @Test("the account folded from the log alone is the account the run kept")
+    func accountFromTheLog() throws {
+        let (ledger, graph) = try Self.setUp(rule: "mean_reversion")
+        let summary = try Self.run(ledger, graph)
+        let folded = try ledger.log.paperAccount(cloneId: "c-1", competitionId: "free")
+        #expect(folded.cashE6 == summary.account.cashE6 && folded.realizedE6 == summary.account.realizedE6)
+        #expect(folded.feesE6 == summary.account.feesE6 && folded.fundingE6 == summary.account.fundingE6)
+        #expect(folded.positions.mapValues(\.sizeE8) == summary.account.positions.mapValues(\.sizeE8))
+        #expect(folded.marginUsedE6 == summary.account.marginUsedE6)
+    }
+
+    @Test("the hold engine decides every run and orders nothing; every packet is in the artifact store")
+    func holdEngine() throws {
+        let (ledger, graph) = try Self.setUp()
+        let summary = try Self.run(ledger, graph, engine: HoldEngine())
+        #expect(summary.runs > 0 && summary.holds == summary.runs && summary.fills == 0 && summary.rejections == 0)
+        let runs = try ledger.log.read(stream: "run.c-1.free")
+        #expect(runs.filter { $0.type == ContextAssembled.type }.count == summary.runs)
+        for record in runs where record.type == ContextAssembled.type {
+            let assembled = try EventCatalog.decode(record, as: ContextAssembled.self)
+            #expect(ContentHash.of(try ledger.artifacts.get(assembled.packetHash)) == assembled.packetHash)
+        }
+        #expect(summary.account.cashE6 == PaperAccount.startingEquityDefaultE6)
+    }
+
+    @Test("a halted runtime rejects every open with the kill switch gate")
+    func killSwitch() throws {
+        let (ledger, graph) = try Self.setUp()
+        let summary = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: graph, engine: RulesEngine(seed: 5),
+                                     settings: .init(cloneId: "c-1", competitionId: "halted", fromMs: Self.from, toMs: Self.to,
+                                                     killSwitch: .halted)).run()
+        #expect(summary.fills == 0 && summary.rejections > 0 && summary.rejectionCodes.keys.sorted() == ["kill_switch"])
+    }
+}
