@@ -10,11 +10,9 @@ public protocol CatalogEvent: Codable, Sendable, Equatable {
 }
 
 extension CatalogEvent {
-    /// The payload's canonical JSON (sorted keys, integers only).
+    /// The payload's canonical JSON (sorted keys, integers only), written directly.
     public func canonicalPayload() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try CanonicalJSON.canonicalize(Array(try encoder.encode(self)))
+        try CanonicalEncoder.encode(self)
     }
 
     /// A draft of this event for the log.

@@ -25,3 +25,22 @@ public struct RandomIds: IdGenerator {
 
     public func next() -> String { UUID().uuidString.lowercased() }
 }
+
+/// Deterministic event ids from a seed: the same run (a test, a simulation, a benchmark) writes
+/// the same log, byte for byte.
+public final class SeededIds: IdGenerator, @unchecked Sendable {
+    private let lock = NSLock()
+    private var random: SplitMix64
+    private let prefix: String
+
+    public init(seed: UInt64, prefix: String = "evt") {
+        random = SplitMix64(seed: seed)
+        self.prefix = prefix
+    }
+
+    public func next() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return prefix + "-" + String(random.next(), radix: 16)
+    }
+}

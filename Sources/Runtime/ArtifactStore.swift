@@ -6,14 +6,21 @@ import LedgerLog
 /// log can be published without leaking what the artifacts hold; whoever has the artifacts can
 /// check every one against its name.
 public protocol ArtifactStore: AnyObject, Sendable {
-    /// Stores `bytes` (durably, before returning) and returns their hash. Storing bytes already
-    /// there is a no-op returning the same hash.
+    /// Stores `bytes` and returns their hash; with `durable`, on stable storage before returning.
+    /// Storing bytes already there is a no-op returning the same hash. Only what can be derived
+    /// again from the log (a context packet) is stored without `durable`.
     @discardableResult
-    func put(_ bytes: [UInt8]) throws -> String
+    func put(_ bytes: [UInt8], durable: Bool) throws -> String
     /// The bytes named `hash`, checked against it.
     func get(_ hash: String) throws -> [UInt8]
     /// Whether the store holds `hash` (not checked).
     func contains(_ hash: String) throws -> Bool
+}
+
+extension ArtifactStore {
+    /// Stores `bytes` durably.
+    @discardableResult
+    public func put(_ bytes: [UInt8]) throws -> String { try put(bytes, durable: true) }
 }
 
 /// What reading or writing an artifact can fail at.
@@ -51,7 +58,7 @@ public final class MemoryArtifactStore: ArtifactStore, @unchecked Sendable {
 
     public init() {}
 
-    public func put(_ bytes: [UInt8]) throws -> String {
+    public func put(_ bytes: [UInt8], durable: Bool) throws -> String {
         let hash = ContentHash.of(bytes)
         lock.withLock { artifacts[hash] = bytes }
         return hash

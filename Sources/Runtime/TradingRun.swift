@@ -21,9 +21,15 @@ public final class TradingRun {
         public var toMs: Int64
         public var startingEquityE6: Int64
         public var killSwitch: Gates.KillSwitch
+        /// Whether each packet goes to the artifact store (its hash is always in the log). A packet
+        /// is a pure function of the log prefix and the plan, so an audit or `pipeline preview --at`
+        /// builds it again byte for byte; simulations at scale may leave them out.
+        public var storePackets: Bool
 
         public init(cloneId: String, competitionId: String, context: String = "free", fromMs: Int64, toMs: Int64,
-                    startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running) {
+                    startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running,
+                    storePackets: Bool = true) {
+            self.storePackets = storePackets
             self.cloneId = cloneId
             self.competitionId = competitionId
             self.context = context
@@ -54,17 +60,27 @@ public final class TradingRun {
     var summary: Summary
     var drafts: [EventDraft] = []
 
-    public init(log: any LogStore, artifacts: any ArtifactStore, graph: StrategyGraph, engine: any DecisionEngine, settings: Settings) throws {
+    var plans: [ReadPlan] = []
+    let prompts: [String: String]
+
+    /// A run over its own market view, or over `pipeline`, shared by the runs a `TradingSession`
+    /// steps together.
+    public init(log: any LogStore, artifacts: any ArtifactStore, graph: StrategyGraph, engine: any DecisionEngine, settings: Settings,
+                pipeline: ContextPipeline? = nil) throws {
         precondition(settings.toMs > settings.fromMs, "a run spans some time")
         self.log = log
         self.artifacts = artifacts
         self.graph = graph
         self.engine = engine
         self.settings = settings
-        pipeline = try ContextPipeline(log: log)
+        self.pipeline = try pipeline ?? ContextPipeline(log: log)
         account = PaperAccount(startingEquityE6: settings.startingEquityE6)
         summary = Summary(account: account)
+        prompts = Dictionary(graph.blocks.map { ($0.id, $0.prompt ?? "") }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The step every run of the session needs: a minute, or a divisor of its cadences.
+    var stepMs: Int64 { plans.reduce(Int64(60_000)) { gcd($0, $1.cadenceMs) } }
 
     var runStream: String { "run.\(settings.cloneId).\(settings.competitionId)" }
     var accountStream: String { "account.\(settings.cloneId).\(settings.competitionId)" }
@@ -73,26 +89,39 @@ public final class TradingRun {
     /// the step, triggers, funding, liquidation, then the runs due.
     public func run() throws -> Summary {
         try pipeline.advance(to: settings.fromMs)
-        var plans = try pipeline.plans(graph)
-        let prompts = Dictionary(graph.blocks.map { ($0.id, $0.prompt ?? "") }, uniquingKeysWith: { first, _ in first })
-        let step = plans.reduce(Int64(60_000)) { gcd($0, $1.cadenceMs) }
+        try start()
         var time = settings.fromMs
         while time < settings.toMs {
             try pipeline.advance(to: time)
-            if time != settings.fromMs, time % 3_600_000 == 0 {
-                // Asset selections (categories, Trending) are expanded anew each hour.
-                plans = try pipeline.plans(graph)
-            }
-            try markAndTrigger(at: time)
-            if time != settings.fromMs, time % 3_600_000 == 0 { try payFunding(at: time) }
-            try liquidateIfUnder(at: time)
-            for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 {
-                try runOnce(plan, prompt: prompts[plan.prompt] ?? "", at: time)
-            }
-            account.markDrawdown(marks: marks)
+            try step(at: time)
             try flush()
-            time += step
+            time += stepMs
         }
+        return finish()
+    }
+
+    /// Compiles the plans as of the start (the pipeline already there).
+    func start() throws {
+        plans = try pipeline.plans(graph)
+    }
+
+    /// One step at `time`, the pipeline already there: marks and triggers, funding on the hour,
+    /// liquidation, the runs due. Its events wait in `drafts`.
+    func step(at time: Int64) throws {
+        if time != settings.fromMs, time % 3_600_000 == 0 {
+            // Asset selections (categories, Trending) are expanded anew each hour.
+            plans = try pipeline.plans(graph)
+        }
+        try markAndTrigger(at: time)
+        if time != settings.fromMs, time % 3_600_000 == 0 { try payFunding(at: time) }
+        try liquidateIfUnder(at: time)
+        for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 {
+            try runOnce(plan, prompt: prompts[plan.prompt] ?? "", at: time)
+        }
+        account.markDrawdown(marks: marks)
+    }
+
+    func finish() -> Summary {
         summary.account = account
         summary.marks = marks
         return summary
@@ -158,7 +187,9 @@ public final class TradingRun {
         try add(RunDue(cloneId: settings.cloneId, runId: runId, asset: plan.asset, context: settings.context, contextId: settings.competitionId,
                        cadenceMs: plan.cadenceMs), id: runId + ".due", stream: runStream, at: time, correlation: runId)
         let packet = try pipeline.packet(plan)
-        try artifacts.put(packet.bytes)
+        // A packet is a pure function of the log and the plan: stored without waiting for the disk,
+        // since `pipeline preview --at` or an audit builds it again, byte for byte, from its hash's inputs.
+        if settings.storePackets { try artifacts.put(packet.bytes, durable: false) }
         try add(ContextAssembled(runId: runId, packetHash: packet.hash, throughSequence: Int64(pipeline.throughSequence),
                                  bytes: Int64(packet.bytes.count)), id: runId + ".context", stream: runStream, at: time, correlation: runId)
         let latest = try view(plan.asset).latest
@@ -239,4 +270,5 @@ public final class TradingRun {
     }
 }
 
-private func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+/// The greatest common divisor: the step that lands on every cadence.
+func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }

@@ -69,3 +69,31 @@ struct CanonicalJSONTests {
         }
     }
 }
+
+@Suite("the canonical encoder")
+struct CanonicalEncoderTests {
+    struct Sample: Encodable {
+        var zeta: Int64
+        var alpha: String
+        var nested: [Inner]
+        var absent: Int64?
+        var flag: Bool
+        struct Inner: Encodable { var b: UInt64; var a: [String: Int] }
+    }
+
+    @Test("keys in byte order at every depth, no whitespace, escapes as the log writes them, absent optionals left out")
+    func encodes() throws {
+        let sample = Sample(zeta: -5, alpha: "tab\t\"quote\" é", nested: [.init(b: 18_446_744_073_709_551_615, a: ["y": 1, "X": 2])],
+                            absent: nil, flag: true)
+        let bytes = try CanonicalEncoder.encode(sample)
+        #expect(String(decoding: bytes, as: UTF8.self)
+                == #"{"alpha":"tab\t\"quote\" é","flag":true,"nested":[{"a":{"X":2,"y":1},"b":18446744073709551615}],"zeta":-5}"#)
+        #expect(try CanonicalJSON.canonicalize(bytes) == bytes)
+    }
+
+    @Test("a floating-point value is refused")
+    func refusesFloats() {
+        struct Price: Encodable { var px: Double }
+        #expect(throws: EncodingError.self) { try CanonicalEncoder.encode(Price(px: 1.5)) }
+    }
+}

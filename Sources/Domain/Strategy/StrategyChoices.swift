@@ -58,8 +58,12 @@ public enum SourcePreset {
 }
 
 extension StrategyChoices {
-    /// The source presets a strategy reads: the chosen ones, or every one for Basic.
-    public var sourcePresets: [String] { sources ?? SourcePreset.names }
+    /// The source presets a strategy reads: the chosen ones (each once, in order), or every one for Basic.
+    public var sourcePresets: [String] {
+        guard let sources else { return SourcePreset.names }
+        var seen = Set<String>()
+        return sources.filter { seen.insert($0).inserted }
+    }
 
     /// The graph these choices generate, at `granularity` (basic or custom keep the choices; power
     /// drops them, leaving every block editable).

@@ -1,0 +1,54 @@
+import Domain
+import LedgerLog
+
+/// Many clones trading the same span together (a race, a benchmark): one market view, advanced
+/// once per step and shared by every clone, and one atomic append per step with every clone's
+/// events of that step.
+public final class TradingSession {
+    public let pipeline: ContextPipeline
+    let log: any LogStore
+    let runs: [TradingRun]
+    let fromMs: Int64
+    let toMs: Int64
+
+    /// `clones`: each clone's graph, engine and settings (all of the same span).
+    public init(log: any LogStore, artifacts: any ArtifactStore,
+                clones: [(graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings)]) throws {
+        precondition(!clones.isEmpty, "a session trades at least one clone")
+        let from = clones[0].settings.fromMs
+        let to = clones[0].settings.toMs
+        precondition(clones.allSatisfy { $0.settings.fromMs == from && $0.settings.toMs == to }, "a session's clones trade the same span")
+        self.log = log
+        fromMs = from
+        toMs = to
+        pipeline = try ContextPipeline(log: log)
+        let shared = pipeline
+        runs = try clones.map { try TradingRun(log: log, artifacts: artifacts, graph: $0.graph, engine: $0.engine, settings: $0.settings,
+                                               pipeline: shared) }
+    }
+
+    /// Steps every clone from start to end; returns each clone's summary, in the order given.
+    public func run() throws -> [TradingRun.Summary] {
+        try pipeline.advance(to: fromMs)
+        for run in runs { try run.start() }
+        let step = runs.reduce(Int64(60_000)) { gcd($0, $1.stepMs) }
+        var time = fromMs
+        var drafts: [EventDraft] = []
+        var counts = [Int](repeating: 0, count: runs.count)
+        while time < toMs {
+            try pipeline.advance(to: time)
+            for (index, run) in runs.enumerated() {
+                try run.step(at: time)
+                counts[index] = run.drafts.count
+                drafts += run.drafts
+                run.drafts.removeAll(keepingCapacity: true)
+            }
+            if !drafts.isEmpty, try log.append(drafts).written {
+                for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
+            }
+            drafts.removeAll(keepingCapacity: true)
+            time += step
+        }
+        return runs.map { $0.finish() }
+    }
+}
