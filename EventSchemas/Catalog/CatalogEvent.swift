@@ -7,6 +7,9 @@ public protocol CatalogEvent: Codable, Sendable, Equatable {
     static var type: String { get }
     static var version: Int { get }
     static var summary: String { get }
+    /// The payload's canonical JSON. Events of hot paths write it by hand; the rest use the
+    /// default, `CanonicalEncoder` (tests hold both to the same bytes).
+    func canonicalPayload() throws -> [UInt8]
 }
 
 extension CatalogEvent {

@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// The context packet of a run was assembled from logged market events; the packet is in the artifact store.
 public struct ContextAssembled: CatalogEvent {
     public static let type = "runtime.context_assembled"
@@ -25,5 +27,18 @@ public struct ContextAssembled: CatalogEvent {
         case packetHash = "packet_hash"
         case throughSequence = "through_sequence"
         case bytes
+    }
+}
+
+extension ContextAssembled {
+    public func canonicalPayload() throws -> [UInt8] {
+        var json = CanonicalJSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("bytes"); json.int(bytes)
+        json.key("packet_hash"); json.string(packetHash)
+        json.key("run_id"); json.string(runId)
+        json.key("through_sequence"); json.int(throughSequence)
+        json.endObject()
+        return json.bytes
     }
 }

@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// A decision engine proposed an action for a run: the engine's answer as exact integers (USD notional, prices), its rule version, and for a model the prompt and the exchange in the artifact store
 public struct DecisionProposed: CatalogEvent {
     public static let type = "runtime.decision_proposed"
@@ -68,7 +70,6 @@ public struct DecisionProposed: CatalogEvent {
     }
 }
 
-import LedgerLog
 
 /// Version 1 (read through its upcaster, never written any more): A decision engine proposed an action for a run; a model's prompt and answer are in the artifact store.
 public struct DecisionProposedV1: CatalogEvent {
@@ -137,5 +138,28 @@ public struct DecisionProposedV1: CatalogEvent {
         out.append(("engine_version", .integer("0")))
         if payload["leverage"] == nil { out.append(("leverage", .integer("0"))) }
         return .object(out.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) })
+    }
+}
+
+extension DecisionProposed {
+    public func canonicalPayload() throws -> [UInt8] {
+        var json = CanonicalJSONWriter(capacity: 512)
+        json.beginObject()
+        json.key("action"); json.string(action)
+        json.key("confidence_bp"); json.int(confidenceBp)
+        json.key("engine"); json.string(engine)
+        json.key("engine_version"); json.int(engineVersion)
+        if let exchangeHash { json.key("exchange_hash"); json.string(exchangeHash) }
+        if let holdCause { json.key("hold_cause"); json.string(holdCause) }
+        json.key("leverage"); json.int(leverage)
+        if let promptHash { json.key("prompt_hash"); json.string(promptHash) }
+        json.key("reason"); json.string(reason)
+        json.key("run_id"); json.string(runId)
+        if let sizeE8 { json.key("size_e8"); json.int(sizeE8) }
+        if let sizeUsdE6 { json.key("size_usd_e6"); json.int(sizeUsdE6) }
+        if let stopLossE8 { json.key("stop_loss_e8"); json.int(stopLossE8) }
+        if let takeProfitE8 { json.key("take_profit_e8"); json.int(takeProfitE8) }
+        json.endObject()
+        return json.bytes
     }
 }

@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// The paper fill simulator filled an order against logged market data, naming the mid and the spread it used and the log sequence each came from, so that anyone can recompute the price, size, notional and fee (fill policy v1: mid plus half the spread, or 5 bp without one; taker fee 0.045%; each rounded against the account)
 public struct Fill: CatalogEvent {
     public static let type = "runtime.fill"
@@ -76,7 +78,6 @@ public struct Fill: CatalogEvent {
     }
 }
 
-import LedgerLog
 
 /// Version 1 (read through its upcaster, never written any more): The paper fill simulator filled an order against logged market data (policy v1: mid plus half the spread, taker fee 0.045%).
 public struct FillV1: CatalogEvent {
@@ -125,4 +126,29 @@ public struct FillV1: CatalogEvent {
 
     /// v1 → v2: the same fields; v1 did not record the market data the fill used.
     @Sendable static func upcast(_ payload: JSONValue) throws -> JSONValue { payload }
+}
+
+extension Fill {
+    public func canonicalPayload() throws -> [UInt8] {
+        var json = CanonicalJSONWriter(capacity: 512)
+        json.beginObject()
+        json.key("asset"); json.string(asset)
+        if let cause { json.key("cause"); json.string(cause) }
+        json.key("clone_id"); json.string(cloneId)
+        if let competitionId { json.key("competition_id"); json.string(competitionId) }
+        json.key("fee_e6"); json.int(feeE6)
+        json.key("fill_policy"); json.int(fillPolicy)
+        if let midE8 { json.key("mid_e8"); json.int(midE8) }
+        if let midSequence { json.key("mid_sequence"); json.int(midSequence) }
+        if let notionalE6 { json.key("notional_e6"); json.int(notionalE6) }
+        json.key("order_id"); json.string(orderId)
+        json.key("price_e8"); json.int(priceE8)
+        json.key("side"); json.string(side)
+        json.key("size_e8"); json.int(sizeE8)
+        if let slippageCentiBp { json.key("slippage_centi_bp"); json.int(slippageCentiBp) }
+        if let spreadBp { json.key("spread_bp"); json.int(spreadBp) }
+        if let spreadSequence { json.key("spread_sequence"); json.int(spreadSequence) }
+        json.endObject()
+        return json.bytes
+    }
 }

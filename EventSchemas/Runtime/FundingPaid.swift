@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// Hourly funding on a paper position: size × oracle price × hourly rate (positive rates: longs pay shorts), rounded against the account, naming the oracle price's and the rate's log sequence
 public struct FundingPaid: CatalogEvent {
     public static let type = "runtime.funding_paid"
@@ -52,7 +54,6 @@ public struct FundingPaid: CatalogEvent {
     }
 }
 
-import LedgerLog
 
 /// Version 1 (read through its upcaster, never written any more): Hourly funding on a paper position: size × oracle price × rate; positive: longs pay shorts.
 public struct FundingPaidV1: CatalogEvent {

@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// A safety gate rejected a proposed action, with a stable reason code.
 public struct GateRejected: CatalogEvent {
     public static let type = "runtime.gate_rejected"
@@ -21,5 +23,17 @@ public struct GateRejected: CatalogEvent {
         case runId = "run_id"
         case gate
         case detail
+    }
+}
+
+extension GateRejected {
+    public func canonicalPayload() throws -> [UInt8] {
+        var json = CanonicalJSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("detail"); json.string(detail)
+        json.key("gate"); json.string(gate)
+        json.key("run_id"); json.string(runId)
+        json.endObject()
+        return json.bytes
     }
 }

@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// An accepted action became a dry-run (paper) order.
 public struct OrderDryRun: CatalogEvent {
     public static let type = "runtime.order_dry_run"
@@ -37,5 +39,21 @@ public struct OrderDryRun: CatalogEvent {
         case sizeE8 = "size_e8"
         case leverage
         case reduceOnly = "reduce_only"
+    }
+}
+
+extension OrderDryRun {
+    public func canonicalPayload() throws -> [UInt8] {
+        var json = CanonicalJSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("asset"); json.string(asset)
+        json.key("leverage"); json.int(leverage)
+        json.key("order_id"); json.string(orderId)
+        json.key("reduce_only"); json.bool(reduceOnly)
+        json.key("run_id"); json.string(runId)
+        json.key("side"); json.string(side)
+        json.key("size_e8"); json.int(sizeE8)
+        json.endObject()
+        return json.bytes
     }
 }

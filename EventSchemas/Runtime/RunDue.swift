@@ -1,3 +1,5 @@
+import LedgerLog
+
 /// A trading-prompt run of one clone and asset became due by its cadence.
 public struct RunDue: CatalogEvent {
     public static let type = "runtime.run_due"
@@ -33,5 +35,20 @@ public struct RunDue: CatalogEvent {
         case context
         case contextId = "context_id"
         case cadenceMs = "cadence_ms"
+    }
+}
+
+extension RunDue {
+    public func canonicalPayload() throws -> [UInt8] {
+        var json = CanonicalJSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("asset"); json.string(asset)
+        json.key("cadence_ms"); json.int(cadenceMs)
+        json.key("clone_id"); json.string(cloneId)
+        json.key("context"); json.string(context)
+        json.key("context_id"); json.string(contextId)
+        json.key("run_id"); json.string(runId)
+        json.endObject()
+        return json.bytes
     }
 }

@@ -52,6 +52,26 @@ struct EventCatalogTests {
                                         strategyHash: old.strategyHash, granularity: "power", auditionFeeWei: Wei(10_000_000_000_000_000)))
     }
 
+    @Test("events whose payloads are written by hand give the canonical encoder's bytes, with and without their optional members")
+    func handWrittenPayloads() throws {
+        let hash = String(repeating: "ab", count: 32)
+        let events: [any CatalogEvent] = [
+            RunDue(cloneId: "c-1", runId: "r \"1\"", asset: "BTC", context: "race", contextId: "r-7", cadenceMs: 60_000),
+            ContextAssembled(runId: "r", packetHash: hash, throughSequence: 77, bytes: 3_528),
+            GateRejected(runId: "r", gate: "leverage", detail: "6 is above 5\n"),
+            OrderDryRun(runId: "r", orderId: "o", asset: "xyz:TSLA", side: "sell", sizeE8: 5, leverage: 3, reduceOnly: true),
+            DecisionProposed(runId: "r", engine: "model", engineVersion: 1, action: "open_short", sizeUsdE6: 1, sizeE8: 2, leverage: 3,
+                             stopLossE8: 4, takeProfitE8: 5, confidenceBp: 6, reason: "é", promptHash: hash, exchangeHash: hash, holdCause: "timeout"),
+            DecisionProposed(runId: "r", engine: "hold", engineVersion: 1, action: "hold", leverage: 0, confidenceBp: 0, reason: ""),
+            Fill(orderId: "o", cloneId: "c", competitionId: "k", asset: "BTC", side: "buy", cause: "stop_loss", sizeE8: 1, priceE8: 2,
+                 notionalE6: 3, feeE6: 4, midE8: 5, midSequence: 6, spreadBp: 7, spreadSequence: 8, slippageCentiBp: 9, fillPolicy: 1),
+            Fill(orderId: "o", cloneId: "c", asset: "BTC", side: "sell", sizeE8: 1, priceE8: 2, feeE6: 4, fillPolicy: 1),
+        ]
+        for event in events {
+            #expect(try event.canonicalPayload() == CanonicalEncoder.encode(event), "\(type(of: event))")
+        }
+    }
+
     @Test("runtime v1 events read as v2: funding's rate to 10^12 and its amount as the cash change; a decision keeps its coins")
     func runtimeUpcasts() throws {
         let funding = FundingPaidV1(cloneId: "c-1", asset: "BTC", positionE8: 100_000_000, oraclePxE8: 6_500_000_000_000, rateE8: 1_250,
