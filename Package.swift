@@ -73,6 +73,7 @@ let package = Package(
             name: "Projections",
             dependencies: [
                 "ClashCore",
+                "Domain",
                 "EventSchemas",
                 "LedgerLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -86,6 +87,7 @@ let package = Package(
                 .process("MarketTicks/market_ticks.sql"),
                 .process("MarketMemory/market_memory.sql"),
                 .process("Clones/clones.sql"),
+                .process("Trading/trading.sql"),
             ]
         ),
         .target(

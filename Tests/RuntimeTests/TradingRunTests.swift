@@ -1,6 +1,7 @@
 import Clash
 import ClashTesting
 import Foundation
+import GRDB
 import Market
 import Testing
 
@@ -84,6 +85,26 @@ struct TradingRunTests {
         #expect(folded.feesE6 == summary.account.feesE6 && folded.fundingE6 == summary.account.fundingE6)
         #expect(folded.positions.mapValues(\.sizeE8) == summary.account.positions.mapValues(\.sizeE8))
         #expect(folded.marginUsedE6 == summary.account.marginUsedE6)
+    }
+
+    @Test("the trading read models: a row per run with its packet, decision and gate, every fill, the account the run kept")
+    func readModels() throws {
+        let (ledger, graph) = try Self.setUp(rule: "mean_reversion")
+        let summary = try Self.run(ledger, graph)
+        try ledger.query("trading") { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM execution_audit WHERE clone_id = 'c-1'") == summary.runs)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM execution_audit WHERE packet_hash IS NULL OR action IS NULL") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM execution_audit WHERE gate IS NOT NULL") == summary.rejections)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM fill") == summary.fills)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM dry_run_order WHERE status = 'filled'") == summary.fills)
+            let account = try #require(try Row.fetchOne(db, sql: "SELECT * FROM account WHERE clone_id = 'c-1' AND competition_id = 'free'"))
+            #expect(account["cash_e6"] as Int64 == summary.account.cashE6 && account["fees_e6"] as Int64 == summary.account.feesE6)
+            #expect(account["funding_e6"] as Int64 == summary.account.fundingE6 && account["margin_used_e6"] as Int64 == summary.account.marginUsedE6)
+            let positions = try Row.fetchAll(db, sql: "SELECT asset, size_e8 FROM position ORDER BY asset")
+            #expect(Dictionary(uniqueKeysWithValues: positions.map { ($0["asset"] as String, $0["size_e8"] as Int64) })
+                    == summary.account.positions.mapValues(\.sizeE8))
+        }
+        try ledger.verifyReplay()
     }
 
     @Test("the hold engine decides every run and orders nothing; every packet is in the artifact store")
