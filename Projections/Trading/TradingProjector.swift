@@ -53,6 +53,7 @@ public struct TradingProjector: Projector {
         }
 
         mutating func apply(_ record: LogRecord) throws {
+            if try applyFast(record) { return }
             let event: any CatalogEvent
             do {
                 event = try EventCatalog.decode(record)
@@ -122,6 +123,77 @@ public struct TradingProjector: Projector {
             default:
                 break
             }
+        }
+
+        /// The events every run writes (three to five per decision), read with the one-pass field
+        /// scanner instead of the catalog's decoder; false for anything else (another version too),
+        /// which takes the catalog's path.
+        mutating func applyFast(_ record: LogRecord) throws -> Bool {
+            let versions = [RunDue.type: RunDue.version, ContextAssembled.type: ContextAssembled.version,
+                            DecisionProposed.type: DecisionProposed.version, GateRejected.type: GateRejected.version]
+            guard let version = versions[record.type], version == record.schemaVersion else { return false }
+            var strings: [String: String] = [:]
+            var integers: [String: Int64] = [:]
+            do {
+                try PayloadFields.scan(record.payload) { key, value in
+                    let name = String(decoding: key, as: UTF8.self)
+                    switch value {
+                    case .string(let text): strings[name] = text
+                    case .integer(let number): integers[name] = number
+                    case .other: break
+                    }
+                }
+            } catch {
+                throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "\(error)")
+            }
+            func string(_ name: String) throws -> String {
+                guard let value = strings[name] else {
+                    throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "no \(name)")
+                }
+                return value
+            }
+            func integer(_ name: String) throws -> Int64 {
+                guard let value = integers[name] else {
+                    throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "no \(name)")
+                }
+                return value
+            }
+            let runId = try string("run_id")
+            switch record.type {
+            case RunDue.type:
+                let clone = try string("clone_id"), competition = try string("context_id")
+                let due = (clone, competition, try string("context"), try string("asset"), record.timestampMs, try integer("cadence_ms"),
+                           Int64(record.sequence))
+                audit(runId) { $0.due = due }
+                try change(AccountKey(clone: clone, competition: competition), at: record.timestampMs) { _ in }
+            case ContextAssembled.type:
+                let hash = try string("packet_hash"), bytes = try integer("bytes"), through = try integer("through_sequence")
+                audit(runId) {
+                    $0.packetHash = hash
+                    $0.packetBytes = bytes
+                    $0.throughSequence = through
+                }
+            case DecisionProposed.type:
+                let engine = try string("engine"), version = try integer("engine_version"), action = try string("action")
+                let leverage = try integer("leverage"), confidence = try integer("confidence_bp")
+                let size = integers["size_usd_e6"], cause = strings["hold_cause"]
+                audit(runId) {
+                    $0.engine = engine
+                    $0.engineVersion = version
+                    $0.action = action
+                    $0.sizeUsdE6 = size
+                    $0.leverage = leverage
+                    $0.confidenceBp = confidence
+                    $0.holdCause = cause
+                }
+            default:
+                let gate = try string("gate"), detail = try string("detail")
+                audit(runId) {
+                    $0.gate = gate
+                    $0.gateDetail = detail
+                }
+            }
+            return true
         }
 
         /// The runtime names an order `<run id>.order`.
