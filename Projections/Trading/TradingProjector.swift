@@ -61,31 +61,10 @@ public struct TradingProjector: Projector {
                 throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "\(error)")
             }
             switch event {
-            case let due as RunDue:
-                audit(due.runId) { $0.due = (due.cloneId, due.contextId, due.context, due.asset, record.timestampMs, due.cadenceMs, Int64(record.sequence)) }
-                // An account exists from its first run, at the starting equity.
-                try change(AccountKey(clone: due.cloneId, competition: due.contextId), at: record.timestampMs) { _ in }
-            case let assembled as ContextAssembled:
-                audit(assembled.runId) {
-                    $0.packetHash = assembled.packetHash
-                    $0.packetBytes = assembled.bytes
-                    $0.throughSequence = assembled.throughSequence
-                }
             case let decision as DecisionProposed:
-                audit(decision.runId) {
-                    $0.engine = decision.engine
-                    $0.engineVersion = decision.engineVersion
-                    $0.action = decision.action
-                    $0.sizeUsdE6 = decision.sizeUsdE6
-                    $0.leverage = decision.leverage
-                    $0.confidenceBp = decision.confidenceBp
-                    $0.holdCause = decision.holdCause
-                }
-            case let rejected as GateRejected:
-                audit(rejected.runId) {
-                    $0.gate = rejected.gate
-                    $0.gateDetail = rejected.detail
-                }
+                // An older version, upcast (the current one takes the fast path).
+                noteDecision(decision.runId, engine: decision.engine, version: decision.engineVersion, action: decision.action,
+                             sizeUsdE6: decision.sizeUsdE6, leverage: decision.leverage, confidenceBp: decision.confidenceBp, holdCause: decision.holdCause)
             case let order as OrderDryRun:
                 audit(order.runId) { $0.orderId = order.orderId }
                 orders.append((order, record.stream, record.timestampMs, Int64(record.sequence)))
@@ -127,7 +106,8 @@ public struct TradingProjector: Projector {
 
         /// The events every run writes (three to five per decision), read with the one-pass field
         /// scanner instead of the catalog's decoder; false for anything else (another version too),
-        /// which takes the catalog's path.
+        /// which takes the catalog's path. Run due, context assembled and gate rejected have one
+        /// version, so they are read here only.
         mutating func applyFast(_ record: LogRecord) throws -> Bool {
             let versions = [RunDue.type: RunDue.version, ContextAssembled.type: ContextAssembled.version,
                             DecisionProposed.type: DecisionProposed.version, GateRejected.type: GateRejected.version]
@@ -174,18 +154,9 @@ public struct TradingProjector: Projector {
                     $0.throughSequence = through
                 }
             case DecisionProposed.type:
-                let engine = try string("engine"), version = try integer("engine_version"), action = try string("action")
-                let leverage = try integer("leverage"), confidence = try integer("confidence_bp")
-                let size = integers["size_usd_e6"], cause = strings["hold_cause"]
-                audit(runId) {
-                    $0.engine = engine
-                    $0.engineVersion = version
-                    $0.action = action
-                    $0.sizeUsdE6 = size
-                    $0.leverage = leverage
-                    $0.confidenceBp = confidence
-                    $0.holdCause = cause
-                }
+                noteDecision(runId, engine: try string("engine"), version: try integer("engine_version"), action: try string("action"),
+                             sizeUsdE6: integers["size_usd_e6"], leverage: try integer("leverage"), confidenceBp: try integer("confidence_bp"),
+                             holdCause: strings["hold_cause"])
             default:
                 let gate = try string("gate"), detail = try string("detail")
                 audit(runId) {
@@ -194,6 +165,19 @@ public struct TradingProjector: Projector {
                 }
             }
             return true
+        }
+
+        mutating func noteDecision(_ runId: String, engine: String, version: Int64, action: String, sizeUsdE6: Int64?, leverage: Int64,
+                                   confidenceBp: Int64, holdCause: String?) {
+            audit(runId) {
+                $0.engine = engine
+                $0.engineVersion = version
+                $0.action = action
+                $0.sizeUsdE6 = sizeUsdE6
+                $0.leverage = leverage
+                $0.confidenceBp = confidenceBp
+                $0.holdCause = holdCause
+            }
         }
 
         /// The runtime names an order `<run id>.order`.
