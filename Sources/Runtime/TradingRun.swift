@@ -100,9 +100,12 @@ public final class TradingRun {
         return finish()
     }
 
-    /// Compiles the plans as of the start (the pipeline already there).
+    /// Compiles the plans as of the start (the pipeline already there), and takes up the account
+    /// where the log leaves it: a competition traded in several spans is one account.
     func start() throws {
         plans = try pipeline.plans(graph)
+        account = try log.paperAccount(cloneId: settings.cloneId, competitionId: settings.competitionId,
+                                       startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
     }
 
     /// One step at `time`, the pipeline already there: marks and triggers, funding on the hour,
@@ -113,7 +116,9 @@ public final class TradingRun {
             plans = try pipeline.plans(graph)
         }
         try markAndTrigger(at: time)
-        if time != settings.fromMs, time % 3_600_000 == 0 { try payFunding(at: time) }
+        // Each hour's funding on the positions held at its end; a span starting on the hour pays for
+        // what an earlier span left open, so spans add up to one run.
+        if time % 3_600_000 == 0 { try payFunding(at: time) }
         try liquidateIfUnder(at: time)
         for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 {
             try runOnce(plan, prompt: prompts[plan.prompt] ?? "", at: time)

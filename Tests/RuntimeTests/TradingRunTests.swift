@@ -52,6 +52,24 @@ struct TradingRunTests {
         #expect(again.account == summary.account)
     }
 
+    @Test("a competition traded in two spans is the same account, with the same events, as traded in one")
+    func continuation() throws {
+        let (whole, graph) = try Self.setUp()
+        let summary = try Self.run(whole, graph)
+        let (halves, _) = try Self.setUp()
+        let middle = Self.from + 2 * 3_600_000
+        for (start, end) in [(Self.from, middle), (middle, Self.to)] {
+            _ = try TradingRun(log: halves.log, artifacts: halves.artifacts, graph: graph, engine: RulesEngine(seed: 5),
+                               settings: .init(cloneId: "c-1", competitionId: "free", fromMs: start, toMs: end)).run()
+        }
+        #expect(summary.fills > 0)
+        for stream in ["run.c-1.free", "account.c-1.free"] {
+            #expect(try Self.lines(whole, stream) == Self.lines(halves, stream), "\(stream)")
+        }
+        let resumed = try halves.log.paperAccount(cloneId: "c-1", competitionId: "free")
+        #expect(resumed.cashE6 == summary.account.cashE6 && resumed.positions == summary.account.positions)
+    }
+
     @Test("every fill names the mid it used and where it came from; anyone can recompute its price, notional and fee")
     func fillsAreDerivable() throws {
         let (ledger, graph) = try Self.setUp()
