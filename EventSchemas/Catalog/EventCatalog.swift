@@ -67,6 +67,7 @@ public enum EventCatalog {
         current(FundingPaid.self),
         current(Liquidated.self),
         current(EngineError.self),
+        current(KillSwitchSet.self),
         current(ArtifactStored.self),
     ].sorted { ($0.type, $0.version) < ($1.type, $1.version) }
 

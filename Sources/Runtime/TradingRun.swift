@@ -20,6 +20,7 @@ public final class TradingRun {
         public var fromMs: Int64
         public var toMs: Int64
         public var startingEquityE6: Int64
+        /// The kill switch before any `runtime.kill_switch_set` event in the log says otherwise.
         public var killSwitch: Gates.KillSwitch
         /// Whether each packet goes to the artifact store (its hash is always in the log). A packet
         /// is a pure function of the log prefix and the plan, so an audit or `pipeline preview --at`
@@ -61,6 +62,8 @@ public final class TradingRun {
     var drafts: [EventDraft] = []
 
     var plans: [ReadPlan] = []
+    /// The kill switch's changes in the log, by time.
+    var killSwitchChanges: [(ms: Int64, state: Gates.KillSwitch)] = []
     let prompts: [String: String]
 
     /// A run over its own market view, or over `pipeline`, shared by the runs a `TradingSession`
@@ -104,6 +107,10 @@ public final class TradingRun {
     /// where the log leaves it: a competition traded in several spans is one account.
     func start() throws {
         plans = try pipeline.plans(graph)
+        killSwitchChanges = try log.read(stream: KillSwitchSet.stream).compactMap { record in
+            let set = try EventCatalog.decode(record, as: KillSwitchSet.self)
+            return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
+        }.sorted { $0.ms < $1.ms }
         account = try log.paperAccount(cloneId: settings.cloneId, competitionId: settings.competitionId,
                                        startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
     }
@@ -216,7 +223,7 @@ public final class TradingRun {
         let quote = Self.quote(latest)
         let context = Gates.Context(decision: decision, asset: plan.asset, controls: plan.execution, cadenceMs: plan.cadenceMs, nowMs: time,
                                     maxLeverage: latest.flatMap { $0.delisted ? nil : $0.maxLeverage }, quote: quote, quoteMs: latest?.price?.ts,
-                                    account: account, marks: marks, killSwitch: settings.killSwitch, lastOrderMs: lastOrderMs[plan.asset])
+                                    account: account, marks: marks, killSwitch: killSwitch(at: time), lastOrderMs: lastOrderMs[plan.asset])
         switch Gates.check(context) {
         case nil:
             summary.holds += 1
@@ -231,6 +238,11 @@ public final class TradingRun {
                       takeProfitE8: decision.action == .close ? nil : decision.takeProfitE8)
             lastOrderMs[plan.asset] = time
         }
+    }
+
+    /// The kill switch at `time`: the last change stamped at or before it, else the setting.
+    func killSwitch(at time: Int64) -> Gates.KillSwitch {
+        killSwitchChanges.last { $0.ms <= time }?.state ?? settings.killSwitch
     }
 
     /// A dry-run order and its fill, applied to the account.

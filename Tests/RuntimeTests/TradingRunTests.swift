@@ -139,6 +139,25 @@ struct TradingRunTests {
         #expect(summary.account.cashE6 == PaperAccount.startingEquityDefaultE6)
     }
 
+    @Test("the kill switch as events: halted for three hours, every action of those hours is rejected; after the resume none is")
+    func killSwitchEvents() throws {
+        let (ledger, graph) = try Self.setUp()
+        let halt = Self.from, resume = Self.from + 3 * 3_600_000
+        try ledger.append([try KillSwitchSet(state: "halted", reason: "drill").draft(id: "halt", stream: KillSwitchSet.stream, timestampMs: halt),
+                           try KillSwitchSet(state: "running", reason: "drill over").draft(id: "resume", stream: KillSwitchSet.stream,
+                                                                                         timestampMs: resume)])
+        let summary = try Self.run(ledger, graph)
+        #expect(summary.rejectionCodes["kill_switch", default: 0] > 0)
+        try ledger.query("trading") { db in
+            let halted = try Int64.fetchAll(db, sql: "SELECT ts FROM execution_audit WHERE gate = 'kill_switch'")
+            #expect(!halted.isEmpty && halted.allSatisfy { $0 >= halt && $0 < resume })
+            let acted = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM execution_audit WHERE ts >= ? AND ts < ? AND action != 'hold' AND (gate IS NULL OR gate != 'kill_switch')
+                """, arguments: [halt, resume])
+            #expect(acted == 0)
+        }
+    }
+
     @Test("a halted runtime rejects every open with the kill switch gate")
     func killSwitch() throws {
         let (ledger, graph) = try Self.setUp()
