@@ -48,8 +48,7 @@ final class ScriptedServer: @unchecked Sendable {
         while true {
             let client = accept(socketDescriptor, nil, nil)
             guard client >= 0 else { return }
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            _ = recv(client, &buffer, buffer.count, 0)
+            readRequest(client)
             lock.lock()
             let reply = replies.isEmpty ? Reply.respond(status: 500, body: "script exhausted") : replies.removeFirst()
             served += 1
@@ -65,6 +64,27 @@ final class ScriptedServer: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: seconds)
             }
             close(client)
+        }
+    }
+
+    /// Reads the whole request (headers and the body its Content-Length announces) before
+    /// answering: a reply sent while request bytes are still arriving, and the close after it, can
+    /// reset the connection under a busy machine, which the client would see as a transport error.
+    private func readRequest(_ client: Int32) {
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while received.count < 1 << 20 {
+            let count = recv(client, &chunk, chunk.count, 0)
+            guard count > 0 else { return }
+            received += chunk[..<count]
+            let text = String(decoding: received, as: UTF8.self)
+            guard let headerEnd = text.range(of: "\r\n\r\n") else { continue }
+            let head = text[..<headerEnd.lowerBound].lowercased()
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            if received.count >= text.utf8.distance(from: text.startIndex, to: headerEnd.upperBound) + length { return }
         }
     }
 
