@@ -5,7 +5,7 @@ import Foundation
 struct RuntimeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runtime", abstract: "Trade clones on paper over the logged market, every step an event.",
-        subcommands: [RuntimeRun.self, RuntimeTrail.self, KillSwitchCommand.Halt.self, KillSwitchCommand.ReduceOnly.self, KillSwitchCommand.Resume.self])
+        subcommands: [RuntimeRun.self, RuntimeRunOnce.self, RuntimeTrail.self, KillSwitchCommand.Halt.self, KillSwitchCommand.ReduceOnly.self, KillSwitchCommand.Resume.self])
 }
 
 /// The engines the command line offers.
@@ -132,5 +132,56 @@ enum KillSwitchCommand {
         @OptionGroup var writer: WriterOptions
         @Option(help: "Why.") var reason: String
         func execute() throws { try KillSwitchCommand.set(.running, reason: reason, data: data, writer: writer) }
+    }
+}
+
+struct RuntimeRunOnce: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-once",
+        abstract: "One run of a clone on one asset, now or at --at; prints its path, one JSON line per event (packet, decision, gate, order, fill).",
+        discussion: "Refused when the asset's previous run in the competition is closer than its cadence, unless --force.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The clone's id.") var clone: String
+    @Option(help: "The asset.") var asset: String
+    @Option(help: "The time in ms (default: the newest market event's time).") var at: Int64?
+    @Flag(help: "Run even when the asset's previous run is closer than its cadence.") var force = false
+    @Option(help: "hold or rules.") var engine: EngineChoice = .rules
+    @Option(help: "The competition.") var competition = "free"
+    @Option(help: "Seed of the rules engine.") var seed: UInt64 = 1
+
+    func execute() throws {
+        let ledger = try Ledger.open(directory: data.directory)
+        defer { try? ledger.close() }
+        let state = try ledger.cloneState(clone)
+        guard state.exists, !state.retired else { throw DomainError("clone.unknown", "no active clone has id \(clone); `clash clones list` shows the clones") }
+        let graph = try ledger.strategy(of: clone)
+        let time: Int64
+        if let at { time = at } else {
+            let replica = try MarketReplica(log: ledger.log)
+            try replica.advanceToNewest()
+            time = replica.asOfMs
+        }
+        let previous = try ledger.log.read(stream: "run.\(clone).\(competition)").filter { $0.type == RunDue.type }
+            .map { (record: $0, due: try EventCatalog.decode($0, as: RunDue.self)) }.last { $0.due.asset == asset && $0.record.timestampMs <= time }
+        if let previous, !force, time - previous.record.timestampMs < previous.due.cadenceMs {
+            throw ValidationError("\(asset)'s last run was at \(previous.record.timestampMs), less than its cadence of \(previous.due.cadenceMs) ms before \(time); --force runs it anyway")
+        }
+        let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: graph, engine: engine.engine(seed: seed),
+                                 settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: time, toMs: time + 1,
+                                                               onlyAsset: asset))
+        let summary = try run.run()
+        guard summary.runs == 1 else {
+            throw ValidationError("clone \(clone)'s strategy trades no \(asset) as of \(time); `clash pipeline preview --clone \(clone)` lists its assets")
+        }
+        let runId = "run-\(clone)-\(competition)-"
+        for stream in ["run.\(clone).\(competition)", "account.\(clone).\(competition)"] {
+            for record in try ledger.log.read(stream: stream) where record.timestampMs == time && (record.correlationId ?? "").hasPrefix(runId)
+                && (record.correlationId ?? "").hasSuffix("-\(asset)-\(time)") {
+                var writer = CanonicalJSONWriter()
+                RecordCodec.encode(record, into: &writer)
+                Output.line(writer.bytes)
+            }
+        }
     }
 }

@@ -26,11 +26,14 @@ public final class TradingRun {
         /// is a pure function of the log prefix and the plan, so an audit or `pipeline preview --at`
         /// builds it again byte for byte; simulations at scale may leave them out.
         public var storePackets: Bool
+        /// Only this asset's runs (a single run, `runtime run-once`); nil for every asset.
+        public var onlyAsset: String?
 
         public init(cloneId: String, competitionId: String, context: String = "free", fromMs: Int64, toMs: Int64,
                     startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running,
-                    storePackets: Bool = true) {
+                    storePackets: Bool = true, onlyAsset: String? = nil) {
             self.storePackets = storePackets
+            self.onlyAsset = onlyAsset
             self.cloneId = cloneId
             self.competitionId = competitionId
             self.context = context
@@ -127,7 +130,7 @@ public final class TradingRun {
         // what an earlier span left open, so spans add up to one run.
         if time % 3_600_000 == 0 { try payFunding(at: time) }
         try liquidateIfUnder(at: time)
-        for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 {
+        for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 && (settings.onlyAsset ?? plan.asset) == plan.asset {
             try runOnce(plan, prompt: prompts[plan.prompt] ?? "", at: time)
         }
         account.markDrawdown(marks: marks)

@@ -130,6 +130,27 @@ struct ClonesCLITests {
         #expect(shown["status"] as? String == "retired" && shown["granularity"] as? String == "power" && shown["strategy_changes"] as? Int == 1)
     }
 
+    @Test("runtime run-once: one run's path, refused again within its cadence unless forced; an asset the strategy does not trade is refused")
+    func runOnce() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try market()
+        #expect(try clash(["clones", "create", "--owner", Self.owner, "--name", "R", "--assets", "BTC,ETH", "--prompt", "p", "--cadence", "5m",
+                           "--at", "1717210000000"]).status == 0)
+        let once = try clash(["runtime", "run-once", "--clone", "c-1", "--asset", "BTC", "--at", "1717203600000"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let types = once.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["type"] as? String
+        }
+        #expect(Array(types.prefix(3)) == ["runtime.run_due", "runtime.context_assembled", "runtime.decision_proposed"])
+        let again = try clash(["runtime", "run-once", "--clone", "c-1", "--asset", "BTC", "--at", "1717203660000"])
+        #expect(again.status != 0 && again.stderr.contains("--force"))
+        #expect(try clash(["runtime", "run-once", "--clone", "c-1", "--asset", "BTC", "--at", "1717203660000", "--force"]).status == 0)
+        let other = try clash(["runtime", "run-once", "--clone", "c-1", "--asset", "SOL", "--at", "1717203600000"])
+        #expect(other.status != 0 && other.stderr.contains("trades no SOL"))
+        let trail = try clash(["runtime", "trail", "--clone", "c-1", "--asset", "BTC"])
+        #expect(trail.stdout.split(separator: "\n").filter { $0.contains("\"type\":\"runtime.run_due\"") }.count == 2)
+    }
+
     @Test("a missing artifact stops preview with an error naming the hash")
     func missingArtifact() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
