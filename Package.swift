@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
         .library(name: "ClashCore", targets: ["ClashCore"]),
         .library(name: "EventSchemas", targets: ["EventSchemas"]),
+        .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Market", targets: ["Market"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Domain", targets: ["Domain"]),
@@ -46,6 +47,7 @@ let package = Package(
             ]
         ),
         .target(name: "ClashCore"),
+        .target(name: "Transport"),
         .target(
             name: "EventSchemas",
             dependencies: ["ClashCore", "LedgerLog"],
@@ -60,13 +62,14 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections",
+                "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Transport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "Market",
-            dependencies: ["ClashCore", "EventSchemas", "LedgerLog"],
+            dependencies: ["ClashCore", "EventSchemas", "LedgerLog", "Transport"],
             resources: [.copy("Resources/categories.json")]
         ),
         .target(
@@ -122,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarketTests",
-            dependencies: ["Market", "EventSchemas", "LedgerLog"]
+            dependencies: ["Market", "EventSchemas", "LedgerLog", "ClashTesting"]
         ),
         .testTarget(
             name: "ProjectionsTests",

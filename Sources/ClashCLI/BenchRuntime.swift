@@ -15,8 +15,8 @@ struct BenchRuntime: ClashCommand {
     @Option(help: "How many clones, each trading every asset.") var clones = 100
     @Option(help: "How many perpetuals.") var assets = 10
     @Option(help: "Hours of trading (the market has one more before it).") var hours = 6
-    @Option(help: "hold or rules.") var engine: EngineChoice = .rules
-    @Option(help: "Seed of the market and the strategies.") var seed: UInt64 = 1
+    @OptionGroup var engine: EngineOptions
+    var seed: UInt64 { engine.seed }
     @Flag(inversion: .prefixedNo, help: "Store every packet in the artifact store (one file each).") var storePackets = true
 
     func execute() throws {
@@ -31,6 +31,8 @@ struct BenchRuntime: ClashCommand {
         let symbols = market.symbols
         if let file = ledger.log as? FileLog { try file.appendAll(market) } else { try ledger.append(Array(market)) }
         var random = SplitMix64(seed: seed)
+        // One model engine for every clone, so that its concurrency limit holds over all of them.
+        let model = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil
         let specs = try (0..<clones).map { index -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
             let presets = SourcePreset.names.filter { _ in random.next() % 3 != 0 }
             var graph = StrategyChoices(assets: symbols, prompt: "clone \(index)", cadence: "1m", risk: RiskPreset.names[Int(random.next() % 3)],
@@ -40,7 +42,7 @@ struct BenchRuntime: ClashCommand {
             let id = "c-\(index + 1)"
             try ledger.createClone(id: id, owner: "0x8ba1f109551bd432803012645ac136ddd64dba72",
                                    identity: .init(name: "Bench \(index + 1)", avatarText: "", tagline: ""), graph: graph)
-            return (graph, engine.engine(seed: seed &+ UInt64(index)),
+            return (graph, try model ?? engine.engine(artifacts: ledger.artifacts, seedOffset: UInt64(index)),
                     TradingRun.Settings(cloneId: id, competitionId: "bench", fromMs: start + 3_600_000, toMs: start + Int64(hours + 1) * 3_600_000,
                                         storePackets: storePackets))
         }
@@ -63,7 +65,7 @@ struct BenchRuntime: ClashCommand {
             json.key("clones"); json.int(clones)
             json.key("decisions"); json.int(runs)
             json.key("decisions_per_second"); json.int(Int(Double(runs) / (tradeSeconds + foldSeconds)))
-            json.key("engine"); json.string(engine.rawValue)
+            json.key("engine"); json.string(engine.engine.rawValue)
             json.key("events"); json.uint(events)
             json.key("fills"); json.int(summaries.reduce(0) { $0 + $1.fills })
             json.key("fold_seconds"); json.decimal(foldSeconds, places: 3)

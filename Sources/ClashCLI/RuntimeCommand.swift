@@ -8,18 +8,6 @@ struct RuntimeCommand: ParsableCommand {
         subcommands: [RuntimeRun.self, RuntimeRunOnce.self, RuntimeTrail.self, KillSwitchCommand.Halt.self, KillSwitchCommand.ReduceOnly.self, KillSwitchCommand.Resume.self])
 }
 
-/// The engines the command line offers.
-enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
-    case hold, rules
-
-    func engine(seed: UInt64) -> any DecisionEngine {
-        switch self {
-        case .hold: HoldEngine()
-        case .rules: RulesEngine(seed: seed)
-        }
-    }
-}
-
 struct RuntimeRun: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -30,9 +18,8 @@ struct RuntimeRun: ClashCommand {
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "Start, ms (simulated time: the market data's).") var from: Int64
     @Option(help: "End, ms (exclusive).") var to: Int64
-    @Option(help: "hold or rules.") var engine: EngineChoice = .rules
+    @OptionGroup var engine: EngineOptions
     @Option(help: "The competition the paper account belongs to.") var competition = "free"
-    @Option(help: "Seed of the rules engine.") var seed: UInt64 = 1
 
     func execute() throws {
         guard to > from else { throw ValidationError("--to must be after --from") }
@@ -42,14 +29,14 @@ struct RuntimeRun: ClashCommand {
         guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
         guard !state.retired else { throw DomainError("clone.retired", "clone \(clone) is retired; its career is archived") }
         let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: try ledger.strategy(of: clone),
-                                 engine: engine.engine(seed: seed),
+                                 engine: try engine.engine(artifacts: ledger.artifacts),
                                  settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: from, toMs: to))
         let summary = try run.run()
         Output.json { json in
             json.beginObject()
             json.key("cash_e6"); json.int(summary.account.cashE6)
             json.key("competition"); json.string(competition)
-            json.key("engine"); json.string(engine.rawValue)
+            json.key("engine"); json.string(engine.engine.rawValue)
             json.key("equity_e6"); json.int(summary.account.equityE6(marks: summary.marks))
             json.key("events"); json.int(summary.events)
             json.key("fees_e6"); json.int(summary.account.feesE6)
@@ -146,9 +133,8 @@ struct RuntimeRunOnce: ClashCommand {
     @Option(help: "The asset.") var asset: String
     @Option(help: "The time in ms (default: the newest market event's time).") var at: Int64?
     @Flag(help: "Run even when the asset's previous run is closer than its cadence.") var force = false
-    @Option(help: "hold or rules.") var engine: EngineChoice = .rules
+    @OptionGroup var engine: EngineOptions
     @Option(help: "The competition.") var competition = "free"
-    @Option(help: "Seed of the rules engine.") var seed: UInt64 = 1
 
     func execute() throws {
         let ledger = try Ledger.open(directory: data.directory)
@@ -167,7 +153,7 @@ struct RuntimeRunOnce: ClashCommand {
         if let previous, !force, time - previous.record.timestampMs < previous.due.cadenceMs {
             throw ValidationError("\(asset)'s last run was at \(previous.record.timestampMs), less than its cadence of \(previous.due.cadenceMs) ms before \(time); --force runs it anyway")
         }
-        let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: graph, engine: engine.engine(seed: seed),
+        let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: graph, engine: try engine.engine(artifacts: ledger.artifacts),
                                  settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: time, toMs: time + 1,
                                                                onlyAsset: asset))
         let summary = try run.run()

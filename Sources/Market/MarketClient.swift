@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// How a client talks to one source: where, how long to wait, how often to retry, how fast to go.
 public struct ClientPolicy: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// One client per source, at configurable base URLs: fetches what an `IngestRequest` names.
 public final class MarketSources: @unchecked Sendable {

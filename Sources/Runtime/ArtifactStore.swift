@@ -39,7 +39,7 @@ public enum ArtifactError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .badHash(text):
             "\(text.debugDescription) is not an artifact hash (64 lowercase hex digits)"
         case let .io(location, reason):
-            "cannot write the artifact store at \(location): \(reason)"
+            "the artifact store failed at \(location): \(reason)"
         }
     }
 }

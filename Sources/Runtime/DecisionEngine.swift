@@ -1,9 +1,11 @@
 import ClashCore
 import Domain
+import EventSchemas
 
 /// What an engine is given for one run: the plan, its packet, the market data the packet was built
 /// from, the position held in the asset, and the strategy's prompt text.
-public struct EngineInput {
+public struct EngineInput: Sendable {
+    public var runId: String
     public var plan: ReadPlan
     public var packet: ContextPacket
     public var latest: AssetLatest?
@@ -30,11 +32,34 @@ public struct EngineAnswer: Sendable, Equatable {
 
 /// Proposes an action per run. Engines never read the clock or the network outside what they
 /// record: the same inputs (and records) give the same answers on a replay.
-public protocol DecisionEngine {
+public protocol DecisionEngine: Sendable {
     /// hold, rules or model.
     var name: String { get }
     var version: Int64 { get }
+    /// Whether a decision waits on something outside the process (a model's endpoint): runs due at
+    /// the same time are then decided concurrently.
+    var callsOut: Bool { get }
     func decide(_ input: EngineInput) throws -> EngineAnswer
+    /// The answer of a run the log already holds, from its records alone (the same input; a pure
+    /// engine decides again, a model's recorded exchange is read, never a new call).
+    func replay(_ input: EngineInput, recorded: DecisionProposed) throws -> EngineAnswer
+}
+
+extension DecisionEngine {
+    public var callsOut: Bool { false }
+    public func replay(_ input: EngineInput, recorded: DecisionProposed) throws -> EngineAnswer { try decide(input) }
+}
+
+extension EngineAnswer {
+    /// A decision as the log recorded it (a run decided by another engine than the one now asked).
+    init(recorded: DecisionProposed) {
+        decision = Decision(action: Decision.Action(rawValue: recorded.action) ?? .hold, sizeUsdE6: recorded.sizeUsdE6 ?? 0,
+                            leverage: recorded.leverage, stopLossE8: recorded.stopLossE8, takeProfitE8: recorded.takeProfitE8,
+                            confidenceBp: recorded.confidenceBp, reason: recorded.reason)
+        holdCause = recorded.holdCause
+        promptHash = recorded.promptHash
+        exchangeHash = recorded.exchangeHash
+    }
 }
 
 /// Always holds: safe testing.

@@ -60,6 +60,8 @@ public final class TradingRun {
     let pipeline: ContextPipeline
     var account: PaperAccount
     var lastOrderMs: [String: Int64] = [:]
+    /// The decisions the log already holds for this clone and competition, by run id.
+    var recorded: [String: DecisionProposed] = [:]
     var marks: [String: Int64] = [:]
     var summary: Summary
     var drafts: [EventDraft] = []
@@ -114,6 +116,12 @@ public final class TradingRun {
             let set = try EventCatalog.decode(record, as: KillSwitchSet.self)
             return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
         }.sorted { $0.ms < $1.ms }
+        recorded = [:]
+        for record in try log.read(stream: runStream) where record.type == DecisionProposed.type
+            && record.timestampMs >= settings.fromMs && record.timestampMs < settings.toMs {
+            let decision = try EventCatalog.decode(record, as: DecisionProposed.self)
+            recorded[decision.runId] = decision
+        }
         account = try log.paperAccount(cloneId: settings.cloneId, competitionId: settings.competitionId,
                                        startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
     }
@@ -121,6 +129,13 @@ public final class TradingRun {
     /// One step at `time`, the pipeline already there: marks and triggers, funding on the hour,
     /// liquidation, the runs due. Its events wait in `drafts`.
     func step(at time: Int64) throws {
+        let due = try prepare(at: time)
+        try complete(due, answers: Self.decideAll(due), at: time)
+    }
+
+    /// The first half of a step: marks and triggers, funding, liquidation, then the runs due with
+    /// their packets, not yet decided.
+    func prepare(at time: Int64) throws -> [PendingRun] {
         if time != settings.fromMs, time % 3_600_000 == 0 {
             // Asset selections (categories, Trending) are expanded anew each hour.
             plans = try pipeline.plans(graph)
@@ -130,10 +145,69 @@ public final class TradingRun {
         // what an earlier span left open, so spans add up to one run.
         if time % 3_600_000 == 0 { try payFunding(at: time) }
         try liquidateIfUnder(at: time)
+        var due: [PendingRun] = []
         for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 && (settings.onlyAsset ?? plan.asset) == plan.asset {
-            try runOnce(plan, prompt: prompts[plan.prompt] ?? "", at: time)
+            let runId = "run-\(settings.cloneId)-\(settings.competitionId)-\(plan.prompt)-\(plan.asset)-\(time)"
+            let input = EngineInput(runId: runId, plan: plan, packet: try pipeline.packet(plan), latest: try view(plan.asset).latest,
+                                    position: account.positions[plan.asset], promptText: prompts[plan.prompt] ?? "")
+            due.append(PendingRun(input: input, engine: engine, recorded: recorded[runId]))
         }
+        return due
+    }
+
+    /// The second half: each run's events in order, gates against the account as it stands.
+    func complete(_ due: [PendingRun], answers: [Result<EngineAnswer, any Error>], at time: Int64) throws {
+        for (run, answer) in zip(due, answers) { try record(run.input, answer: try answer.get(), at: time) }
         account.markDrawdown(marks: marks)
+    }
+
+    /// A run due, its input ready; `recorded`: its decision when the log already holds one.
+    struct PendingRun: Sendable {
+        var input: EngineInput
+        var engine: any DecisionEngine
+        var recorded: DecisionProposed?
+
+        /// The answer: a recorded run's from its records (never a new call; a record that cannot
+        /// be read is an error, not a hold), else the engine's (an engine's failure is a hold).
+        func answer() -> Result<EngineAnswer, any Error> {
+            guard let recorded else {
+                do {
+                    return .success(try engine.decide(input))
+                } catch {
+                    return .success(EngineAnswer(decision: .hold("the engine failed: \(error)"), holdCause: "engine_error"))
+                }
+            }
+            guard recorded.engine == engine.name else { return .success(EngineAnswer(recorded: recorded)) }
+            return Result { try engine.replay(input, recorded: recorded) }
+        }
+    }
+
+    /// Decides runs in order; when an engine calls out (a model), the runs are asked concurrently
+    /// (the engine bounds what is in flight) and their answers kept in the runs' order.
+    static func decideAll(_ due: [PendingRun]) -> [Result<EngineAnswer, any Error>] {
+        guard due.count > 1, due.contains(where: { $0.engine.callsOut && $0.recorded == nil }) else { return due.map { $0.answer() } }
+        final class Answers: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var answers: [Result<EngineAnswer, any Error>?]
+            init(_ count: Int) { answers = Array(repeating: nil, count: count) }
+        }
+        let shared = Answers(due.count)
+        let group = DispatchGroup()
+        for _ in 0..<min(due.count, 64) {
+            group.enter()
+            Thread {
+                while true {
+                    let index: Int? = shared.lock.withLock { defer { shared.next += 1 }; return shared.next < due.count ? shared.next : nil }
+                    guard let index else { break }
+                    let answer = due[index].answer()
+                    shared.lock.withLock { shared.answers[index] = answer }
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        return shared.answers.map { $0! }
     }
 
     func finish() -> Summary {
@@ -195,26 +269,18 @@ public final class TradingRun {
         summary.liquidations += 1
     }
 
-    /// One run of a plan: packet, decision, gates, order and fill.
-    func runOnce(_ plan: ReadPlan, prompt: String, at time: Int64) throws {
-        let runId = "run-\(settings.cloneId)-\(settings.competitionId)-\(plan.prompt)-\(plan.asset)-\(time)"
+    /// One run's events: due, context (the packet stored), decision, then the gates' rejection or
+    /// the order and its fill.
+    func record(_ input: EngineInput, answer: EngineAnswer, at time: Int64) throws {
+        let (runId, plan, packet, latest) = (input.runId, input.plan, input.packet, input.latest)
         summary.runs += 1
         try add(RunDue(cloneId: settings.cloneId, runId: runId, asset: plan.asset, context: settings.context, contextId: settings.competitionId,
                        cadenceMs: plan.cadenceMs), id: runId + ".due", stream: runStream, at: time, correlation: runId)
-        let packet = try pipeline.packet(plan)
         // A packet is a pure function of the log and the plan: stored without waiting for the disk,
         // since `pipeline preview --at` or an audit builds it again, byte for byte, from its hash's inputs.
         if settings.storePackets { try artifacts.put(packet.bytes, durable: false) }
         try add(ContextAssembled(runId: runId, packetHash: packet.hash, throughSequence: Int64(pipeline.throughSequence),
                                  bytes: Int64(packet.bytes.count)), id: runId + ".context", stream: runStream, at: time, correlation: runId)
-        let latest = try view(plan.asset).latest
-        let answer: EngineAnswer
-        do {
-            answer = try engine.decide(EngineInput(plan: plan, packet: packet, latest: latest, position: account.positions[plan.asset],
-                                                   promptText: prompt))
-        } catch {
-            answer = EngineAnswer(decision: .hold("the engine failed: \(error)"), holdCause: "engine_error")
-        }
         let decision = answer.decision
         try add(DecisionProposed(runId: runId, engine: engine.name, engineVersion: engine.version, action: decision.action.rawValue,
                                  sizeUsdE6: decision.sizeUsdE6, leverage: decision.leverage, stopLossE8: decision.stopLossE8,

@@ -37,8 +37,13 @@ public final class TradingSession {
         var counts = [Int](repeating: 0, count: runs.count)
         while time < toMs {
             try pipeline.advance(to: time)
+            // Every clone's runs due are decided together (concurrently when an engine calls out),
+            // then each clone's events are written in the clones' order.
+            let due = try runs.map { try $0.prepare(at: time) }
+            var answers = TradingRun.decideAll(due.flatMap { $0 })[...]
             for (index, run) in runs.enumerated() {
-                try run.step(at: time)
+                try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
+                answers = answers.dropFirst(due[index].count)
                 counts[index] = run.drafts.count
                 drafts += run.drafts
                 run.drafts.removeAll(keepingCapacity: true)

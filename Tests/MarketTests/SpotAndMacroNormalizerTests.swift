@@ -1,4 +1,5 @@
 import EventSchemas
+import ClashTesting
 import Foundation
 import LedgerLog
 import Market
@@ -134,7 +135,7 @@ struct PolymarketPagesTests {
 
     @Test("a listing is read page by page until a short page, a market on two pages is kept once, and a bad page writes nothing")
     func pages() throws {
-        let server = try ScriptedServer([
+        let server = try ScriptedHTTPServer([
             .respond(status: 200, body: "[\(Self.market(1)),\(Self.market(2))]"),
             .respond(status: 200, body: "[\(Self.market(2)),\(Self.market(3))]"),
             .respond(status: 200, body: "[\(Self.market(4))]"),
@@ -157,7 +158,7 @@ struct PolymarketPagesTests {
 
     @Test("a listing whose second page fails (500, then gave up) writes nothing, not the first page alone")
     func failedPageWritesNothing() throws {
-        let server = try ScriptedServer([.respond(status: 200, body: "[\(Self.market(1)),\(Self.market(2))]"),
+        let server = try ScriptedHTTPServer([.respond(status: 200, body: "[\(Self.market(1)),\(Self.market(2))]"),
                                          .respond(status: 500, body: "down"), .respond(status: 500, body: "down")])
         defer { server.stop() }
         var urls = MarketSources.BaseURLs()

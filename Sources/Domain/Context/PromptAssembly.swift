@@ -16,17 +16,21 @@ public enum PromptAssembly {
         """
 
     public struct Prompt: Sendable, Equatable {
+        /// The whole prompt: the system text's section, then `userText`.
         public var bytes: [UInt8]
         public var hash: String
+        /// What a chat model is sent as the user's message: the strategy, the packet, the schema.
+        public var userText: String
     }
 
     public static func assemble(strategyPrompt: String, packet: ContextPacket,
                                 answerSchema: [UInt8] = DocumentSchemas.decisionAnswer) -> Prompt {
-        var bytes = Array("# System (prompt assembly v\(version))\n\(systemText)\n\n# Strategy\n\(strategyPrompt)\n\n# Context packet\n".utf8)
-        bytes += packet.bytes
-        bytes += Array("\n\n# Answer schema\n".utf8)
-        bytes += answerSchema
-        bytes.append(0x0A)
-        return Prompt(bytes: bytes, hash: ContentHash.of(bytes))
+        var user = Array("# Strategy\n\(strategyPrompt)\n\n# Context packet\n".utf8)
+        user += packet.bytes
+        user += Array("\n\n# Answer schema\n".utf8)
+        user += answerSchema
+        user.append(0x0A)
+        let bytes = Array("# System (prompt assembly v\(version))\n\(systemText)\n\n".utf8) + user
+        return Prompt(bytes: bytes, hash: ContentHash.of(bytes), userText: String(decoding: user, as: UTF8.self))
     }
 }

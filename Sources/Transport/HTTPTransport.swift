@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// One HTTP exchange, as the market clients need it.
+/// One HTTP request, as the market clients, the model engine and the S3 artifact store send it.
 public struct HTTPRequest: Sendable, Equatable {
     public var method: String
     public var url: URL
@@ -39,6 +39,14 @@ public protocol HTTPTransport: Sendable {
 /// What went wrong on the wire.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var reason: String
+    /// The request got no complete answer within its time.
+    public var isTimeout: Bool
+
+    public init(reason: String, isTimeout: Bool = false) {
+        self.reason = reason
+        self.isTimeout = isTimeout
+    }
+
     public var description: String { reason }
 }
 
@@ -46,9 +54,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     private let session: URLSession
 
-    public init() {
+    /// `connectionsPerHost`: the connections to one host at most.
+    public init(connectionsPerHost: Int = 6) {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpMaximumConnectionsPerHost = connectionsPerHost
         session = URLSession(configuration: configuration)
     }
 
@@ -61,7 +71,9 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         let outcome = Box<Result<HTTPResponse, TransportError>>(.failure(TransportError(reason: "no answer")))
         let task = session.dataTask(with: urlRequest) { data, response, error in
             if let error {
-                outcome.value = .failure(TransportError(reason: error.localizedDescription))
+                let timedOut = (error as? URLError)?.code == .timedOut
+                outcome.value = .failure(TransportError(reason: timedOut ? "no answer within \(timeoutSeconds) s" : error.localizedDescription,
+                                                        isTimeout: timedOut))
             } else if let http = response as? HTTPURLResponse {
                 var headers: [String: String] = [:]
                 for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
@@ -72,7 +84,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         task.resume()
         if done.wait(timeout: .now() + timeoutSeconds + 1) == .timedOut {
             task.cancel()
-            throw TransportError(reason: "no answer within \(timeoutSeconds) s")
+            throw TransportError(reason: "no answer within \(timeoutSeconds) s", isTimeout: true)
         }
         return try outcome.value.get()
     }
