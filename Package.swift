@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "Domain", "Clash", "ClashTesting", "Market", "Projections", "EventSchemas", "LedgerLog",
+            dependencies: ["Runtime", "Domain", "Clash", "ClashTesting", "Market", "Projections", "EventSchemas", "LedgerLog", "Transport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"]
         ),

@@ -14,8 +14,11 @@ struct ClonesCommand: ParsableCommand {
 struct WriterOptions: ParsableArguments {
     @Option(help: "Stamp the event with this time in ms (default: now).") var at: Int64?
 
-    func open(_ data: DataOptions) throws -> Ledger {
-        try Ledger.open(directory: data.directory, clock: at.map(FixedClock.init) ?? SystemClock() as any LedgerClock)
+    /// Opens the ledger; `artifacts` where the command reads or writes artifacts.
+    func open(_ data: DataOptions, artifacts: ArtifactOptions? = nil) throws -> Ledger {
+        let clock = at.map(FixedClock.init) ?? SystemClock() as any LedgerClock
+        guard let artifacts else { return try Ledger.open(directory: data.directory, clock: clock) }
+        return try artifacts.open(data, clock: clock)
     }
 }
 
@@ -49,6 +52,7 @@ struct ClonesCreate: ClashCommand {
 
     @OptionGroup var data: DataOptions
     @OptionGroup var writer: WriterOptions
+    @OptionGroup var artifacts: ArtifactOptions
     @Option(help: "The creator's address (0x and 40 hex digits).") var owner: String
     @Option(help: "The public name (1 to 64 characters).") var name: String
     @Option(help: "The public tagline.") var tagline = ""
@@ -67,7 +71,7 @@ struct ClonesCreate: ClashCommand {
         guard let fee = Wei(decimal: auditionFeeWei) else { throw ValidationError("--audition-fee-wei \(auditionFeeWei) is not a whole number of wei") }
         let strategy = try ClonesCreate.strategy(graph: graph, assets: assets, category: category, prompt: prompt, cadence: cadence,
                                                  risk: risk, sources: sources)
-        let ledger = try writer.open(data)
+        let ledger = try writer.open(data, artifacts: artifacts)
         defer { try? ledger.close() }
         let created = try ledger.createClone(id: id, owner: address(owner), identity: .init(name: name, avatarText: avatar, tagline: tagline),
                                              graph: strategy, auditionFeeWei: fee)
@@ -117,6 +121,7 @@ struct ClonesShow: ClashCommand {
     enum Audience: String, ExpressibleByArgument, CaseIterable { case `public`, owner, `operator` }
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
     @Argument(help: "The clone's id.") var id: String
     @Option(name: .customLong("as"), help: "public (default), owner (needs --owner) or operator.") var audience: Audience = .public
     @Option(help: "With --as owner: the address asking, which must be the clone's creator.") var owner: String?
@@ -132,7 +137,7 @@ struct ClonesShow: ClashCommand {
                     throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(id)'s creator")
                 }
             }
-            let store = LocalArtifactStore(directory: data.directory + "/artifacts")
+            let store = try artifacts.store(data)
             let graph = try StrategyGraph.decode(try store.get(row["strategy_hash"]))
             output.removeLast()
             output += Array(",\"strategy\":".utf8) + (try graph.canonicalBytes()) + [0x7D]
@@ -234,13 +239,14 @@ struct ClonesChangeStrategy: ClashCommand {
 
     @OptionGroup var data: DataOptions
     @OptionGroup var writer: WriterOptions
+    @OptionGroup var artifacts: ArtifactOptions
     @Argument(help: "The clone's id.") var id: String
     @Option(help: "The new strategy graph file (JSON).") var graph: String
     @Option(help: "The owner's address.") var owner: String
 
     func execute() throws {
         let strategy = try readGraph(graph)
-        let ledger = try writer.open(data)
+        let ledger = try writer.open(data, artifacts: artifacts)
         defer { try? ledger.close() }
         let hash = try ledger.changeStrategy(id, owner: address(owner), graph: strategy)
         Output.line("{\"clone_id\":\"\(id)\",\"strategy_hash\":\"\(hash)\"}")

@@ -18,6 +18,7 @@ struct PipelinePreview: ClashCommand {
             """)
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "The time in ms (default: the newest market event's time).") var at: Int64?
     @Option(help: "Only this asset.") var asset: String?
@@ -31,7 +32,7 @@ struct PipelinePreview: ClashCommand {
         if audience == .owner, owner.map(address) != state.creator {
             throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(clone)'s creator")
         }
-        let graph = try StrategyGraph.decode(try LocalArtifactStore(directory: data.directory + "/artifacts").get(state.strategyHash))
+        let graph = try StrategyGraph.decode(try artifacts.store(data).get(state.strategyHash))
         let pipeline = try ContextPipeline(log: log)
         if let at { try pipeline.advance(to: at) } else { try pipeline.advanceToNewest() }
         let time = pipeline.asOfMs

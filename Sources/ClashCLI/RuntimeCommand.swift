@@ -15,6 +15,7 @@ struct RuntimeRun: ClashCommand {
         discussion: "Every run, decision, gate result, order, fill, funding payment and liquidation is appended; the same span again writes nothing.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "Start, ms (simulated time: the market data's).") var from: Int64
     @Option(help: "End, ms (exclusive).") var to: Int64
@@ -23,7 +24,7 @@ struct RuntimeRun: ClashCommand {
 
     func execute() throws {
         guard to > from else { throw ValidationError("--to must be after --from") }
-        let ledger = try Ledger.open(directory: data.directory)
+        let ledger = try artifacts.open(data)
         defer { try? ledger.close() }
         let state = try ledger.cloneState(clone)
         guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
@@ -129,6 +130,7 @@ struct RuntimeRunOnce: ClashCommand {
         discussion: "Refused when the asset's previous run in the competition is closer than its cadence, unless --force.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "The asset.") var asset: String
     @Option(help: "The time in ms (default: the newest market event's time).") var at: Int64?
@@ -137,7 +139,7 @@ struct RuntimeRunOnce: ClashCommand {
     @Option(help: "The competition.") var competition = "free"
 
     func execute() throws {
-        let ledger = try Ledger.open(directory: data.directory)
+        let ledger = try artifacts.open(data)
         defer { try? ledger.close() }
         let state = try ledger.cloneState(clone)
         guard state.exists, !state.retired else { throw DomainError("clone.unknown", "no active clone has id \(clone); `clash clones list` shows the clones") }

@@ -53,11 +53,13 @@ public final class S3ArtifactStore: ArtifactStore, @unchecked Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    func url(_ hash: String) -> URL {
+    /// The object's URL (path-style).
+    public func url(_ hash: String) -> URL {
         endpoint.appendingPathComponent(location.bucket).appendingPathComponent(location.key(hash))
     }
 
-    func place(_ hash: String) -> String { "\(location)/\(hash) at \(endpoint.absoluteString)" }
+    /// Where the object is, for messages.
+    public func place(_ hash: String) -> String { "\(location)/\(hash) at \(endpoint.absoluteString)" }
 
     public func put(_ bytes: [UInt8], durable: Bool) throws -> String {
         let hash = ContentHash.of(bytes)

@@ -111,8 +111,10 @@ public struct SignatureV4: Sendable {
 
     static func canonicalQuery(_ url: URL) -> String {
         let items = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
-        return items.map { (encode($0.name, keepingSlashes: false), encode($0.value ?? "", keepingSlashes: false)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-            .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let pairs: [String] = items.map { item in
+            encode(item.name, keepingSlashes: false) + "=" + encode(item.value ?? "", keepingSlashes: false)
+        }
+        // Sorted by name, then value: "=" sorts below every character a name can hold encoded.
+        return pairs.sorted().joined(separator: "&")
     }
 }
