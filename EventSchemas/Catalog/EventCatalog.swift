@@ -56,6 +56,7 @@ public enum EventCatalog {
         current(ArenaSlotAssigned.self),
         current(ArenaSlotFreed.self),
         current(RunDue.self),
+        current(RunSkipped.self),
         current(ContextAssembled.self),
         old(DecisionProposedV1.self, upcast: DecisionProposedV1.upcast),
         current(DecisionProposed.self),

@@ -186,7 +186,7 @@ struct IngestCategories: ClashCommand {
 }
 
 /// Appends a category mapping; its id is its version and content hash, so the same mapping is written once.
-func appendCategories(_ event: HyperliquidCategories, at: Int64, log: FileLog) throws -> AppendResult {
+func appendCategories(_ event: HyperliquidCategories, at: Int64, log: any LogStore) throws -> AppendResult {
     let payload = try event.canonicalPayload()
     let digest = String(ChainHash.genesis.next(payload).hex.prefix(16))
     return try log.append([try event.draft(id: "categories:v\(event.mappingVersion):\(digest)", stream: "source.hyperliquid", timestampMs: at)])

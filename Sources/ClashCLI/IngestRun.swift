@@ -21,13 +21,34 @@ struct IngestRun: ClashCommand {
 
     @OptionGroup var data: DataOptions
     @OptionGroup var sources: SourceOptions
+    @OptionGroup var polling: PollOptions
+    @Option(help: "Stop after every request ran this many times.") var rounds: Int?
+
+    func execute() throws {
+        let stop = StopSignal()
+        let log = try FileLog.open(directory: data.logDirectory)
+        defer { try? log.close() }
+        let poller = try polling.poller(sources: sources, log: log)
+        let totals = try poller.run(rounds: rounds, shouldStop: { stop.requested }) { polling.report($0, jobs: poller.jobs) }
+        Output.json { json in
+            json.beginObject()
+            json.key("appends"); json.int(totals.appends)
+            json.key("failures"); json.int(totals.failures)
+            json.key("stopped_by"); json.string(stop.requested ? "signal" : "rounds")
+            json.endObject()
+        }
+    }
+}
+
+/// What to poll: the sources, the books, the dexes, the cadence.
+struct PollOptions: ParsableArguments {
     @Option(help: "The sources to poll, comma separated.") var only = "hyperliquid,polymarket,defillama"
     @Option(help: "The assets whose order book is polled, comma separated.") var books = "BTC,ETH"
     @Option(help: "Builder-deployed perp dexes to poll as well, comma separated (e.g. xyz).") var dexes = ""
     @Option(help: "Poll every request every this many seconds instead of its own cadence.") var cadence: Int?
-    @Option(help: "Stop after every request ran this many times.") var rounds: Int?
 
-    func execute() throws {
+    /// The poller over `log`, the project's category mapping appended first when Hyperliquid is polled.
+    func poller(sources: SourceOptions, log: any LogStore) throws -> Poller {
         var selected = Set<MarketSource>()
         for name in only.split(separator: ",") {
             guard let source = MarketSource(rawValue: String(name)) else { throw ValidationError("--only: unknown source \(name)") }
@@ -36,25 +57,17 @@ struct IngestRun: ClashCommand {
         var jobs = PollSchedule.standard(sources: selected, books: books.split(separator: ",").map(String.init),
                                          dexes: dexes.split(separator: ",").map(String.init))
         if let cadence { jobs = jobs.map { PollJob(request: $0.request, everySeconds: max(1, cadence)) } }
-        let stop = StopSignal()
-        let log = try FileLog.open(directory: data.logDirectory)
-        defer { try? log.close() }
         if selected.contains(.hyperliquid) { _ = try appendCategories(try CategoryMapping.event(), at: Clock.nowMs(), log: log) }
-        let poller = Poller(jobs: jobs, sources: try sources.sources(), log: log, now: Clock.nowMs)
-        let totals = try poller.run(rounds: rounds, shouldStop: { stop.requested }) { outcome in
-            switch outcome {
-            case let .appended(request, drafts, result): printIngested(request, drafts: drafts, result: result)
-            case let .failed(request, error):
-                let every = jobs.first { $0.request == request }?.everySeconds ?? 0
-                Output.error("\(error) (tried again in \(every) s)")
-            }
-        }
-        Output.json { json in
-            json.beginObject()
-            json.key("appends"); json.int(totals.appends)
-            json.key("failures"); json.int(totals.failures)
-            json.key("stopped_by"); json.string(stop.requested ? "signal" : "rounds")
-            json.endObject()
+        return Poller(jobs: jobs, sources: try sources.sources(), log: log, now: Clock.nowMs)
+    }
+
+    /// Prints what one turn did: the events appended, or the failure (on standard error).
+    func report(_ outcome: Poller.Outcome, jobs: [PollJob]) {
+        switch outcome {
+        case let .appended(request, drafts, result): printIngested(request, drafts: drafts, result: result)
+        case let .failed(request, error):
+            let every = jobs.first { $0.request == request }?.everySeconds ?? 0
+            Output.error("\(error) (tried again in \(every) s)")
         }
     }
 }

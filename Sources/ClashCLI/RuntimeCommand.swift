@@ -5,7 +5,7 @@ import Foundation
 struct RuntimeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runtime", abstract: "Trade clones on paper over the logged market, every step an event.",
-        subcommands: [RuntimeRun.self, RuntimeRunOnce.self, RuntimeTrail.self, KillSwitchCommand.Halt.self, KillSwitchCommand.ReduceOnly.self, KillSwitchCommand.Resume.self])
+        subcommands: [RuntimeRun.self, RuntimeRunOnce.self, RuntimeWorkerCommand.self, RuntimeTrail.self, KillSwitchCommand.Halt.self, KillSwitchCommand.ReduceOnly.self, KillSwitchCommand.Resume.self])
 }
 
 struct RuntimeRun: ClashCommand {

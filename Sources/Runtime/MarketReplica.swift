@@ -55,6 +55,29 @@ public final class MarketReplica {
         asOfMs = time
     }
 
+    /// The newest market event's time in the whole log (nil when it holds none), without folding:
+    /// what a real-time runtime steps towards. Reads only what was appended since the last look.
+    public func newestInLog() throws -> Int64? {
+        try log.refresh()
+        var newest = scannedNewest
+        var lastType = ""
+        var market = false
+        try log.forEach(from: scannedThrough + 1, filter: .all) { record in
+            if record.type != lastType {
+                lastType = record.type
+                market = isMarket(record.type)
+            }
+            if market { newest = max(newest ?? record.timestampMs, record.timestampMs) }
+            scannedThrough = record.sequence
+            return true
+        }
+        scannedNewest = newest
+        return newest
+    }
+
+    private var scannedThrough: UInt64 = 0
+    private var scannedNewest: Int64?
+
     /// Folds the whole log and takes the newest market event's time as the view's time.
     public func advanceToNewest() throws {
         try advance(to: .max)

@@ -28,11 +28,15 @@ public final class TradingRun {
         public var storePackets: Bool
         /// Only this asset's runs (a single run, `runtime run-once`); nil for every asset.
         public var onlyAsset: String?
+        /// Where cadences are counted from: a plan is due at the times `origin + k × cadence`
+        /// (nil: the span's start; the worker counts from the epoch, so restarts keep the beat).
+        public var cadenceOriginMs: Int64?
 
         public init(cloneId: String, competitionId: String, context: String = "free", fromMs: Int64, toMs: Int64,
                     startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running,
-                    storePackets: Bool = true, onlyAsset: String? = nil) {
+                    storePackets: Bool = true, onlyAsset: String? = nil, cadenceOriginMs: Int64? = nil) {
             self.storePackets = storePackets
+            self.cadenceOriginMs = cadenceOriginMs
             self.onlyAsset = onlyAsset
             self.cloneId = cloneId
             self.competitionId = competitionId
@@ -60,6 +64,9 @@ public final class TradingRun {
     let pipeline: ContextPipeline
     var account: PaperAccount
     var lastOrderMs: [String: Int64] = [:]
+    /// In real time, the newest market time the runtime has seen: a run due at t whose plan is
+    /// due again by then (t + cadence ≤ it) was missed, and is recorded as skipped, not run late.
+    var caughtUpMs: Int64?
     /// The decisions the log already holds for this clone and competition, by run id.
     var recorded: [String: DecisionProposed] = [:]
     var marks: [String: Int64] = [:]
@@ -117,10 +124,14 @@ public final class TradingRun {
             return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
         }.sorted { $0.ms < $1.ms }
         recorded = [:]
-        for record in try log.read(stream: runStream) where record.type == DecisionProposed.type
-            && record.timestampMs >= settings.fromMs && record.timestampMs < settings.toMs {
-            let decision = try EventCatalog.decode(record, as: DecisionProposed.self)
-            recorded[decision.runId] = decision
+        lastOrderMs = [:]
+        for record in try log.read(stream: runStream) {
+            if record.type == DecisionProposed.type, record.timestampMs >= settings.fromMs, record.timestampMs < settings.toMs {
+                let decision = try EventCatalog.decode(record, as: DecisionProposed.self)
+                recorded[decision.runId] = decision
+            } else if record.type == OrderDryRun.type, record.timestampMs < settings.fromMs, record.id.hasPrefix("run-") {
+                lastOrderMs[try EventCatalog.decode(record, as: OrderDryRun.self).asset] = record.timestampMs
+            }
         }
         account = try log.paperAccount(cloneId: settings.cloneId, competitionId: settings.competitionId,
                                        startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
@@ -146,11 +157,21 @@ public final class TradingRun {
         if time % 3_600_000 == 0 { try payFunding(at: time) }
         try liquidateIfUnder(at: time)
         var due: [PendingRun] = []
-        for plan in plans where (time - settings.fromMs) % plan.cadenceMs == 0 && (settings.onlyAsset ?? plan.asset) == plan.asset {
+        var skipped: [String] = []
+        let origin = settings.cadenceOriginMs ?? settings.fromMs
+        for plan in plans where (time - origin) % plan.cadenceMs == 0 && (settings.onlyAsset ?? plan.asset) == plan.asset {
+            if let caughtUpMs, time + plan.cadenceMs <= caughtUpMs {
+                if !skipped.contains(plan.asset) { skipped.append(plan.asset) }
+                continue
+            }
             let runId = "run-\(settings.cloneId)-\(settings.competitionId)-\(plan.prompt)-\(plan.asset)-\(time)"
             let input = EngineInput(runId: runId, plan: plan, packet: try pipeline.packet(plan), latest: try view(plan.asset).latest,
                                     position: account.positions[plan.asset], promptText: prompts[plan.prompt] ?? "")
             due.append(PendingRun(input: input, engine: engine, recorded: recorded[runId]))
+        }
+        if let caughtUpMs, !skipped.isEmpty {
+            try add(RunSkipped(cloneId: settings.cloneId, competitionId: settings.competitionId, dueMs: time, assets: skipped, caughtUpMs: caughtUpMs),
+                    id: "skipped-\(settings.cloneId)-\(settings.competitionId)-\(time)", stream: runStream, at: time)
         }
         return due
     }

@@ -160,4 +160,35 @@ struct ClonesCLITests {
         let preview = try clash(["pipeline", "preview", "--clone", "c-1"])
         #expect(preview.status == 66 && preview.stderr.contains(hash))
     }
+
+    @Test("runtime worker: --once runs what is due at the newest market minute; a worker stopped by SIGTERM finishes its cycle and exits 0")
+    func worker() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try market()
+        #expect(try clash(["clones", "create", "--owner", Self.owner, "--name", "W", "--assets", "BTC,ETH", "--prompt", "p", "--cadence", "1m",
+                           "--at", "1717207000000"]).status == 0)
+        let once = try clash(["runtime", "worker", "--once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let cycle = try CLI.json(once.stdout)
+        #expect(cycle["runs"] as? Int == 2 && cycle["skipped"] as? Int == 0 && cycle["market_ms"] as? Int == 1_717_207_140_000, "\(once.stdout)")
+        #expect(try clash(["runtime", "worker", "--once"]).stdout.contains("\"events\":0"), "nothing new: nothing written")
+        // An hour of market logged while no worker ran: its minutes' runs are skipped, the newest one's run.
+        #expect(try clash(["market", "simulate", "--seed", "4", "--assets", "8", "--hours", "1", "--start", "1717207200000"]).status == 0)
+        let later = try CLI.json(try clash(["runtime", "worker", "--once"]).stdout)
+        #expect(later["runs"] as? Int == 2 && later["skipped"] as? Int == 59 && later["market_ms"] as? Int == 1_717_210_740_000, "\(later)")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["runtime", "worker", "--poll-seconds", "0.2", "--data", data]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.terminate()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && stderr.contains("(signal)"), "\(stderr)")
+        #expect(try clash(["log", "verify"]).status == 0)
+    }
 }

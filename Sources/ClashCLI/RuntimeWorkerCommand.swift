@@ -1,0 +1,82 @@
+import ArgumentParser
+import Clash
+import Foundation
+
+struct RuntimeWorkerCommand: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Trade clones in real time as the market is logged; one JSON line per cycle that did something.",
+        discussion: """
+            Each cycle steps every active clone (or each --clone) from where the log leaves it to the newest logged market \
+            minute: marks, stop losses and take profits, hourly funding and liquidation on every minute, and the runs due \
+            now. Runs that came due while no worker ran are recorded as runtime.run_skipped, never run late. With --ingest \
+            the worker also polls the market sources (the options of `clash ingest run`) and appends what they answer: the \
+            data directory has one writer at a time, so this is how the runtime follows a live market. SIGINT or SIGTERM \
+            finishes the current cycle and exits 0.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
+    @OptionGroup var engine: EngineOptions
+    @Option(help: "The competition the accounts belong to.") var competition = "free"
+    @Option(name: .customLong("clone"), help: "A clone to trade (repeat for more; default: every clone not retired).") var clones: [String] = []
+    @Option(help: "Seconds between cycles.") var pollSeconds: Double = 5
+    @Flag(help: "One cycle, then exit.") var once = false
+    @Flag(help: "Poll the market sources too, appending what they answer.") var ingest = false
+    @OptionGroup var sources: SourceOptions
+    @OptionGroup var polling: PollOptions
+
+    func execute() throws {
+        guard pollSeconds > 0 else { throw ValidationError("--poll-seconds must be above 0") }
+        let stop = StopSignal()
+        let ledger = try artifacts.open(data)
+        defer { try? ledger.close() }
+        // One model engine for every clone, so that its concurrency limit holds over all of them.
+        let shared = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil
+        var offsets: [String: UInt64] = [:]
+        let worker = try RuntimeWorker(log: ledger.log, artifacts: ledger.artifacts,
+                                       settings: .init(competitionId: competition, cloneIds: clones.isEmpty ? nil : clones)) { id in
+            if let shared { return shared }
+            let offset = offsets[id] ?? UInt64(offsets.count)
+            offsets[id] = offset
+            return try engine.engine(artifacts: ledger.artifacts, seedOffset: offset)
+        }
+        let ingestion = DispatchGroup()
+        if ingest {
+            nonisolated(unsafe) let poller = try polling.poller(sources: sources, log: ledger.log)
+            ingestion.enter()
+            Thread {
+                defer { ingestion.leave() }
+                do {
+                    _ = try poller.run(rounds: nil, shouldStop: { stop.requested }) { polling.report($0, jobs: poller.jobs) }
+                } catch {
+                    Output.error("ingestion stopped: \(error)")
+                }
+            }.start()
+        }
+        var cycles = 0
+        while !stop.requested {
+            let cycle = try worker.cycle()
+            cycles += 1
+            if cycle.events > 0 || once {
+                Output.json { json in
+                    json.beginObject()
+                    json.key("events"); json.int(cycle.events)
+                    json.key("fills"); json.int(cycle.fills)
+                    json.key("market_ms"); if let ms = cycle.marketMs { json.int(ms) } else { json.null() }
+                    json.key("runs"); json.int(cycle.runs)
+                    json.key("skipped"); json.int(cycle.skipped)
+                    json.endObject()
+                }
+            }
+            if once { break }
+            var waited = 0.0
+            while waited < pollSeconds, !stop.requested {
+                Thread.sleep(forTimeInterval: min(0.1, pollSeconds))
+                waited += 0.1
+            }
+        }
+        ingestion.wait()
+        Output.error("worker stopped after \(cycles) cycles\(stop.requested ? " (signal)" : "")")
+    }
+}

@@ -1,0 +1,133 @@
+import Domain
+import EventSchemas
+import Foundation
+import LedgerLog
+
+/// The runtime in real time: it follows the log as ingestion appends market data, and trades every
+/// active clone (or the ones named) at the market's newest time. Time is still the market data's:
+/// each cycle steps every clone minute by minute from where the log leaves it to the newest
+/// market minute — marks, stop losses and take profits, hourly funding, liquidation — but runs
+/// only what is due now. A run that came due while no worker ran (its plan is due again by now)
+/// is recorded as `runtime.run_skipped`, never run late in a burst of catch-up calls.
+public final class RuntimeWorker {
+    public struct Settings: Sendable {
+        /// The competition the accounts belong to.
+        public var competitionId: String
+        /// The clones to trade; nil for every clone that is not retired (new ones join as created).
+        public var cloneIds: [String]?
+
+        public init(competitionId: String = "free", cloneIds: [String]? = nil) {
+            self.competitionId = competitionId
+            self.cloneIds = cloneIds
+        }
+    }
+
+    /// What one cycle did.
+    public struct Cycle: Sendable, Equatable {
+        /// The newest market minute seen (nil: no market yet).
+        public var marketMs: Int64?
+        public var runs = 0, skipped = 0, fills = 0, events = 0
+    }
+
+    let log: any LogStore
+    let artifacts: any ArtifactStore
+    let engine: (String) throws -> any DecisionEngine
+    let settings: Settings
+    let pipeline: ContextPipeline
+    var runs: [String: TradingRun] = [:]
+    /// The clones' resume times not reached yet (a clone joins the step when time reaches it).
+    var pending: [String: Int64] = [:]
+    var cursor: Int64?
+    var clonesReadThrough: UInt64 = 0
+    var known: Set<String> = []
+
+    /// `engine` gives each clone's engine (one shared model engine keeps one concurrency limit).
+    public init(log: any LogStore, artifacts: any ArtifactStore, settings: Settings, engine: @escaping (String) throws -> any DecisionEngine) throws {
+        self.log = log
+        self.artifacts = artifacts
+        self.settings = settings
+        self.engine = engine
+        pipeline = try ContextPipeline(log: log)
+    }
+
+    static let stepMs: Int64 = 60_000
+
+    /// One cycle: reads what was appended, steps every clone to the newest market minute, appends
+    /// each step's events atomically.
+    public func cycle() throws -> Cycle {
+        guard let newest = try pipeline.replica.newestInLog() else { return Cycle() }
+        let now = newest - newest % Self.stepMs
+        var cycle = Cycle(marketMs: now)
+        try discoverClones(now: now)
+        guard var time = cursor, time <= now else { return cycle }
+        while time <= now {
+            try pipeline.advance(to: time)
+            for (id, start) in pending where start <= time {
+                pending[id] = nil
+                try joinRun(id, at: time)
+            }
+            let active = runs.keys.sorted().map { runs[$0]! }
+            var drafts: [EventDraft] = []
+            let due = try active.map { run -> [TradingRun.PendingRun] in
+                run.caughtUpMs = now
+                return try run.prepare(at: time)
+            }
+            var answers = TradingRun.decideAll(due.flatMap { $0 })[...]
+            for (index, run) in active.enumerated() {
+                let before = (run.summary.runs, run.summary.fills)
+                try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
+                answers = answers.dropFirst(due[index].count)
+                cycle.runs += run.summary.runs - before.0
+                cycle.fills += run.summary.fills - before.1
+                cycle.skipped += run.drafts.filter { $0.type == RunSkipped.type }.count
+                drafts += run.drafts
+                run.drafts.removeAll(keepingCapacity: true)
+            }
+            if !drafts.isEmpty, try log.append(drafts).written { cycle.events += drafts.count }
+            time += Self.stepMs
+        }
+        cursor = time
+        return cycle
+    }
+
+    /// Finds the clones to trade (new ones since the last look) and where each resumes: the step
+    /// after its competition's last event, or now for a clone that never traded in it.
+    func discoverClones(now: Int64) throws {
+        var found = (settings.cloneIds ?? []).filter { !known.contains($0) }
+        try log.forEach(from: clonesReadThrough + 1, filter: .all) { record in
+            switch record.type {
+            case CloneCreated.type where settings.cloneIds == nil:
+                found.append(try EventCatalog.decode(record, as: CloneCreated.self).cloneId)
+            case CloneRetired.type:
+                let id = try EventCatalog.decode(record, as: CloneRetired.self).cloneId
+                runs[id] = nil
+                pending[id] = nil
+            default: break
+            }
+            clonesReadThrough = record.sequence
+            return true
+        }
+        for id in found where !known.contains(id) {
+            known.insert(id)
+            let state = try log.cloneState(id)
+            guard state.exists, !state.retired else { continue }
+            let last = try ["run", "account"].compactMap { try log.read(stream: "\($0).\(id).\(settings.competitionId)").last?.timestampMs }.max()
+            // Never behind the steps already taken: time only moves forward.
+            let start = max(last.map { $0 - $0 % Self.stepMs + Self.stepMs } ?? now, cursor ?? .min)
+            pending[id] = start
+            cursor = min(cursor ?? start, start)
+        }
+    }
+
+    /// A clone joins the steps at `time`, its account taken up where the log leaves it.
+    func joinRun(_ id: String, at time: Int64) throws {
+        let strategyHash = try log.cloneState(id).strategyHash
+        let graph = try StrategyGraph.decode(try artifacts.get(strategyHash))
+        let run = try TradingRun(log: log, artifacts: artifacts, graph: graph, engine: try engine(id),
+                                 settings: .init(cloneId: id, competitionId: settings.competitionId, fromMs: time, toMs: .max,
+                                                 cadenceOriginMs: 0),
+                                 pipeline: pipeline)
+        try run.start()
+        runs[id] = run
+    }
+}
