@@ -66,6 +66,7 @@ public enum EventCatalog {
         current(Fill.self),
         old(FundingPaidV1.self, upcast: FundingPaidV1.upcast),
         current(FundingPaid.self),
+        current(AccountMarked.self),
         current(Liquidated.self),
         current(EngineError.self),
         current(KillSwitchSet.self),

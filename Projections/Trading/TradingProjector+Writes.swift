@@ -107,10 +107,14 @@ extension TradingProjector.Fold {
     func flushAccounts() throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO account (clone_id, competition_id, starting_equity_e6, cash_e6, realized_e6, fees_e6, funding_e6, margin_used_e6, fills,
-                funding_payments, liquidations, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                funding_payments, liquidations, updated_ms, equity_e6, unrealized_e6, free_margin_e6, peak_equity_e6, max_drawdown_bp,
+                return_bp, marked_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (clone_id, competition_id) DO UPDATE SET cash_e6 = excluded.cash_e6, realized_e6 = excluded.realized_e6,
                 fees_e6 = excluded.fees_e6, funding_e6 = excluded.funding_e6, margin_used_e6 = excluded.margin_used_e6, fills = excluded.fills,
-                funding_payments = excluded.funding_payments, liquidations = excluded.liquidations, updated_ms = excluded.updated_ms
+                funding_payments = excluded.funding_payments, liquidations = excluded.liquidations, updated_ms = excluded.updated_ms,
+                equity_e6 = excluded.equity_e6, unrealized_e6 = excluded.unrealized_e6, free_margin_e6 = excluded.free_margin_e6,
+                peak_equity_e6 = excluded.peak_equity_e6, max_drawdown_bp = excluded.max_drawdown_bp, return_bp = excluded.return_bp,
+                marked_ms = excluded.marked_ms
             """)
         let clear = try db.cachedStatement(sql: "DELETE FROM position WHERE clone_id = ? AND competition_id = ?")
         let insertPosition = try db.cachedStatement(sql: "INSERT INTO position VALUES (?, ?, ?, ?, ?, ?)")
@@ -124,6 +128,11 @@ extension TradingProjector.Fold {
                                        account.marginUsedE6, Int64(state.fills), Int64(state.fundingPayments), Int64(state.liquidations),
                                        state.updatedMs].enumerated() {
                     sqlite3_bind_int64(statement, Int32(index + 3), value)
+                }
+                let marked = state.marked?.event
+                for (index, value) in [marked?.equityE6, marked?.unrealizedE6, marked?.freeMarginE6, marked?.peakEquityE6, marked?.maxDrawdownBp,
+                                       marked?.returnBp, state.marked?.ms].enumerated() {
+                    bind(statement, Int32(index + 13), value)
                 }
             }
             try SQLiteBinder.run(clear, db) { statement in

@@ -10,10 +10,10 @@ import LedgerLog
 /// written with raw binds when it ends.
 public struct TradingProjector: Projector {
     public let name = "trading"
-    public let version = 1
+    public let version = 2
     public let schemaSQL = Resources.sql("trading")
     public let eventTypes: Set<String>? = [RunDue.type, ContextAssembled.type, DecisionProposed.type, GateRejected.type, OrderDryRun.type,
-                                           Fill.type, FundingPaid.type, Liquidated.type]
+                                           Fill.type, FundingPaid.type, Liquidated.type, AccountMarked.type]
 
     public init() {}
 
@@ -36,6 +36,8 @@ public struct TradingProjector: Projector {
         var account: PaperAccount
         var fills = 0, fundingPayments = 0, liquidations = 0
         var updatedMs: Int64 = 0
+        /// The last hourly mark, and when.
+        var marked: (event: AccountMarked, ms: Int64)?
     }
 
     struct Fold: ProjectorFold {
@@ -82,13 +84,19 @@ public struct TradingProjector: Projector {
                 let lever = try leverage(of: fill.orderId)
                 try change(AccountKey(clone: fill.cloneId, competition: fill.competitionId ?? ""), at: record.timestampMs) { state in
                     state.account = state.account.applying(.fill(asset: fill.asset, sizeE8: size, priceE8: fill.priceE8, feeE6: fill.feeE6,
-                                                                 leverage: lever, stopLossE8: nil, takeProfitE8: nil), marks: [:])
+                                                                 leverage: lever, stopLossE8: nil, takeProfitE8: nil))
                     state.fills += 1
                 }
             case let funding as FundingPaid:
                 try change(AccountKey(clone: funding.cloneId, competition: funding.competitionId ?? ""), at: record.timestampMs) { state in
-                    state.account = state.account.applying(.funding(asset: funding.asset, amountE6: funding.amountE6), marks: [:])
+                    state.account = state.account.applying(.funding(asset: funding.asset, amountE6: funding.amountE6))
                     state.fundingPayments += 1
+                }
+            case let marked as AccountMarked:
+                try change(AccountKey(clone: marked.cloneId, competition: marked.competitionId), at: record.timestampMs) { state in
+                    state.account.peakEquityE6 = marked.peakEquityE6
+                    state.account.maxDrawdownBp = marked.maxDrawdownBp
+                    state.marked = (marked, record.timestampMs)
                 }
             case let liquidated as Liquidated:
                 let prefix = "account.\(liquidated.cloneId)."
@@ -96,7 +104,7 @@ public struct TradingProjector: Projector {
                 try change(AccountKey(clone: liquidated.cloneId, competition: competition), at: record.timestampMs) { state in
                     // Closed at the mark without a fee, as the runtime's liquidation closes each position.
                     state.account = state.account.applying(.fill(asset: liquidated.asset, sizeE8: -liquidated.positionE8, priceE8: liquidated.markPxE8,
-                                                                 feeE6: 0, leverage: 1, stopLossE8: nil, takeProfitE8: nil), marks: [:])
+                                                                 feeE6: 0, leverage: 1, stopLossE8: nil, takeProfitE8: nil))
                     state.liquidations += 1
                 }
             default:
@@ -217,8 +225,18 @@ public struct TradingProjector: Projector {
                 account.positions[position["asset"]] = PaperAccount.Position(sizeE8: position["size_e8"], entryPxE8: position["entry_px_e8"],
                                                                              leverage: position["leverage"])
             }
-            return AccountState(account: account, fills: row["fills"], fundingPayments: row["funding_payments"], liquidations: row["liquidations"],
-                                updatedMs: row["updated_ms"])
+            var state = AccountState(account: account, fills: row["fills"], fundingPayments: row["funding_payments"],
+                                     liquidations: row["liquidations"], updatedMs: row["updated_ms"])
+            if let markedMs: Int64 = row["marked_ms"] {
+                state.marked = (AccountMarked(cloneId: key.clone, competitionId: key.competition, equityE6: row["equity_e6"], cashE6: row["cash_e6"],
+                                              unrealizedE6: row["unrealized_e6"], realizedE6: row["realized_e6"], feesE6: row["fees_e6"],
+                                              fundingE6: row["funding_e6"], marginUsedE6: row["margin_used_e6"], freeMarginE6: row["free_margin_e6"],
+                                              peakEquityE6: row["peak_equity_e6"], maxDrawdownBp: row["max_drawdown_bp"], returnBp: row["return_bp"],
+                                              marks: []), markedMs)
+                state.account.peakEquityE6 = row["peak_equity_e6"]
+                state.account.maxDrawdownBp = row["max_drawdown_bp"]
+            }
+            return state
         }
 
         mutating func flush() throws {

@@ -79,6 +79,14 @@ CREATE TABLE account (
     funding_payments   INTEGER NOT NULL,
     liquidations       INTEGER NOT NULL,
     updated_ms         INTEGER NOT NULL,
+    -- The last hourly mark (runtime.account_marked); NULL until the first.
+    equity_e6          INTEGER,
+    unrealized_e6      INTEGER,
+    free_margin_e6     INTEGER,
+    peak_equity_e6     INTEGER,
+    max_drawdown_bp    INTEGER,
+    return_bp          INTEGER,
+    marked_ms          INTEGER,
     PRIMARY KEY (clone_id, competition_id)
 ) WITHOUT ROWID;
 

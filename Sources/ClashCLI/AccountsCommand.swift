@@ -10,8 +10,8 @@ struct AccountsCommand: ParsableCommand {
 struct AccountsShow: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print a clone's paper account in a competition as JSON: cash, positions marked at the newest mids, PnL, fees, funding, return.",
-        discussion: "Folded from the account's fills, funding payments and liquidations in the log, with the rules the runtime applied.")
+        abstract: "Print a clone's paper account in a competition as JSON: cash, positions marked at the newest mids, PnL, fees, funding, return, drawdown.",
+        discussion: "Folded from the account's fills, funding payments, liquidations and hourly marks in the log, with the rules the runtime applied; the peak and maximum drawdown are those of the hourly marks.")
 
     @OptionGroup var data: DataOptions
     @Argument(help: "The clone's id.") var clone: String
@@ -35,6 +35,8 @@ struct AccountsShow: ClashCommand {
             json.key("funding_e6"); json.int(account.fundingE6)
             json.key("margin_used_e6"); json.int(account.marginUsedE6)
             json.key("marked_at_ms"); json.int(pipeline.asOfMs)
+            json.key("max_drawdown_bp"); json.int(account.maxDrawdownBp)
+            json.key("peak_equity_e6"); json.int(account.peakEquityE6)
             json.key("positions")
             json.beginArray()
             for asset in account.positions.keys.sorted() {

@@ -5,7 +5,7 @@ import LedgerLog
 
 extension LogReading {
     /// A clone's paper account in a competition, folded from the log alone: the fills, funding
-    /// payments and liquidations of its account stream, with each position's leverage from its
+    /// payments, liquidations and hourly marks (peak and drawdown) of its account stream, with each position's leverage from its
     /// dry-run order and its stop loss and take profit from the decision that opened it. The same
     /// `PaperAccount` rules the runtime applied, so the figures match; a run continues from it.
     /// With `beforeMs`, only what happened before that time: where a run starting then takes up.
@@ -38,13 +38,17 @@ extension LogReading {
                 account = account.applying(.fill(asset: fill.asset, sizeE8: size, priceE8: fill.priceE8, feeE6: fill.feeE6,
                                                  leverage: leverage[fill.orderId] ?? 1,
                                                  stopLossE8: opening ? triggers[fill.orderId]?.stopLoss : nil,
-                                                 takeProfitE8: opening ? triggers[fill.orderId]?.takeProfit : nil), marks: [:])
+                                                 takeProfitE8: opening ? triggers[fill.orderId]?.takeProfit : nil))
+            case let marked as AccountMarked:
+                // Drawdown is measured on the hourly marks: taken up from the last one.
+                account.peakEquityE6 = marked.peakEquityE6
+                account.maxDrawdownBp = marked.maxDrawdownBp
             case let funding as FundingPaid:
-                account = account.applying(.funding(asset: funding.asset, amountE6: funding.amountE6), marks: [:])
+                account = account.applying(.funding(asset: funding.asset, amountE6: funding.amountE6))
             case let liquidated as Liquidated:
                 // Closed at the mark, without a fee: what `.liquidation` does to each position.
                 account = account.applying(.fill(asset: liquidated.asset, sizeE8: -liquidated.positionE8, priceE8: liquidated.markPxE8, feeE6: 0,
-                                                 leverage: 1, stopLossE8: nil, takeProfitE8: nil), marks: [:])
+                                                 leverage: 1, stopLossE8: nil, takeProfitE8: nil))
             default:
                 break
             }

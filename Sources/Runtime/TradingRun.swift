@@ -156,6 +156,7 @@ public final class TradingRun {
         // what an earlier span left open, so spans add up to one run.
         if time % 3_600_000 == 0 { try payFunding(at: time) }
         try liquidateIfUnder(at: time)
+        if time % 3_600_000 == 0 { try markAccount(at: time) }
         var due: [PendingRun] = []
         var skipped: [String] = []
         let origin = settings.cadenceOriginMs ?? settings.fromMs
@@ -179,7 +180,6 @@ public final class TradingRun {
     /// The second half: each run's events in order, gates against the account as it stands.
     func complete(_ due: [PendingRun], answers: [Result<EngineAnswer, any Error>], at time: Int64) throws {
         for (run, answer) in zip(due, answers) { try record(run.input, answer: try answer.get(), at: time) }
-        account.markDrawdown(marks: marks)
     }
 
     /// A run due, its input ready; `recorded`: its decision when the log already holds one.
@@ -263,13 +263,32 @@ public final class TradingRun {
                   let price = latest.price else { continue }
             let oracle = price.oraclePxE8 ?? price.midE8
             let amount = FillPolicy.funding(sizeE8: position.sizeE8, oraclePxE8: oracle, rateE12: rate)
-            account = account.applying(.funding(asset: asset, amountE6: amount), marks: marks)
+            account = account.applying(.funding(asset: asset, amountE6: amount))
             summary.fundingPayments += 1
             try add(FundingPaid(cloneId: settings.cloneId, competitionId: settings.competitionId, asset: asset, hourMs: time,
                                 positionE8: position.sizeE8, oraclePxE8: oracle, oracleSequence: price.contextSequence ?? price.sequence,
                                 rateE12: rate, amountE6: amount, fillPolicy: FillPolicy.version),
                     id: "funding-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)", stream: accountStream, at: time)
         }
+    }
+
+    /// The hourly mark: every position at its mid, the drawdown measured, the figures recorded
+    /// with the mids and their log sequences.
+    func markAccount(at time: Int64) throws {
+        var used: [AccountMarked.Mark] = []
+        for asset in account.positions.keys.sorted() {
+            guard let price = try view(asset).latest?.price else { continue }
+            marks[asset] = price.midE8
+            used.append(.init(asset: asset, midE8: price.midE8, midSequence: price.sequence ?? 0))
+        }
+        account.markDrawdown(marks: marks)
+        let equity = account.equityE6(marks: marks)
+        try add(AccountMarked(cloneId: settings.cloneId, competitionId: settings.competitionId, equityE6: equity, cashE6: account.cashE6,
+                              unrealizedE6: equity - account.cashE6, realizedE6: account.realizedE6, feesE6: account.feesE6,
+                              fundingE6: account.fundingE6, marginUsedE6: account.marginUsedE6, freeMarginE6: equity - account.marginUsedE6,
+                              peakEquityE6: account.peakEquityE6, maxDrawdownBp: account.maxDrawdownBp, returnBp: account.returnBp(marks: marks),
+                              marks: used),
+                id: "mark-\(settings.cloneId)-\(settings.competitionId)-\(time)", stream: accountStream, at: time)
     }
 
     /// Below maintenance margin: every position closed at its mark.
@@ -286,7 +305,7 @@ public final class TradingRun {
                                                                                  maxLeverage: maxLeverage[asset] ?? position.leverage)),
                     id: "liquidation-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)", stream: accountStream, at: time)
         }
-        account = account.applying(.liquidation(marks: marks), marks: marks)
+        account = account.applying(.liquidation(marks: marks))
         summary.liquidations += 1
     }
 
@@ -350,7 +369,7 @@ public final class TradingRun {
                      slippageCentiBp: quote.spreadBp.map { $0 * 50 } ?? FillPolicy.slippageBpDefault * 100, fillPolicy: FillPolicy.version),
                 id: runId + ".fill", stream: accountStream, at: time, correlation: runId)
         account = account.applying(.fill(asset: asset, sizeE8: order.sizeE8, priceE8: order.priceE8, feeE6: fee, leverage: order.leverage,
-                                         stopLossE8: stopLossE8, takeProfitE8: takeProfitE8), marks: marks)
+                                         stopLossE8: stopLossE8, takeProfitE8: takeProfitE8))
         summary.fills += 1
     }
 

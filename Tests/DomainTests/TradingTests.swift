@@ -52,14 +52,14 @@ struct PaperAccountTests {
     func roundTrip() {
         var account = PaperAccount()
         account = account.applying(.fill(asset: "BTC", sizeE8: 1_538_307, priceE8: 6_500_650_000_000, feeE6: 450_000, leverage: 3,
-                                         stopLossE8: nil, takeProfitE8: nil), marks: ["BTC": 6_500_000_000_000])
+                                         stopLossE8: nil, takeProfitE8: nil))
         #expect(account.cashE6 == 10_000_000_000 - 450_000)
         #expect(account.positions["BTC"]?.marginE6 == 333_333_180)                // 999,999.540 / 3, up
         let marks: [String: Int64] = ["BTC": 6_600_000_000_000]
         #expect(account.equityE6(marks: marks) == 10_000_000_000 - 450_000 + 15_283_080)   // 0.01538307 × 993.5
         // Close at 66,000 − 1 bp: realized 15.181551 USD, fee 0.456832.
         account = account.applying(.fill(asset: "BTC", sizeE8: -1_538_307, priceE8: 6_599_340_000_000, feeE6: 456_832, leverage: 3,
-                                         stopLossE8: nil, takeProfitE8: nil), marks: marks)
+                                         stopLossE8: nil, takeProfitE8: nil))
         #expect(account.positions.isEmpty)
         #expect(account.realizedE6 == 15_181_551 && account.feesE6 == 906_832)
         #expect(account.cashE6 == 10_014_274_719)
@@ -70,12 +70,13 @@ struct PaperAccountTests {
     func averageAndDrawdown() {
         var account = PaperAccount()
         account = account.applying(.fill(asset: "ETH", sizeE8: 100_000_000, priceE8: 300_000_000_000, feeE6: 0, leverage: 2, stopLossE8: nil,
-                                         takeProfitE8: nil), marks: ["ETH": 300_000_000_000])
+                                         takeProfitE8: nil))
         account = account.applying(.fill(asset: "ETH", sizeE8: 100_000_000, priceE8: 310_000_000_001, feeE6: 0, leverage: 2, stopLossE8: nil,
-                                         takeProfitE8: nil), marks: ["ETH": 310_000_000_000])
+                                         takeProfitE8: nil))
         #expect(account.positions["ETH"]?.entryPxE8 == 305_000_000_001)           // the mean, rounded up for a buy
         // The peak, marked at 3,100: 10,099.999999. At 2,550.00000001 the 2 ETH have lost 1,000: equity
         // 9,000, a fall of 1,099.999999 from the peak, 1,089.1 bp, rounded up.
+        account.markDrawdown(marks: ["ETH": 310_000_000_000])
         #expect(account.peakEquityE6 == 10_099_999_999)
         account.markDrawdown(marks: ["ETH": 255_000_000_001])
         #expect(account.maxDrawdownBp == 1_090)
@@ -96,13 +97,13 @@ struct PaperAccountTests {
     func fundingAndLiquidation() {
         var account = PaperAccount(startingEquityE6: 1_000_000_000)                 // 1,000 USD
         account = account.applying(.fill(asset: "BTC", sizeE8: 30_000_000, priceE8: 6_500_000_000_000, feeE6: 0, leverage: 20,
-                                         stopLossE8: nil, takeProfitE8: nil), marks: [:])  // 19,500 USD of BTC
-        account = account.applying(.funding(asset: "BTC", amountE6: -243_750), marks: [:])
+                                         stopLossE8: nil, takeProfitE8: nil))  // 19,500 USD of BTC
+        account = account.applying(.funding(asset: "BTC", amountE6: -243_750))
         #expect(account.fundingE6 == -243_750 && account.cashE6 == 999_756_250)
         #expect(!account.isLiquidatable(marks: ["BTC": 6_400_000_000_000], maxLeverage: ["BTC": 40]))
         // At 62,000: equity 1,000 − 900 − 0.24 = 99.76 < maintenance 232.5.
         #expect(account.isLiquidatable(marks: ["BTC": 6_200_000_000_000], maxLeverage: ["BTC": 40]))
-        account = account.applying(.liquidation(marks: ["BTC": 6_200_000_000_000]), marks: ["BTC": 6_200_000_000_000])
+        account = account.applying(.liquidation(marks: ["BTC": 6_200_000_000_000]))
         #expect(account.positions.isEmpty && account.cashE6 == 99_756_250 && account.realizedE6 == -900_000_000)
     }
 }
@@ -151,7 +152,7 @@ struct GatesTests {
 
     static var holding: PaperAccount {
         PaperAccount().applying(.fill(asset: "BTC", sizeE8: 1_000_000, priceE8: 6_500_000_000_000, feeE6: 0, leverage: 3, stopLossE8: nil,
-                                      takeProfitE8: nil), marks: [:])
+                                      takeProfitE8: nil))
     }
 
     func code(_ context: Gates.Context) -> String? {
@@ -216,7 +217,7 @@ struct GatesTests {
         #expect(code(Self.context(small)) == "min_size")
         #expect(code(Self.context(big)) == "notional_order")
         #expect(code(Self.context(rich, account: Self.holding.applying(.fill(asset: "BTC", sizeE8: 20_000_000, priceE8: 6_500_000_000_000, feeE6: 0,
-                                                                             leverage: 3, stopLossE8: nil, takeProfitE8: nil), marks: [:])))
+                                                                             leverage: 3, stopLossE8: nil, takeProfitE8: nil))))
                 == "notional_account")
         #expect(code(Self.context(Self.long, asset: "ETH", account: Self.holding)) == "open_positions")
         #expect(code(Self.context(wrongStop)) == "price_band")

@@ -103,6 +103,38 @@ struct TradingRunTests {
         #expect(folded.feesE6 == summary.account.feesE6 && folded.fundingE6 == summary.account.fundingE6)
         #expect(folded.positions.mapValues(\.sizeE8) == summary.account.positions.mapValues(\.sizeE8))
         #expect(folded.marginUsedE6 == summary.account.marginUsedE6)
+        #expect(folded.maxDrawdownBp == summary.account.maxDrawdownBp && folded.peakEquityE6 == summary.account.peakEquityE6)
+    }
+
+    @Test("every hour the account is marked: its equity recomputed from the event's own mids equals the one recorded, and drawdown follows the marks")
+    func hourlyMarks() throws {
+        let (ledger, graph) = try Self.setUp(rule: "mean_reversion")
+        let summary = try Self.run(ledger, graph)
+        let records = try ledger.log.read(stream: "account.c-1.free")
+        let marks = records.filter { $0.type == AccountMarked.type }
+        #expect(marks.map(\.timestampMs) == (0..<4).map { Self.from + Int64($0) * 3_600_000 }, "one per hour stepped on")
+        var peak = PaperAccount.startingEquityDefaultE6
+        var deepest: Int64 = 0
+        for record in marks {
+            let marked = try EventCatalog.decode(record, as: AccountMarked.self)
+            // The account as of the mark, folded from the log before it, marked at the recorded mids.
+            var account = try ledger.log.paperAccount(cloneId: "c-1", competitionId: "free", beforeMs: record.timestampMs + 1)
+            let mids = Dictionary(uniqueKeysWithValues: marked.marks.map { ($0.asset, $0.midE8) })
+            #expect(Set(mids.keys) == Set(account.positions.keys))
+            for mark in marked.marks {
+                let source = try #require(try ledger.log.read(from: UInt64(mark.midSequence), limit: 1).first)
+                #expect(source.timestampMs <= record.timestampMs && String(decoding: source.payload, as: UTF8.self).contains("\(mark.midE8)"),
+                        "the mid comes from the event it names")
+            }
+            #expect(marked.equityE6 == account.equityE6(marks: mids) && marked.cashE6 == account.cashE6)
+            #expect(marked.freeMarginE6 == marked.equityE6 - account.marginUsedE6 && marked.returnBp == account.returnBp(marks: mids))
+            peak = max(peak, marked.equityE6)
+            let fall = Int128(peak - marked.equityE6) * 10_000
+            deepest = max(deepest, Int64((fall + Int128(peak) - 1) / Int128(peak)))  // basis points of the peak, rounded up
+            #expect(marked.peakEquityE6 == peak && marked.maxDrawdownBp == deepest)
+            account.markDrawdown(marks: mids)
+        }
+        #expect(summary.account.maxDrawdownBp == deepest)
     }
 
     @Test("the trading read models: a row per run with its packet, decision and gate, every fill, the account the run kept")
@@ -118,6 +150,10 @@ struct TradingRunTests {
             let account = try #require(try Row.fetchOne(db, sql: "SELECT * FROM account WHERE clone_id = 'c-1' AND competition_id = 'free'"))
             #expect(account["cash_e6"] as Int64 == summary.account.cashE6 && account["fees_e6"] as Int64 == summary.account.feesE6)
             #expect(account["funding_e6"] as Int64 == summary.account.fundingE6 && account["margin_used_e6"] as Int64 == summary.account.marginUsedE6)
+            let lastMark = try EventCatalog.decode(try #require(try ledger.log.read(stream: "account.c-1.free").last { $0.type == AccountMarked.type }),
+                                                   as: AccountMarked.self)
+            #expect(account["equity_e6"] as Int64? == lastMark.equityE6 && account["max_drawdown_bp"] as Int64? == summary.account.maxDrawdownBp)
+            #expect(account["return_bp"] as Int64? == lastMark.returnBp && account["free_margin_e6"] as Int64? == lastMark.freeMarginE6)
             let positions = try Row.fetchAll(db, sql: "SELECT asset, size_e8 FROM position ORDER BY asset")
             #expect(Dictionary(uniqueKeysWithValues: positions.map { ($0["asset"] as String, $0["size_e8"] as Int64) })
                     == summary.account.positions.mapValues(\.sizeE8))

@@ -51,7 +51,7 @@ public struct PaperAccount: Sendable, Equatable {
     public var feesE6: Int64 = 0
     public var fundingE6: Int64 = 0
     public var peakEquityE6: Int64
-    /// The largest fall from a peak, basis points of the peak (marked at each change).
+    /// The largest fall from a peak, basis points of the peak, as marked (hourly, by the runtime).
     public var maxDrawdownBp: Int64 = 0
 
     /// 10,000 USDC, the equity every racer starts with.
@@ -91,8 +91,8 @@ public struct PaperAccount: Sendable, Equatable {
         case liquidation(marks: [String: Int64])
     }
 
-    /// The account after a change, its drawdown marked at `marks`.
-    public func applying(_ change: Change, marks: [String: Int64]) -> PaperAccount {
+    /// The account after a change. (Drawdown is marked apart, on the hourly marks: `markDrawdown`.)
+    public func applying(_ change: Change) -> PaperAccount {
         var account = self
         switch change {
         case let .fill(asset, size, price, fee, leverage, stopLoss, takeProfit):
@@ -130,7 +130,6 @@ public struct PaperAccount: Sendable, Equatable {
             }
             account.positions = [:]
         }
-        account.markDrawdown(marks: marks)
         return account
     }
 
