@@ -117,6 +117,7 @@ public final class Ledger {
 
     /// Writes what is pending and releases the ledger.
     public func close() throws {
+        try artifacts.flush()
         try projections.close()
         try log.close()
     }

@@ -13,7 +13,9 @@ public final class FileLog: LogStore, @unchecked Sendable {
 
     private let lock: WriterLock
     private let segmentWriter: SegmentWriter
-    private let reader: LogReader
+    /// Readers not in use: each `forEach` takes one (or opens another), so readers on several
+    /// threads (a projection following the log while a runtime reads it) never wait for each other.
+    private var idleReaders: [LogReader]
     private let readerLock = NSLock()
 
     // Guarded by `condition`.
@@ -35,7 +37,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
         self.options = options
         self.lock = lock
         self.segmentWriter = segmentWriter
-        self.reader = reader
+        idleReaders = [reader]
         self.state = state
         self.recovery = recovery
         writtenHead = LogHead(sequence: segmentWriter.lastSequence, chain: segmentWriter.chain)
@@ -169,8 +171,8 @@ public final class FileLog: LogStore, @unchecked Sendable {
 
     public func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
         let limit = head.sequence
-        readerLock.lock()
-        defer { readerLock.unlock() }
+        let reader = try readerLock.withLock { idleReaders.popLast() } ?? LogReader(directory: directory)
+        defer { readerLock.withLock { idleReaders.append(reader) } }
         try reader.refresh()
         try reader.forEach(from: sequence, filter: filter) { record in
             guard record.sequence <= limit else { return false }

@@ -15,12 +15,19 @@ public protocol ArtifactStore: AnyObject, Sendable {
     func get(_ hash: String) throws -> [UInt8]
     /// Whether the store holds `hash` (not checked).
     func contains(_ hash: String) throws -> Bool
+    /// Stores what can be derived again from the log (a context packet) whose SHA-256 the caller
+    /// already computed from these very bytes; not durable. Reads check it as any other.
+    func putDerivable(_ bytes: [UInt8], hash: String) throws
+    /// Writes out what a store keeps in memory before writing (derivable artifacts).
+    func flush() throws
 }
 
 extension ArtifactStore {
     /// Stores `bytes` durably.
     @discardableResult
     public func put(_ bytes: [UInt8]) throws -> String { try put(bytes, durable: true) }
+    public func putDerivable(_ bytes: [UInt8], hash: String) throws { try put(bytes, durable: false) }
+    public func flush() throws {}
 }
 
 /// What reading or writing an artifact can fail at.

@@ -4,7 +4,8 @@ import LedgerLog
 /// Artifacts on local disk: `<directory>/<first two hex digits>/<hash>.lz4`, each one standard LZ4
 /// frame (`lz4 -dc` reads it). A put writes a temporary file, fsyncs it, renames it into place and
 /// fsyncs the folder, so an artifact is whole and durable before the event naming it is appended.
-/// Every read decompresses and checks the SHA-256 against the name.
+/// What can be derived again from the log (a put without `durable`: context packets) goes to pack
+/// files instead (`ArtifactPacks`). Every read decompresses and checks the SHA-256 against the name.
 public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
     public let directory: String
 
@@ -14,30 +15,24 @@ public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
     /// A store in `directory`, created on the first put (a store that is only read is never created).
     public init(directory: String) {
         self.directory = directory
+        packs = ArtifactPacks(directory: directory)
     }
 
     public func path(_ hash: String) -> String {
         "\(directory)/\(hash.prefix(2))/\(hash).lz4"
     }
 
-    /// Hashes stored by this process without `durable`: each is written once.
-    private var storedWithoutSync = Set<String>()
-    private let lock = NSLock()
+    private let packs: ArtifactPacks
 
     public func put(_ bytes: [UInt8], durable: Bool) throws -> String {
         precondition(bytes.count <= Self.artifactBytesMax, "an artifact is at most \(Self.artifactBytesMax) bytes")
         let hash = ContentHash.of(bytes)
         let target = path(hash)
         if !durable {
-            // Derivable again from the log: present is enough (a damaged one is found on read).
-            if lock.withLock({ storedWithoutSync.contains(hash) }) { return hash }
-            if FileManager.default.fileExists(atPath: target) {
-                lock.withLock { _ = storedWithoutSync.insert(hash) }
-                return hash
-            }
-        } else if FileManager.default.fileExists(atPath: target), (try? get(hash)) != nil {
+            try putDerivable(bytes, hash: hash)
             return hash
         }
+        if FileManager.default.fileExists(atPath: target), (try? get(hash)) != nil { return hash }
         let folder = (target as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -61,29 +56,39 @@ public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
             }
             written += result
         }
-        let synced = !durable || fsync(file) == 0
+        let synced = fsync(file) == 0
         close(file)
         guard synced, rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw ArtifactError.io(location: target, reason: reason)
         }
-        if durable {
-            let folderHandle = open(folder, O_RDONLY)
-            if folderHandle >= 0 { fsync(folderHandle); close(folderHandle) }
-        } else {
-            lock.withLock { _ = storedWithoutSync.insert(hash) }
-        }
+        let folderHandle = open(folder, O_RDONLY)
+        if folderHandle >= 0 { fsync(folderHandle); close(folderHandle) }
         return hash
     }
 
+    /// Derivable again from the log: packed, never fsynced (a loose copy is enough too).
+    public func putDerivable(_ bytes: [UInt8], hash: String) throws {
+        guard !packs.contains(hash), !FileManager.default.fileExists(atPath: path(hash)) else { return }
+        var frame: [UInt8] = []
+        bytes.withUnsafeBytes { LZ4Codec.compress($0, appendingTo: &frame) }
+        try packs.append(hash: hash, frame: frame)
+    }
+
+    public func flush() throws { try packs.flush() }
+
     public func get(_ hash: String) throws -> [UInt8] {
         try ContentHash.check(hash)
-        let location = path(hash)
-        guard let data = FileManager.default.contents(atPath: location) else {
+        var location = path(hash)
+        let frame: [UInt8]
+        if let data = FileManager.default.contents(atPath: location) {
+            frame = Array(data)
+        } else if let packed = try packs.frame(hash) {
+            (frame, location) = packed
+        } else {
             throw ArtifactError.missing(hash: hash, location: location)
         }
-        let frame = Array(data)
         guard let size = Self.contentSize(frame), size <= Self.artifactBytesMax else {
             throw ArtifactError.corrupt(hash: hash, location: location, reason: "not an LZ4 frame with its content size")
         }
@@ -98,7 +103,7 @@ public final class LocalArtifactStore: ArtifactStore, @unchecked Sendable {
 
     public func contains(_ hash: String) throws -> Bool {
         try ContentHash.check(hash)
-        return FileManager.default.fileExists(atPath: path(hash))
+        return try FileManager.default.fileExists(atPath: path(hash)) || packs.frame(hash) != nil
     }
 
     /// The content size an LZ4 frame header declares (magic, FLG with the content-size bit, BD, 8 bytes).

@@ -6,7 +6,8 @@ import Projections
 /// memory and folded from the log's longest prefix whose market events are all stamped at or
 /// before the time (other events — clones, races, runs — are not market data and never end the
 /// prefix). Moving forward folds only what is new, so a simulation steps through a day of market
-/// at the cost of one fold. Its `throughSequence` is the last event of the prefix.
+/// at the cost of one fold. Its `throughSequence` is the last market event of the prefix: what the
+/// view depends on, whatever other events the log holds between.
 public final class MarketReplica {
     private let log: any LogReading
     private let prefix: PrefixLog
@@ -27,13 +28,15 @@ public final class MarketReplica {
     public func isMarket(_ type: String) -> Bool { projectors.contains { $0.reads(type) } }
 
     /// The last log sequence folded.
-    public var throughSequence: UInt64 { prefix.through }
+    public var throughSequence: UInt64 { lastMarketSequence }
+    private var lastMarketSequence: UInt64 = 0
 
     /// Folds every event up to (not including) the first one stamped after `time`. Time only moves forward.
     public func advance(to time: Int64) throws {
         precondition(time >= asOfMs || asOfMs == .min, "a market replica only moves forward in time")
         try log.refresh()
         var last = prefix.through
+        var lastMarket = lastMarketSequence
         var newest = newestMarketMs
         var lastType = ""
         var market = false
@@ -45,11 +48,13 @@ public final class MarketReplica {
             if market {
                 guard record.timestampMs <= time else { return false }
                 newest = max(newest, record.timestampMs)
+                lastMarket = record.sequence
             }
             last = record.sequence
             return true
         }
         prefix.through = last
+        lastMarketSequence = lastMarket
         newestMarketMs = newest
         try runner.catchUp()
         asOfMs = time

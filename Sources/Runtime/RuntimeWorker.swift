@@ -87,6 +87,7 @@ public final class RuntimeWorker {
             time += Self.stepMs
         }
         cursor = time
+        try artifacts.flush()
         return cycle
     }
 

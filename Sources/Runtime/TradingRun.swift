@@ -112,6 +112,7 @@ public final class TradingRun {
             try flush()
             time += stepMs
         }
+        try artifacts.flush()
         return finish()
     }
 
@@ -183,10 +184,17 @@ public final class TradingRun {
     }
 
     /// A run due, its input ready; `recorded`: its decision when the log already holds one.
-    struct PendingRun: Sendable {
-        var input: EngineInput
-        var engine: any DecisionEngine
-        var recorded: DecisionProposed?
+    /// (A class: runs are handed between arrays and threads by reference, not copied.)
+    final class PendingRun: Sendable {
+        let input: EngineInput
+        let engine: any DecisionEngine
+        let recorded: DecisionProposed?
+
+        init(input: EngineInput, engine: any DecisionEngine, recorded: DecisionProposed?) {
+            self.input = input
+            self.engine = engine
+            self.recorded = recorded
+        }
 
         /// The answer: a recorded run's from its records (never a new call; a record that cannot
         /// be read is an error, not a hold), else the engine's (an engine's failure is a hold).
@@ -318,7 +326,7 @@ public final class TradingRun {
                        cadenceMs: plan.cadenceMs), id: runId + ".due", stream: runStream, at: time, correlation: runId)
         // A packet is a pure function of the log and the plan: stored without waiting for the disk,
         // since `pipeline preview --at` or an audit builds it again, byte for byte, from its hash's inputs.
-        if settings.storePackets { try artifacts.put(packet.bytes, durable: false) }
+        if settings.storePackets { try artifacts.putDerivable(packet.bytes, hash: packet.hash) }
         try add(ContextAssembled(runId: runId, packetHash: packet.hash, throughSequence: Int64(pipeline.throughSequence),
                                  bytes: Int64(packet.bytes.count)), id: runId + ".context", stream: runStream, at: time, correlation: runId)
         let decision = answer.decision

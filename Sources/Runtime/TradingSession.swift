@@ -35,6 +35,7 @@ public final class TradingSession {
         var time = fromMs
         var drafts: [EventDraft] = []
         var counts = [Int](repeating: 0, count: runs.count)
+        var lastSequence: UInt64 = 0
         while time < toMs {
             try pipeline.advance(to: time)
             // Every clone's runs due are decided together (concurrently when an engine calls out),
@@ -48,12 +49,18 @@ public final class TradingSession {
                 drafts += run.drafts
                 run.drafts.removeAll(keepingCapacity: true)
             }
-            if !drafts.isEmpty, try log.append(drafts).written {
-                for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
+            // Handed to the log without waiting for the disk: the next step reads only market data,
+            // which is all written; the session waits once, at its end.
+            if !drafts.isEmpty {
+                let result = try log.submit(drafts, expectations: [:])
+                if result.written { for (index, run) in runs.enumerated() { run.summary.events += counts[index] } }
+                lastSequence = max(lastSequence, result.lastSequence)
             }
             drafts.removeAll(keepingCapacity: true)
             time += step
         }
+        try log.waitUntilDurable(lastSequence)
+        try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
     }
 }
