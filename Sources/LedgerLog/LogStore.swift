@@ -25,12 +25,6 @@ public protocol LogStore: LogReading {
     /// positions and writes nothing.
     @discardableResult
     func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult
-    /// Accepts an append in order and may return before it is durable (`waitUntilDurable` then
-    /// tells); its checks are done at once. Readers see it once it is written.
-    @discardableResult
-    func submit(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult
-    /// Returns once every record up to `sequence` is as durable as the store's policy promises.
-    func waitUntilDurable(_ sequence: UInt64) throws
     /// The version of a stream's last event (0 for a stream with no events).
     func streamVersion(_ stream: String) throws -> UInt64
     /// Writes what is pending and releases the log.
@@ -38,14 +32,6 @@ public protocol LogStore: LogReading {
 }
 
 extension LogStore {
-    /// A store whose appends are durable when they return: the append itself.
-    @discardableResult
-    public func submit(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
-        try append(drafts, expectations: expectations)
-    }
-
-    public func waitUntilDurable(_ sequence: UInt64) throws {}
-
     /// Appends with no expected-version check.
     @discardableResult
     public func append(_ drafts: [EventDraft]) throws -> AppendResult {

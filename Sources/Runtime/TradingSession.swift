@@ -35,7 +35,6 @@ public final class TradingSession {
         var time = fromMs
         var drafts: [EventDraft] = []
         var counts = [Int](repeating: 0, count: runs.count)
-        var lastSequence: UInt64 = 0
         while time < toMs {
             try pipeline.advance(to: time)
             // Every clone's runs due are decided together (concurrently when an engine calls out),
@@ -49,17 +48,14 @@ public final class TradingSession {
                 drafts += run.drafts
                 run.drafts.removeAll(keepingCapacity: true)
             }
-            // Handed to the log without waiting for the disk: the next step reads only market data,
-            // which is all written; the session waits once, at its end.
-            if !drafts.isEmpty {
-                let result = try log.submit(drafts, expectations: [:])
-                if result.written { for (index, run) in runs.enumerated() { run.summary.events += counts[index] } }
-                lastSequence = max(lastSequence, result.lastSequence)
+            // One append (one batch) per step, waited for: the batches, and so the hash chain, are
+            // the same on every run.
+            if !drafts.isEmpty, try log.append(drafts).written {
+                for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
             }
             drafts.removeAll(keepingCapacity: true)
             time += step
         }
-        try log.waitUntilDurable(lastSequence)
         try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
     }

@@ -191,4 +191,14 @@ struct ClonesCLITests {
         #expect(process.terminationStatus == 0 && stderr.contains("(signal)"), "\(stderr)")
         #expect(try clash(["log", "verify"]).status == 0)
     }
+
+    @Test("bench runtime twice: the same events in the same batches, so the same head hash")
+    func benchRuntimeIsDeterministic() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let runs = try (0..<2).map { _ in
+            try CLI.json(try clash(["bench", "runtime", "--clones", "4", "--assets", "3", "--hours", "1", "--seed", "9"]).stdout)
+        }
+        #expect(runs[0]["decisions"] as? Int == 4 * 3 * 60)
+        #expect(runs[0]["head_hash"] as? String != nil && runs[0]["head_hash"] as? String == runs[1]["head_hash"] as? String)
+    }
 }
