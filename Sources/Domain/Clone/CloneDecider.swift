@@ -9,6 +9,8 @@ public enum CloneCommand: Sendable, Equatable {
     case changeIdentity(by: String, identity: CloneCreated.Identity)
     case changeStrategy(by: String, strategyHash: String, granularity: String)
     case retire(by: String)
+    /// Retired by a rule of the arena (policy v1: `last_places`, five consecutive last places).
+    case retireByRule(reason: String, policy: Int64)
 }
 
 /// The events of a clone's stream, `clone.<id>`.
@@ -82,6 +84,11 @@ public enum CloneDecider {
                 throw DomainError("clone.racing", "clone \(state.cloneId) is in running race \(race); retire it after the race ends")
             }
             return [.retired(CloneRetired(cloneId: state.cloneId, reason: "owner", retirementPolicy: 0))]
+        case let .retireByRule(reason, policy):
+            guard state.exists, !state.retired else {
+                throw DomainError("clone.retired", "clone \(state.cloneId) is not an active clone")
+            }
+            return [.retired(CloneRetired(cloneId: state.cloneId, reason: reason, retirementPolicy: policy))]
         }
     }
 
