@@ -1,0 +1,139 @@
+import ClashCore
+import Domain
+import EventSchemas
+import Testing
+
+@Suite("the race and arena deciders")
+struct RaceDeciderTests {
+    static let holder = "0x8Ba1f109551bD432803012645Ac136ddd64DBA72"
+    static let price = Wei(10_000_000_000_000_000)
+
+    static func apply(_ command: RaceCommand, _ state: RaceState) throws -> RaceState {
+        try RaceDecider.decide(command, state).reduce(state, RaceDecider.evolve)
+    }
+
+    static func opened(_ lineup: [String] = ["c-1", "c-2", "c-3"]) throws -> RaceState {
+        try apply(.open(lineup: lineup, ticketPriceWei: price, startingEquityE6: 10_000_000_000, durationMs: 21_600_000), RaceState(raceId: "r-1"))
+    }
+
+    func code(_ body: () throws -> Void) -> String? {
+        do { try body() } catch let error as DomainError { return error.code } catch { return "\(error)" }
+        return nil
+    }
+
+    @Test("tickets: one event each, numbered, the holder lowercased; refused with a code, nothing decided, when the race is not accumulating, the clone not racing, the count below 1, the holder malformed, the race unknown")
+    func tickets() throws {
+        var race = try Self.opened()
+        let events = try RaceDecider.decide(.buy(cloneId: "c-2", holder: Self.holder, count: 3), race)
+        #expect(events.count == 3)
+        let tickets = events.compactMap { $0 as? TicketBought }
+        #expect(tickets.map(\.ticketId) == ["r-1-t1", "r-1-t2", "r-1-t3"] && tickets.allSatisfy { $0.holder == Self.holder.lowercased() })
+        race = events.reduce(race, RaceDecider.evolve)
+        #expect(race.poolWei.value == 3 * Self.price.value)
+        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-9", holder: Self.holder, count: 1), race) } == "ticket.clone_not_in_lineup")
+        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: Self.holder, count: 0), race) } == "ticket.count")
+        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: "0x123", count: 1), race) } == "ticket.holder")
+        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: "0x" + String(repeating: "g", count: 40), count: 1), race) } == "ticket.holder")
+        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: Self.holder, count: 1), RaceState(raceId: "r-9")) } == "race.unknown")
+        let running = try Self.apply(.start, race)
+        #expect(running.phase == .running)
+        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: Self.holder, count: 1), running) } == "race.not_accumulating")
+    }
+
+    @Test("the ranking: return first, then lower drawdown; equal on both is a dead heat sharing a rank")
+    func ranking() throws {
+        let standings = [
+            RaceDecider.Standing(cloneId: "c-1", finalEquityE6: 10_100_000_000, returnBp: 100, maxDrawdownBp: 50),
+            RaceDecider.Standing(cloneId: "c-2", finalEquityE6: 10_200_000_000, returnBp: 200, maxDrawdownBp: 90),
+            RaceDecider.Standing(cloneId: "c-3", finalEquityE6: 10_100_000_000, returnBp: 100, maxDrawdownBp: 40),
+            RaceDecider.Standing(cloneId: "c-4", finalEquityE6: 10_100_000_000, returnBp: 100, maxDrawdownBp: 40),
+            RaceDecider.Standing(cloneId: "c-5", finalEquityE6: 9_000_000_000, returnBp: -1_000, maxDrawdownBp: 1_000),
+        ]
+        let results = RaceDecider.rank(standings, tickets: ["c-3": 2])
+        #expect(results.map(\.cloneId) == ["c-2", "c-3", "c-4", "c-1", "c-5"])
+        #expect(results.map(\.rank) == [1, 2, 2, 4, 5])
+        #expect(results.map(\.tickets) == [0, 2, 0, 0, 0])
+    }
+
+    @Test("a race's life: opened, tickets, started, ended, settled with its invariant; cancelled instead, every ticket refunded")
+    func lifecycle() throws {
+        var race = try Self.opened()
+        race = try Self.apply(.buy(cloneId: "c-1", holder: Self.holder, count: 2), race)
+        race = try Self.apply(.buy(cloneId: "c-3", holder: "0x" + String(repeating: "1", count: 40), count: 1), race)
+        let accumulating = race
+        race = try Self.apply(.start, race)
+        #expect(code { _ = try RaceDecider.decide(.settle(creators: [:], dependsOnSequence: 1, dependsOnChain: ""), race) } == "race.not_ended")
+        let standings = ["c-1", "c-2", "c-3"].enumerated().map {
+            RaceDecider.Standing(cloneId: $0.element, finalEquityE6: 10_000_000_000 + Int64($0.offset), returnBp: Int64($0.offset), maxDrawdownBp: 0)
+        }
+        race = try Self.apply(.end(standings: standings), race)
+        #expect(race.results.first?.cloneId == "c-3")
+        let creators = ["c-1": "0xa", "c-2": "0xb", "c-3": "0xc"]
+        let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 42, dependsOnChain: "ab"), race)
+        let settlement = try #require(settled.first as? RaceSettled)
+        #expect(settlement.poolWei.value == 3 * Self.price.value && settlement.dependsOnSequence == 42 && settlement.settlementPolicy == 1)
+        #expect(settlement.payouts.reduce(UInt128(0)) { $0 + $1.amountWei.value } == settlement.poolWei.value)
+        #expect(settlement.payouts.filter { $0.kind == "holder" }.map(\.recipient) == ["0x" + String(repeating: "1", count: 40)])
+        race = settled.reduce(race, RaceDecider.evolve)
+        #expect(race.phase == .settled)
+        #expect(code { _ = try RaceDecider.decide(.cancel(reason: "late"), race) } == "race.final")
+        // Cancelled while accumulating: every ticket refunded in full, nothing else.
+        let cancelled = try RaceDecider.decide(.cancel(reason: "data outage"), accumulating)
+        #expect(cancelled.first is RaceCancelled && cancelled.dropFirst().count == 3)
+        #expect(cancelled.compactMap { ($0 as? TicketRefunded)?.amountWei.value }.reduce(0, +) == accumulating.poolWei.value)
+        #expect(code { _ = try RaceDecider.decide(.cancel(reason: "  "), accumulating) } == "race.reason")
+    }
+
+    @Test("a racer withdrawn before the start leaves the line-up and its tickets are refunded; the rest stand")
+    func withdraw() throws {
+        var race = try Self.opened()
+        race = try Self.apply(.buy(cloneId: "c-1", holder: Self.holder, count: 2), race)
+        race = try Self.apply(.buy(cloneId: "c-2", holder: Self.holder, count: 1), race)
+        let events = try RaceDecider.decide(.withdraw(cloneId: "c-1", reason: "retired_by_rule"), race)
+        #expect(events.first is RacerWithdrawn && events.dropFirst().allSatisfy { ($0 as? TicketRefunded)?.ticketId.hasPrefix("r-1-t") == true })
+        race = events.reduce(race, RaceDecider.evolve)
+        #expect(race.lineup == ["c-2", "c-3"] && race.tickets.count == 1 && race.poolWei.value == Self.price.value)
+        #expect(try Self.apply(.buy(cloneId: "c-2", holder: Self.holder, count: 1), race).tickets.map(\.ticketId) == ["r-1-t3", "r-1-t4"])
+    }
+
+    @Test("the arena: a passing clone takes a free slot at once, else queues first in first out by pass time (ties: lower id); a freed slot goes to the queue's head")
+    func arena() throws {
+        var arena = ArenaState()
+        func apply(_ command: ArenaCommand) throws { arena = try ArenaDecider.decide(command, arena).reduce(arena, ArenaDecider.evolve) }
+        try apply(.admit(cloneId: "c-1", passedMs: 100, slotCount: 2))
+        try apply(.admit(cloneId: "c-2", passedMs: 100, slotCount: 2))
+        #expect(arena.racers == ["c-1", "c-2"] && arena.queue.isEmpty)
+        try apply(.admit(cloneId: "c-10", passedMs: 300, slotCount: 2))
+        try apply(.admit(cloneId: "c-9", passedMs: 300, slotCount: 2))
+        try apply(.admit(cloneId: "c-4", passedMs: 200, slotCount: 2))
+        #expect(arena.queue.map(\.cloneId) == ["c-4", "c-9", "c-10"])
+        #expect(code { try apply(.admit(cloneId: "c-9", passedMs: 400, slotCount: 2)) } == "arena.already_in")
+        try apply(.leave(cloneId: "c-1", reason: "retired_by_owner"))
+        #expect(arena.slots == [1: "c-4", 2: "c-2"] && arena.queue.map(\.cloneId) == ["c-9", "c-10"])
+        try apply(.leave(cloneId: "c-9", reason: "retired_by_owner"))
+        #expect(arena.queue.map(\.cloneId) == ["c-10"])
+        #expect(code { try apply(.leave(cloneId: "c-77", reason: "x")) } == "arena.not_in")
+    }
+
+    @Test("the audition policy v1: each criterion fails on its own, with its code")
+    func auditionPolicy() {
+        let good = AuditionPolicy.Figures(completed: true, decisions: 1_440, failedDecisions: 72, minDecisionsPerAssetHour: 12, maxDrawdownBp: 3_000,
+                                          returnBp: -999)
+        #expect(AuditionPolicy.failures(good).isEmpty && AuditionPolicy.verdict(cloneId: "c", auditionId: "a", good).passed)
+        var figures = good
+        figures.completed = false
+        #expect(AuditionPolicy.failures(figures) == ["incomplete"])
+        figures = good
+        figures.minDecisionsPerAssetHour = 0
+        #expect(AuditionPolicy.failures(figures) == ["decisions_per_asset_hour"])
+        figures = good
+        figures.failedDecisions = 73
+        #expect(AuditionPolicy.failures(figures) == ["engine_failures"], "73 of 1,440 is above 5%")
+        figures = good
+        figures.maxDrawdownBp = 3_001
+        #expect(AuditionPolicy.failures(figures) == ["max_drawdown"])
+        figures = good
+        figures.returnBp = -1_000
+        #expect(AuditionPolicy.failures(figures) == ["return"], "a return of exactly −10% is not above it")
+    }
+}
