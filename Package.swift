@@ -91,6 +91,7 @@ let package = Package(
                 .process("MarketMemory/market_memory.sql"),
                 .process("Clones/clones.sql"),
                 .process("Trading/trading.sql"),
+                .process("Arena/arena.sql"),
             ]
         ),
         .target(
@@ -113,6 +114,7 @@ let package = Package(
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

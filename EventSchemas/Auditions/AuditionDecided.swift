@@ -2,7 +2,7 @@
 public struct AuditionDecided: CatalogEvent {
     public static let type = "audition.decided"
     public static let version = 1
-    public static let summary = "An audition's verdict with every figure behind it (stream clone.<id>)."
+    public static let summary = "An audition's verdict with every figure behind it (stream audition.<clone>)."
 
     /// The clone.
     public var cloneId: String

@@ -2,7 +2,7 @@
 public struct AuditionStarted: CatalogEvent {
     public static let type = "audition.started"
     public static let version = 1
-    public static let summary = "A clone's 24-hour paper audition started over recorded or generated market data (stream clone.<id>)."
+    public static let summary = "A clone's 24-hour paper audition started over recorded or generated market data (stream audition.<clone>)."
 
     /// The clone.
     public var cloneId: String

@@ -85,5 +85,5 @@ public struct EventIndexProjector: Projector {
 
 /// Every read model Clash Ledger maintains, in the order they are folded.
 public enum ReadModels {
-    public static var all: [any Projector] { [EventIndexProjector(), MarketTicksProjector(), MarketMemoryProjector(), ClonesProjector(), TradingProjector()] }
+    public static var all: [any Projector] { [EventIndexProjector(), MarketTicksProjector(), MarketMemoryProjector(), ClonesProjector(), TradingProjector(), ArenaProjector()] }
 }

@@ -23,6 +23,11 @@ enum Output {
         line(writer.bytes)
     }
 
+    /// A progress line on standard error (what a long command is doing).
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
     }

@@ -51,6 +51,15 @@ public final class TradingRun {
     /// What a run did, counted (`events`: those written; a span run again writes none).
     public struct Summary: Sendable, Equatable {
         public var runs = 0, holds = 0, rejections = 0, fills = 0, triggers = 0, fundingPayments = 0, liquidations = 0, events = 0
+        /// Decisions that failed in the engine (a hold forced by an error, a timeout, a bad answer).
+        public var engineFailures = 0
+        /// Runs of each hour (from the span's start) by asset, for every asset the plans of that hour
+        /// named (0 when none ran).
+        public var runsByHourAndAsset: [Int64: [String: Int]] = [:]
+        /// The fewest runs of any planned asset in any hour of the span.
+        public var minRunsPerAssetHour: Int {
+            runsByHourAndAsset.values.flatMap(\.values).min() ?? 0
+        }
         public var account: PaperAccount
         public var marks: [String: Int64] = [:]
         public var rejectionCodes: [String: Int] = [:]
@@ -152,6 +161,13 @@ public final class TradingRun {
             // Asset selections (categories, Trending) are expanded anew each hour.
             plans = try pipeline.plans(graph)
         }
+        let hour = (time - settings.fromMs) / 3_600_000
+        if (time - settings.fromMs) % 3_600_000 == 0 {
+            // Every asset planned this hour counts, whether or not it runs.
+            for plan in plans where (settings.onlyAsset ?? plan.asset) == plan.asset && summary.runsByHourAndAsset[hour]?[plan.asset] == nil {
+                summary.runsByHourAndAsset[hour, default: [:]][plan.asset] = 0
+            }
+        }
         try markAndTrigger(at: time)
         // Each hour's funding on the positions held at its end; a span starting on the hour pays for
         // what an earlier span left open, so spans add up to one run.
@@ -239,6 +255,19 @@ public final class TradingRun {
         return shared.answers.map { $0! }
     }
 
+    /// Hold causes that count as a failure of the engine.
+    static let engineFailureCauses: Set<String> = ["engine_error", "timeout", "transport", "http_status", "unparseable", "schema"]
+
+    /// The closing mark at the span's end (a race's or an audition's): the market moved to the end,
+    /// every position marked, drawdown measured, `runtime.account_marked` appended. The figures a
+    /// ranking or a verdict reads.
+    public func closingMark() throws -> Summary {
+        try pipeline.advance(to: settings.toMs)
+        try markAccount(at: settings.toMs)
+        try flush()
+        return finish()
+    }
+
     func finish() -> Summary {
         summary.account = account
         summary.marks = marks
@@ -322,6 +351,8 @@ public final class TradingRun {
     func record(_ input: EngineInput, answer: EngineAnswer, at time: Int64) throws {
         let (runId, plan, packet, latest) = (input.runId, input.plan, input.packet, input.latest)
         summary.runs += 1
+        summary.runsByHourAndAsset[(time - settings.fromMs) / 3_600_000, default: [:]][plan.asset, default: 0] += 1
+        if let cause = answer.holdCause, Self.engineFailureCauses.contains(cause) { summary.engineFailures += 1 }
         try add(RunDue(cloneId: settings.cloneId, runId: runId, asset: plan.asset, context: settings.context, contextId: settings.competitionId,
                        cadenceMs: plan.cadenceMs), id: runId + ".due", stream: runStream, at: time, correlation: runId)
         // A packet is a pure function of the log and the plan: stored without waiting for the disk,

@@ -59,4 +59,17 @@ public final class TradingSession {
         try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
     }
+
+    /// Every clone's closing mark at the span's end, in one append (a race's final figures).
+    public func closingMarks() throws -> [TradingRun.Summary] {
+        try pipeline.advance(to: toMs)
+        var drafts: [EventDraft] = []
+        for run in runs {
+            try run.markAccount(at: toMs)
+            drafts += run.drafts
+            run.drafts.removeAll()
+        }
+        if !drafts.isEmpty { try log.append(drafts) }
+        return runs.map { $0.finish() }
+    }
 }

@@ -1,0 +1,267 @@
+import ArgumentParser
+import Clash
+import Foundation
+
+/// The arena's settings on the command line (the same on every invocation of a deployment).
+struct ArenaOptions: ParsableArguments {
+    @Option(help: "Arena slots.") var slots: Int64 = ArenaDecider.slotCountDefault
+    @Option(help: "Races open on the grid of this time (ms) every 6 hours (default: midnight UTC of 1970, so at 00, 06, 12 and 18 h UTC).")
+    var origin: Int64 = 0
+    @Flag(inversion: .prefixedNo, help: "Store every context packet in the artifact store.") var storePackets = true
+
+    func scheduler(_ ledger: Ledger, engine: EngineOptions) throws -> ArenaScheduler {
+        var settings = ArenaScheduler.Settings(originMs: origin)
+        settings.slotCount = slots
+        settings.storePackets = storePackets
+        let model = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil
+        return ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings) { id in
+            try model ?? engine.engine(artifacts: ledger.artifacts, seedOffset: UInt64(Int(id.split(separator: "-").last ?? "") ?? 0))
+        }
+    }
+}
+
+/// The newest market time the log holds (nil: none).
+func newestMarketMs(_ ledger: Ledger) throws -> Int64? {
+    try MarketReplica(log: ledger.log).newestInLog()
+}
+
+struct ArenaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arena", abstract: "The arena: slots, queue and the scheduler that runs auditions and races.",
+        subcommands: [ArenaStatus.self, ArenaRun.self])
+}
+
+struct ArenaStatus: ClashCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "The slots, the queue and the races under way.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
+
+    func execute() throws {
+        let models = try data.readModels()
+        try models.read("arena") { db in
+            report.print(try Report.rows(db, "SELECT slot, s.clone_id, c.name, since_ms FROM arena_slot s JOIN career c USING (clone_id) ORDER BY slot"),
+                         title: "slots")
+            report.print(try Report.rows(db, "SELECT q.clone_id, c.name, passed_ms FROM arena_queue q JOIN career c USING (clone_id) ORDER BY passed_ms, length(q.clone_id), q.clone_id"),
+                         title: "\nqueue")
+            report.print(try Report.rows(db, "SELECT race_id, phase, opened_ms, started_ms, tickets, pool_wei FROM race WHERE phase IN ('accumulating', 'running', 'ended') ORDER BY number"),
+                         title: "\nraces under way")
+        }
+    }
+}
+
+struct ArenaRun: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The scheduler: auditions, promotions, races opened, started, ended and settled, retirements.",
+        discussion: """
+            With --simulated it does everything due up to --until (default: the newest logged market time) as fast as the machine \
+            goes, and exits. Without, it follows the clock: every --poll-seconds it does what is due up to the newest logged market \
+            time, until SIGINT or SIGTERM, which finish the current step and exit 0.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var arena: ArenaOptions
+    @Flag(help: "Simulated time: run to --until and exit.") var simulated = false
+    @Option(help: "With --simulated: up to this time, ms (default: the newest logged market time).") var until: Int64?
+    @Option(help: "Seconds between looks at the log in real time.") var pollSeconds: Double = 5
+
+    func execute() throws {
+        let stop = StopSignal()
+        let ledger = try artifacts.open(data)
+        defer { try? ledger.close() }
+        let scheduler = try arena.scheduler(ledger, engine: engine)
+        var total = ArenaScheduler.Report()
+        repeat {
+            if let newest = try newestMarketMs(ledger) {
+                let report = try scheduler.advance(to: min(until ?? .max, newest)) { Output.progress($0) }
+                Season.add(report, to: &total)
+            }
+            if simulated { break }
+            var waited = 0.0
+            while waited < pollSeconds, !stop.requested {
+                Thread.sleep(forTimeInterval: 0.1)
+                waited += 0.1
+            }
+        } while !stop.requested
+        Output.json { json in
+            json.beginObject()
+            json.key("auditions_failed"); json.int(total.auditionsFailed)
+            json.key("auditions_passed"); json.int(total.auditionsPassed)
+            json.key("decisions"); json.int(total.decisions)
+            json.key("races_cancelled"); json.int(total.racesCancelled)
+            json.key("races_opened"); json.int(total.racesOpened)
+            json.key("races_settled"); json.int(total.racesSettled)
+            json.key("races_started"); json.int(total.racesStarted)
+            json.key("retirements"); json.int(total.retirements)
+            json.endObject()
+        }
+    }
+}
+
+struct AuditionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "auditions", abstract: "Auditions: 24 hours of paper trading.",
+                                                    subcommands: [AuditionsRun.self])
+}
+
+struct AuditionsRun: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a clone's audition now over the 24 logged hours from its creation; print the verdict.",
+        discussion: "The verdict (policy v1) names every figure behind it; a clone that passes enters the arena or its queue.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var arena: ArenaOptions
+    @Option(help: "The clone's id.") var clone: String
+
+    func execute() throws {
+        let ledger = try artifacts.open(data)
+        defer { try? ledger.close() }
+        let scheduler = try arena.scheduler(ledger, engine: engine)
+        guard let market = try newestMarketMs(ledger) else { throw ValidationError("the log holds no market data to audition on") }
+        guard let verdict = try scheduler.runAudition(clone, marketMs: market) else {
+            throw ValidationError("the logged market ends at \(market); clone \(clone)'s audition needs its 24 hours from its creation logged first")
+        }
+        Output.line(try verdict.canonicalPayload())
+    }
+}
+
+struct RacesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "races", abstract: "Races: list, show, cancel.",
+                                                    subcommands: [RacesList.self, RacesShow.self, RacesCancel.self])
+}
+
+struct RacesList: ClashCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every race: phase, times, tickets, pool, winner.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
+
+    func execute() throws {
+        try data.readModels().read("arena") { db in
+            report.print(try Report.rows(db, "SELECT race_id, phase, opened_ms, started_ms, ended_ms, tickets, pool_wei, winner FROM race ORDER BY number"))
+        }
+    }
+}
+
+struct RacesShow: ClashCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One race: its figures, the ranking and every payout line.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
+    @Argument(help: "The race's id.") var race: String
+
+    func execute() throws {
+        try data.readModels().read("arena") { db in
+            let summary = try Report.rows(db, "SELECT * FROM race WHERE race_id = ?", [race])
+            guard !summary.isEmpty else { throw DomainError("race.unknown", "no race has id \(race); `clash races list` shows the races") }
+            report.print(summary, title: "race")
+            report.print(try Report.rows(db, "SELECT lane, clone_id, withdrawn, tickets, rank, final_equity_e6, return_bp, max_drawdown_bp FROM racer WHERE race_id = ? ORDER BY coalesce(rank, 1000000), lane", [race]),
+                         title: "\nracers")
+            report.print(try Report.rows(db, "SELECT line, kind, recipient, clone_id, tickets, amount_wei FROM payout WHERE race_id = ? ORDER BY line", [race]),
+                         title: "\npayouts")
+        }
+    }
+}
+
+struct RacesCancel: ClashCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a race not yet settled: every ticket refunded in full.")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "The race's id.") var race: String
+    @Option(help: "Why.") var reason: String
+    @Option(help: "Stamp the events with this time in ms (default: now).") var at: Int64?
+
+    func execute() throws {
+        let ledger = try Ledger.open(directory: data.directory)
+        defer { try? ledger.close() }
+        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
+        try scheduler.cancel(race, reason: reason, at: at ?? Clock.nowMs())
+        let state = scheduler.races[race]!
+        Output.line("{\"race_id\":\"\(race)\",\"phase\":\"\(state.phase.rawValue)\",\"refunded\":\(state.refunded.count)}")
+    }
+}
+
+struct TicketsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tickets", abstract: "Spectators' tickets.", subcommands: [TicketsBuy.self, TicketsShow.self])
+}
+
+struct TicketsBuy: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "buy", abstract: "Buy tickets on a clone of the accumulating race; prints each ticket.",
+        discussion: "Refused, nothing written, when the race is unknown or not accumulating, the clone not in its line-up, the count below 1 or the holder not an address.")
+    @OptionGroup var data: DataOptions
+    @Option(help: "The race.") var race: String
+    @Option(help: "The clone backed.") var clone: String
+    @Option(help: "The holder's address (0x and 40 hex digits).") var holder: String
+    @Option(help: "How many tickets.") var count = 1
+    @Option(help: "Stamp the tickets with this time in ms (default: now).") var at: Int64?
+
+    func execute() throws {
+        let ledger = try Ledger.open(directory: data.directory)
+        defer { try? ledger.close() }
+        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
+        for ticket in try scheduler.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, at: at ?? Clock.nowMs()) {
+            Output.line(try ticket.canonicalPayload())
+        }
+    }
+}
+
+struct TicketsShow: ClashCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A holder's tickets, stakes, payouts and refunds.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
+    @Option(help: "The holder's address.") var holder: String
+
+    func execute() throws {
+        let address = holder.lowercased()
+        try data.readModels().read("arena") { db in
+            report.print(try Report.rows(db, "SELECT ticket_id, race_id, clone_id, price_wei, status, bought_ms FROM ticket WHERE holder = ? ORDER BY bought_ms, ticket_id", [address]),
+                         title: "tickets")
+            report.print(try Report.rows(db, "SELECT race_id, clone_id, tickets, amount_wei FROM payout WHERE recipient = ? AND kind = 'holder' ORDER BY race_id", [address]),
+                         title: "\npayouts")
+        }
+    }
+}
+
+enum Leaderboard {
+    /// All time: wins, then podiums, then cumulative return, then clone id.
+    static let allTimeSQL = """
+        SELECT clone_id, name, status, races, wins, podiums, cumulative_return_bp, best_return_bp FROM career WHERE races > 0
+        ORDER BY wins DESC, podiums DESC, cumulative_return_bp DESC, clone_id
+        """
+}
+
+enum HallOfFame {
+    static let sql = """
+        SELECT clone_id, name, status, races, wins, podiums, best_return_bp, cumulative_return_bp, tickets_backed, holder_earnings_wei,
+               retired_reason FROM career ORDER BY wins DESC, podiums DESC, cumulative_return_bp DESC, clone_id
+        """
+}
+
+struct LeaderboardCommand: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard", abstract: "A race's ranking, or all time: wins, then podiums, then cumulative return, then clone id.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
+    @Option(help: "One race's ranking.") var race: String?
+
+    func execute() throws {
+        try data.readModels().read("arena") { db in
+            if let race {
+                report.print(try Report.rows(db, "SELECT rank, clone_id, return_bp, max_drawdown_bp, final_equity_e6, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [race]))
+            } else {
+                report.print(try Report.rows(db, Leaderboard.allTimeSQL))
+            }
+        }
+    }
+}
+
+struct HallOfFameCommand: ClashCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hall-of-fame", abstract: "Every clone's career, retired ones included: races, wins, podiums, returns, what its backers earned.")
+    @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
+
+    func execute() throws {
+        try data.readModels().read("arena") { db in report.print(try Report.rows(db, HallOfFame.sql)) }
+    }
+}

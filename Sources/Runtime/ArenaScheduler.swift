@@ -1,0 +1,417 @@
+import ClashCore
+import Domain
+import EventSchemas
+import Foundation
+import LedgerLog
+
+/// The arena's process manager: it reacts to the log and the clock — a new clone's audition, its
+/// verdict and promotion, a race opened every `raceEveryMs` with the arena's clones, started when
+/// the next opens, traded for `raceDurationMs`, ended, settled, and the retirements its results
+/// call for — and it is deterministic given the log and the time it is advanced to. Everything due
+/// is done in time order (at one time: auditions begun, verdicts, races ended, started, opened), each
+/// event stamped with the time it was due and given an id of its own, so a restart in the middle of
+/// a season continues exactly where the log says.
+public final class ArenaScheduler {
+    public struct Settings: Sendable {
+        /// The first race opens here; one opens every `raceEveryMs` after (when the arena has racers).
+        public var originMs: Int64
+        public var slotCount: Int64 = ArenaDecider.slotCountDefault
+        public var raceEveryMs: Int64 = 6 * 3_600_000
+        public var raceDurationMs: Int64 = 6 * 3_600_000
+        public var ticketPriceWei = Wei(10_000_000_000_000_000)
+        public var startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6
+        /// Retirement policy v1: this many consecutive last places retire a clone.
+        public var lastPlacesToRetire = 5
+        public var storePackets = true
+        /// No race opens once this many have (nil: no end).
+        public var racesMax: Int?
+
+        public init(originMs: Int64) { self.originMs = originMs }
+    }
+
+    /// The retirement rule's version, recorded in `clone.retired`.
+    public static let retirementPolicy: Int64 = 1
+
+    /// What a call did.
+    public struct Report: Sendable, Equatable {
+        public var auditionsPassed = 0, auditionsFailed = 0, racesOpened = 0, racesStarted = 0, racesSettled = 0, racesCancelled = 0
+        public var retirements = 0, decisions = 0
+
+        public init() {}
+    }
+
+    /// Something due.
+    enum Action: Comparable {
+        case auditionStart(clone: String, at: Int64)
+        case auditionDecide(clone: String, at: Int64)
+        case raceEnd(race: String, at: Int64)
+        case raceStart(race: String, at: Int64)
+        case raceOpen(at: Int64)
+
+        var time: Int64 {
+            switch self {
+            case let .auditionStart(_, at), let .auditionDecide(_, at), let .raceEnd(_, at), let .raceStart(_, at), let .raceOpen(at): at
+            }
+        }
+
+        var order: Int {
+            switch self {
+            case .auditionStart: 0
+            case .auditionDecide: 1
+            case .raceEnd: 2
+            case .raceStart: 3
+            case .raceOpen: 4
+            }
+        }
+
+        static func < (a: Action, b: Action) -> Bool { (a.time, a.order) < (b.time, b.order) }
+    }
+
+    struct Clone {
+        var createdMs: Int64
+        var creator: String
+        var retired = false
+        var audition: (id: String, fromMs: Int64, decided: Bool)?
+    }
+
+    let log: any LogStore
+    let artifacts: any ArtifactStore
+    let engine: (String) throws -> any DecisionEngine
+    public let settings: Settings
+    var clones: [String: Clone] = [:]
+    var cloneOrder: [String] = []
+    public private(set) var arena = ArenaState()
+    public private(set) var races: [String: RaceState] = [:]
+    var raceOrder: [String] = []
+    var openedMs: [String: Int64] = [:]
+    var startedMs: [String: Int64] = [:]
+    var lastPlaces: [String: Int] = [:]
+    /// The latest time the scheduler wrote for: what is due before it is done.
+    var progressMs: Int64 = .min
+    var next: UInt64 = 1
+
+    public init(log: any LogStore, artifacts: any ArtifactStore, settings: Settings, engine: @escaping (String) throws -> any DecisionEngine) {
+        self.log = log
+        self.artifacts = artifacts
+        self.settings = settings
+        self.engine = engine
+    }
+
+    /// The race accumulating now (the one tickets are sold for), if any.
+    public var accumulatingRace: RaceState? { raceOrder.lazy.compactMap { self.races[$0] }.last { $0.phase == .accumulating } }
+
+    /// Does everything due at or before `time`, in time order; `progress` hears of each step.
+    @discardableResult
+    public func advance(to time: Int64, progress: ((String) -> Void)? = nil) throws -> Report {
+        var report = Report()
+        while true {
+            try catchUp()
+            guard let action = nextAction(), action.time <= time else { break }
+            try perform(action, report: &report, progress: progress)
+        }
+        return report
+    }
+
+    /// Folds what was appended since the last look.
+    public func catchUp() throws {
+        try log.forEach(from: next, filter: .all) { record in
+            next = record.sequence + 1
+            try apply(record)
+            return true
+        }
+    }
+
+    func apply(_ record: LogRecord) throws {
+        let type = record.type
+        guard type.hasPrefix("clone.") || type.hasPrefix("audition.") || type.hasPrefix("arena.") || type.hasPrefix("promotion.")
+                || type.hasPrefix("race.") || type.hasPrefix("ticket.") else { return }
+        let event = try EventCatalog.decode(record)
+        if !type.hasPrefix("clone.") && !type.hasPrefix("ticket.") { progressMs = max(progressMs, record.timestampMs) }
+        switch event {
+        case let created as CloneCreated:
+            clones[created.cloneId] = Clone(createdMs: record.timestampMs, creator: created.creator)
+            cloneOrder.append(created.cloneId)
+        case let retired as CloneRetired:
+            clones[retired.cloneId]?.retired = true
+            if retired.retirementPolicy > 0 { progressMs = max(progressMs, record.timestampMs) }
+        case let started as AuditionStarted:
+            clones[started.cloneId]?.audition = (started.auditionId, started.fromMs, false)
+        case let decided as AuditionDecided:
+            clones[decided.cloneId]?.audition?.decided = true
+        case is PromotionQueued, is ArenaSlotAssigned, is ArenaSlotFreed, is PromotionWithdrawn:
+            arena = ArenaDecider.evolve(arena, event)
+        default:
+            guard let raceId = Self.raceId(of: event) else { return }
+            if races[raceId] == nil {
+                races[raceId] = RaceState(raceId: raceId)
+                raceOrder.append(raceId)
+            }
+            races[raceId] = RaceDecider.evolve(races[raceId]!, event)
+            if event is RaceOpened { openedMs[raceId] = record.timestampMs }
+            if event is RaceStarted { startedMs[raceId] = record.timestampMs }
+            if let ended = event as? RaceEnded {
+                let last = ended.results.map(\.rank).max() ?? 0
+                for result in ended.results {
+                    lastPlaces[result.cloneId] = ended.results.count > 1 && result.rank == last ? (lastPlaces[result.cloneId] ?? 0) + 1 : 0
+                }
+            }
+        }
+    }
+
+    static func raceId(of event: any CatalogEvent) -> String? {
+        switch event {
+        case let event as RaceOpened: event.raceId
+        case let event as TicketBought: event.raceId
+        case let event as RacerWithdrawn: event.raceId
+        case let event as TicketRefunded: event.raceId
+        case let event as RaceStarted: event.raceId
+        case let event as RaceEnded: event.raceId
+        case let event as RaceSettled: event.raceId
+        case let event as RaceCancelled: event.raceId
+        default: nil
+        }
+    }
+
+    /// The earliest thing due.
+    func nextAction() -> Action? {
+        var actions: [Action] = []
+        for id in cloneOrder {
+            let clone = clones[id]!
+            if clone.retired { continue }
+            if let audition = clone.audition {
+                if !audition.decided { actions.append(.auditionDecide(clone: id, at: audition.fromMs + AuditionPolicy.durationMs)) }
+            } else {
+                actions.append(.auditionStart(clone: id, at: max(clone.createdMs, progressMs)))
+            }
+        }
+        for id in raceOrder {
+            let race = races[id]!
+            if race.phase == .accumulating, let opened = openedMs[id] { actions.append(.raceStart(race: id, at: opened + settings.raceEveryMs)) }
+            if race.phase == .running, let started = startedMs[id] { actions.append(.raceEnd(race: id, at: started + race.durationMs)) }
+        }
+        if !arena.racers.isEmpty, raceOrder.count < settings.racesMax ?? .max {
+            // The next grid time not yet passed, after the last race opened.
+            var open = raceOrder.last.flatMap { openedMs[$0] }.map { $0 + settings.raceEveryMs } ?? settings.originMs
+            if open < progressMs {
+                open += (progressMs - open + settings.raceEveryMs - 1) / settings.raceEveryMs * settings.raceEveryMs
+            }
+            actions.append(.raceOpen(at: open))
+        }
+        return actions.min()
+    }
+
+    func perform(_ action: Action, report: inout Report, progress: ((String) -> Void)?) throws {
+        switch action {
+        case let .auditionStart(id, at):
+            let started = AuditionStarted(cloneId: id, auditionId: "a-\(id)", policy: AuditionPolicy.version, fromMs: at,
+                                          toMs: at + AuditionPolicy.durationMs, marketSeed: nil)
+            try append([started], ids: ["audition-\(id)-started"], stream: "audition.\(id)", at: at)
+        case let .auditionDecide(id, at):
+            try decideAudition(id, at: at, report: &report, progress: progress)
+        case let .raceOpen(at):
+            let raceId = "r-\(raceOrder.count + 1)"
+            let events = try decideRace(raceId, .open(lineup: arena.racers, ticketPriceWei: settings.ticketPriceWei,
+                                                       startingEquityE6: settings.startingEquityE6, durationMs: settings.raceDurationMs))
+            try append(events, ids: ["\(raceId)-opened"], stream: RaceDecider.stream(raceId), at: at, expecting: .noStream)
+            report.racesOpened += 1
+            progress?("race \(raceId) opened with \(arena.racers.count) racers")
+        case let .raceStart(raceId, at):
+            let race = races[raceId]!
+            if race.lineup.isEmpty {
+                try cancel(raceId, reason: "no_racer_left", at: at)
+                report.racesCancelled += 1
+            } else {
+                try append(try decideRace(raceId, .start), ids: ["\(raceId)-started"], stream: RaceDecider.stream(raceId), at: at,
+                           expecting: .exactly(race.version))
+                report.racesStarted += 1
+                progress?("race \(raceId) started: \(race.tickets.count) tickets")
+            }
+        case let .raceEnd(raceId, at):
+            try endRace(raceId, at: at, report: &report, progress: progress)
+        }
+    }
+
+    // MARK: - Auditions
+
+    /// One clone's audition, outside the schedule: begun at its creation if it was not, and
+    /// decided when the logged market reaches the end of its day (`marketMs`, the newest market
+    /// time). Returns the verdict, or nil when the market does not reach it yet.
+    public func runAudition(_ id: String, marketMs: Int64) throws -> AuditionDecided? {
+        try catchUp()
+        guard let clone = clones[id], !clone.retired else {
+            throw DomainError("clone.unknown", "no active clone has id \(id); `clash clones list` shows the clones")
+        }
+        var report = Report()
+        if clone.audition == nil { try perform(.auditionStart(clone: id, at: clone.createdMs), report: &report, progress: nil) }
+        try catchUp()
+        let audition = clones[id]!.audition!
+        let end = audition.fromMs + AuditionPolicy.durationMs
+        if !audition.decided {
+            guard end <= marketMs else { return nil }
+            try perform(.auditionDecide(clone: id, at: end), report: &report, progress: nil)
+        }
+        let record = try log.read(stream: "audition.\(id)").last { $0.type == AuditionDecided.type }
+        return try record.map { try EventCatalog.decode($0, as: AuditionDecided.self) }
+    }
+
+    func decideAudition(_ id: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
+        let audition = clones[id]!.audition!
+        let graph = try StrategyGraph.decode(try artifacts.get(try log.cloneState(id).strategyHash))
+        let run = try TradingRun(log: log, artifacts: artifacts, graph: graph, engine: try engine(id),
+                                 settings: .init(cloneId: id, competitionId: audition.id, context: "audition", fromMs: audition.fromMs, toMs: at,
+                                                 startingEquityE6: settings.startingEquityE6, storePackets: settings.storePackets))
+        var completed = true
+        var summary: TradingRun.Summary
+        do {
+            _ = try run.run()
+            summary = try run.closingMark()
+        } catch let error as ArtifactError {
+            throw error
+        } catch {
+            completed = false
+            summary = run.finish()
+        }
+        report.decisions += summary.runs
+        let figures = AuditionPolicy.Figures(completed: completed, decisions: Int64(summary.runs), failedDecisions: Int64(summary.engineFailures),
+                                             minDecisionsPerAssetHour: Int64(summary.minRunsPerAssetHour),
+                                             maxDrawdownBp: summary.account.maxDrawdownBp, returnBp: summary.account.returnBp(marks: summary.marks))
+        let verdict = AuditionPolicy.verdict(cloneId: id, auditionId: audition.id, figures)
+        try append([verdict], ids: ["audition-\(id)-decided"], stream: "audition.\(id)", at: at)
+        if verdict.passed {
+            report.auditionsPassed += 1
+            let events = try ArenaDecider.decide(.admit(cloneId: id, passedMs: at, slotCount: settings.slotCount), arena)
+            try appendArena(events, at: at)
+        } else {
+            report.auditionsFailed += 1
+        }
+        progress?("audition of \(id): \(verdict.passed ? "passed" : "failed (\(verdict.failures.joined(separator: ", ")))")")
+    }
+
+    // MARK: - Races
+
+    func endRace(_ raceId: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
+        let race = races[raceId]!
+        let started = startedMs[raceId]!
+        let clonesRacing = try race.lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
+            let graph = try StrategyGraph.decode(try artifacts.get(try log.cloneState(id).strategyHash))
+            return (graph, try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, context: "race", fromMs: started, toMs: at,
+                                                               startingEquityE6: race.startingEquityE6, storePackets: settings.storePackets))
+        }
+        let session = try TradingSession(log: log, artifacts: artifacts, clones: clonesRacing)
+        let traded = try session.run()
+        report.decisions += traded.reduce(0) { $0 + $1.runs }
+        let summaries = try session.closingMarks()
+        let standings = zip(race.lineup, summaries).map { id, summary in
+            RaceDecider.Standing(cloneId: id, finalEquityE6: summary.account.equityE6(marks: summary.marks),
+                                 returnBp: summary.account.returnBp(marks: summary.marks), maxDrawdownBp: summary.account.maxDrawdownBp)
+        }
+        try catchUp()
+        let ended = try decideRace(raceId, .end(standings: standings))
+        let result = try append(ended, ids: ["\(raceId)-ended"], stream: RaceDecider.stream(raceId), at: at, expecting: .exactly(races[raceId]!.version))
+        try catchUp()
+        // The settlement depends on everything up to the end of the race: its last event is race.ended.
+        let chain = try Self.chainValue(through: result.lastSequence, log: log)
+        let creators = Dictionary(uniqueKeysWithValues: race.lineup.map { ($0, clones[$0]?.creator ?? "") })
+        let settled = try decideRace(raceId, .settle(creators: creators, dependsOnSequence: Int64(result.lastSequence), dependsOnChain: chain))
+        try append(settled, ids: ["\(raceId)-settled"], stream: RaceDecider.stream(raceId), at: at, expecting: .exactly(races[raceId]!.version))
+        try catchUp()
+        report.racesSettled += 1
+        if let winner = (ended.first as? RaceEnded)?.results.first {
+            progress?("race \(raceId) settled: \(winner.cloneId) won (\(winner.returnBp) bp), pool \(race.poolWei) wei")
+        }
+        // Retirement by rule: consecutive last places.
+        for id in race.lineup where (lastPlaces[id] ?? 0) >= settings.lastPlacesToRetire && clones[id]?.retired == false {
+            try retire(id, reason: "last_places", policy: Self.retirementPolicy, at: at)
+            report.retirements += 1
+            progress?("\(id) retired after \(settings.lastPlacesToRetire) last places in a row")
+        }
+    }
+
+    /// Retires a clone: the clone's event, its withdrawal from the accumulating race (tickets
+    /// refunded), its slot freed for the next in the queue (or its place in the queue given up).
+    public func retire(_ id: String, reason: String, policy: Int64, owner: String? = nil, at: Int64) throws {
+        try catchUp()
+        if let running = raceOrder.first(where: { races[$0]!.phase == .running && races[$0]!.lineup.contains(id) }) {
+            throw DomainError("clone.racing", "clone \(id) is in running race \(running); it can retire once the race ends")
+        }
+        let state = try log.cloneState(id)
+        let command: CloneCommand = owner.map { .retire(by: $0) } ?? .retireByRule(reason: reason, policy: policy)
+        let events = try CloneDecider.decide(command, state).map(\.event)
+        try append(events, ids: ["clone-\(id)-retired"], stream: CloneDecider.stream(id), at: at,
+                   expecting: state.exists ? .exactly(state.version) : .noStream)
+        let because = owner == nil ? "retired_by_rule" : "retired_by_owner"
+        if let race = accumulatingRace, race.lineup.contains(id) {
+            let withdrawal = try decideRace(race.raceId, .withdraw(cloneId: id, reason: because))
+            try append(withdrawal, ids: withdrawal.map { Self.eventId($0, race: race.raceId) }, stream: RaceDecider.stream(race.raceId), at: at,
+                       expecting: .exactly(race.version))
+        }
+        try catchUp()
+        if arena.slot(of: id) != nil || arena.queue.contains(where: { $0.cloneId == id }) {
+            try appendArena(try ArenaDecider.decide(.leave(cloneId: id, reason: because), arena), at: at)
+        }
+        try catchUp()
+    }
+
+    /// Cancels a race: every ticket refunded.
+    public func cancel(_ raceId: String, reason: String, at: Int64) throws {
+        try catchUp()
+        let race = races[raceId] ?? RaceState(raceId: raceId)
+        let events = try RaceDecider.decide(.cancel(reason: reason), race)
+        try append(events, ids: events.map { Self.eventId($0, race: raceId) }, stream: RaceDecider.stream(raceId), at: at,
+                   expecting: .exactly(race.version))
+        try catchUp()
+    }
+
+    /// Buys tickets on the accumulating race (or `raceId`'s, which must be accumulating).
+    @discardableResult
+    public func buyTickets(raceId: String, cloneId: String, holder: String, count: Int, at: Int64) throws -> [TicketBought] {
+        try catchUp()
+        let race = races[raceId] ?? RaceState(raceId: raceId)
+        let events = try RaceDecider.decide(.buy(cloneId: cloneId, holder: holder, count: count), race)
+        try append(events, ids: events.map { Self.eventId($0, race: raceId) }, stream: RaceDecider.stream(raceId), at: at,
+                   expecting: .exactly(race.version))
+        try catchUp()
+        return events.compactMap { $0 as? TicketBought }
+    }
+
+    static func eventId(_ event: any CatalogEvent, race: String) -> String {
+        switch event {
+        case let ticket as TicketBought: ticket.ticketId
+        case let refund as TicketRefunded: "\(refund.ticketId)-refunded"
+        case let withdrawn as RacerWithdrawn: "\(race)-withdrawn-\(withdrawn.cloneId)"
+        case is RaceCancelled: "\(race)-cancelled"
+        default: "\(race)-\(type(of: event).type)"
+        }
+    }
+
+    func decideRace(_ raceId: String, _ command: RaceCommand) throws -> [any CatalogEvent] {
+        try RaceDecider.decide(command, races[raceId] ?? RaceState(raceId: raceId))
+    }
+
+    func appendArena(_ events: [any CatalogEvent], at: Int64) throws {
+        let ids = events.map { event -> String in
+            switch event {
+            case let queued as PromotionQueued: "arena-queued-\(queued.cloneId)"
+            case let assigned as ArenaSlotAssigned: "arena-assigned-\(assigned.cloneId)"
+            case let freed as ArenaSlotFreed: "arena-freed-\(freed.cloneId)"
+            case let withdrawn as PromotionWithdrawn: "arena-withdrawn-\(withdrawn.cloneId)"
+            default: "arena-\(arena.version)"
+            }
+        }
+        try append(events, ids: ids, stream: ArenaDecider.stream, at: at, expecting: arena.version == 0 ? .noStream : .exactly(arena.version))
+    }
+
+    @discardableResult
+    func append(_ events: [any CatalogEvent], ids: [String], stream: String, at: Int64, expecting: ExpectedVersion = .any) throws -> AppendResult {
+        precondition(events.count == ids.count, "an id per event")
+        guard !events.isEmpty else { return AppendResult(firstSequence: 0, lastSequence: 0, written: false) }
+        let drafts = try zip(events, ids).map { try $0.draft(id: $1, stream: stream, timestampMs: at) }
+        return try log.append(drafts, expectations: expecting == .any ? [:] : [stream: expecting])
+    }
+
+    /// The chain value of the batch holding `sequence` (the log's head after it was appended).
+    static func chainValue(through sequence: UInt64, log: any LogStore) throws -> String {
+        let head = try log.head
+        return head.sequence == sequence ? head.chain.hex : ""
+    }
+}
