@@ -47,6 +47,16 @@ public struct AssetMemory {
             defillama: try defillama(symbol, asOf: asOf))
     }
 
+    /// What trading needs between runs — the price, the book's spread, funding, the maximum
+    /// leverage, whether delisted — without candles, volatility or the other sources: the same
+    /// figures as `latest` has for them, read far faster (marks, triggers and funding every minute).
+    public func tradingFacts(_ symbol: String, asOfMs: Int64) throws -> AssetLatest? {
+        guard let asset = try assetRow(symbol) else { return nil }
+        return AssetLatest(symbol: symbol, dex: asset["dex"], kind: asset["kind"], quote: asset["quote"], maxLeverage: asset["max_leverage"],
+                           delisted: asset["delisted"], asOfMs: asOfMs, price: try price(symbol, kind: asset["kind"], asOf: asOfMs),
+                           liquidity: try liquidity(symbol), funding: try funding(symbol, asOf: asOfMs))
+    }
+
     /// JSON with snake_case keys, sorted: what `clash assets latest` prints.
     public static func encode(_ latest: AssetLatest) throws -> Data {
         let encoder = JSONEncoder()

@@ -9,6 +9,7 @@ import Projections
 public final class ContextPipeline {
     public let replica: MarketReplica
     private var views: [String: AssetView] = [:]
+    private var facts: [String: AssetLatest?] = [:]
 
     public init(log: any LogReading) throws {
         replica = try MarketReplica(log: log)
@@ -21,12 +22,14 @@ public final class ContextPipeline {
     public func advance(to time: Int64) throws {
         try replica.advance(to: time)
         views.removeAll(keepingCapacity: true)
+        facts.removeAll(keepingCapacity: true)
     }
 
     /// Moves the market to its newest event's time.
     public func advanceToNewest() throws {
         try replica.advanceToNewest()
         views.removeAll(keepingCapacity: true)
+        facts.removeAll(keepingCapacity: true)
     }
 
     /// The graph's problems against market memory as of now.
@@ -47,6 +50,17 @@ public final class ContextPipeline {
         let view = try AssetView(symbol: symbol, asOfMs: time, latest: latest)
         views[symbol] = view
         return view
+    }
+
+    /// An asset's price, spread, funding and limits as of now (`AssetMemory.tradingFacts`; the
+    /// view's when it was built): what marks, triggers, funding and liquidation read.
+    public func tradingFacts(_ symbol: String) throws -> AssetLatest? {
+        if let view = views[symbol] { return view.latest }
+        if let known = facts[symbol] { return known }
+        let time = replica.asOfMs
+        let latest = try replica.withMemory { try $0.tradingFacts(symbol, asOfMs: time) }
+        facts[symbol] = latest
+        return latest
     }
 
     /// The packet of a plan as of now.

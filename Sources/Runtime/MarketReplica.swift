@@ -31,33 +31,58 @@ public final class MarketReplica {
     public var throughSequence: UInt64 { lastMarketSequence }
     private var lastMarketSequence: UInt64 = 0
 
+    /// Records read from the log and not yet folded, in order: the log is read in long runs, not
+    /// once per step (a step's read would decode whole batches only to stop a few records in).
+    private var ahead: [LogRecord] = []
+    private var aheadIndex = 0
+    /// How many records one read brings ahead.
+    static let readAheadRecords = 16_384
+
     /// Folds every event up to (not including) the first one stamped after `time`. Time only moves forward.
     public func advance(to time: Int64) throws {
         precondition(time >= asOfMs || asOfMs == .min, "a market replica only moves forward in time")
-        try log.refresh()
         var last = prefix.through
         var lastMarket = lastMarketSequence
         var newest = newestMarketMs
         var lastType = ""
         var market = false
-        try log.forEach(from: last + 1, filter: .all) { record in
+        var window: [LogRecord] = []
+        while true {
+            if aheadIndex == ahead.count {
+                try readAhead(after: last)
+                if ahead.isEmpty { break }
+            }
+            let record = ahead[aheadIndex]
             if record.type != lastType {
                 lastType = record.type
                 market = isMarket(record.type)
             }
             if market {
-                guard record.timestampMs <= time else { return false }
+                guard record.timestampMs <= time else { break }
                 newest = max(newest, record.timestampMs)
                 lastMarket = record.sequence
             }
+            window.append(record)
+            aheadIndex += 1
             last = record.sequence
-            return true
         }
         prefix.through = last
+        prefix.window = window
         lastMarketSequence = lastMarket
         newestMarketMs = newest
         try runner.catchUp()
+        prefix.window = []
         asOfMs = time
+    }
+
+    private func readAhead(after sequence: UInt64) throws {
+        ahead.removeAll(keepingCapacity: true)
+        aheadIndex = 0
+        try log.refresh()
+        try log.forEach(from: sequence + 1, filter: .all) { record in
+            ahead.append(record)
+            return ahead.count < Self.readAheadRecords
+        }
     }
 
     /// The newest market event's time in the whole log (nil when it holds none), without folding:
@@ -99,6 +124,9 @@ public final class MarketReplica {
 final class PrefixLog: LogReading, @unchecked Sendable {
     let base: any LogReading
     var through: UInt64 = 0
+    /// The records just added to the prefix, held in memory: a fold reading them gets them from
+    /// here rather than decoding them from the log again.
+    var window: [LogRecord] = []
 
     init(_ base: any LogReading) {
         self.base = base
@@ -110,6 +138,12 @@ final class PrefixLog: LogReading, @unchecked Sendable {
 
     func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
         guard sequence <= through else { return }
+        if let first = window.first?.sequence, sequence >= first {
+            for record in window[Int(sequence - first)...] where filter.matches(record) {
+                if try !body(record) { return }
+            }
+            return
+        }
         let limit = through
         try base.forEach(from: sequence, filter: filter) { record in
             guard record.sequence <= limit else { return false }

@@ -118,8 +118,8 @@ public final class TradingRun {
         while time < settings.toMs {
             try pipeline.advance(to: time)
             try step(at: time)
-            try flush()
             time += stepMs
+            if Self.flushes(before: time, pending: drafts.count) || time >= settings.toMs { try flush() }
         }
         try artifacts.flush()
         return finish()
@@ -277,15 +277,16 @@ public final class TradingRun {
     // MARK: - Steps
 
     func view(_ asset: String) throws -> AssetView { try pipeline.view(asset) }
+    func facts(_ asset: String) throws -> AssetLatest? { try pipeline.tradingFacts(asset) }
 
     /// Marks every position at its mid; fills the stop losses and take profits the mids set off.
     func markAndTrigger(at time: Int64) throws {
         for asset in account.positions.keys.sorted() {
-            guard let price = try view(asset).latest?.price, let position = account.positions[asset] else { continue }
+            guard let price = try facts(asset)?.price, let position = account.positions[asset] else { continue }
             marks[asset] = price.midE8
             guard let trigger = position.trigger(midE8: price.midE8) else { continue }
             let id = "trigger-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)"
-            let quote = Self.quote(try view(asset).latest)!
+            let quote = Self.quote(try facts(asset))!
             let order = Gates.Order(sizeE8: -position.sizeE8, leverage: position.leverage, reduceOnly: true,
                                     priceE8: FillPolicy.price(quote, buy: position.sizeE8 < 0))
             try place(order, asset: asset, runId: id, quote: quote, cause: trigger.rawValue, at: time)
@@ -296,7 +297,7 @@ public final class TradingRun {
     /// An hour's funding on every position: the rate and oracle price of market memory as of now.
     func payFunding(at time: Int64) throws {
         for asset in account.positions.keys.sorted() {
-            guard let position = account.positions[asset], let latest = try view(asset).latest, let rate = latest.funding.currentE12,
+            guard let position = account.positions[asset], let latest = try facts(asset), let rate = latest.funding.currentE12,
                   let price = latest.price else { continue }
             let oracle = price.oraclePxE8 ?? price.midE8
             let amount = FillPolicy.funding(sizeE8: position.sizeE8, oraclePxE8: oracle, rateE12: rate)
@@ -314,7 +315,7 @@ public final class TradingRun {
     func markAccount(at time: Int64) throws {
         var used: [AccountMarked.Mark] = []
         for asset in account.positions.keys.sorted() {
-            guard let price = try view(asset).latest?.price else { continue }
+            guard let price = try facts(asset)?.price else { continue }
             marks[asset] = price.midE8
             used.append(.init(asset: asset, midE8: price.midE8, midSequence: price.sequence ?? 0))
         }
@@ -331,7 +332,7 @@ public final class TradingRun {
     /// Below maintenance margin: every position closed at its mark.
     func liquidateIfUnder(at time: Int64) throws {
         var maxLeverage: [String: Int64] = [:]
-        for asset in account.positions.keys { maxLeverage[asset] = try view(asset).latest?.maxLeverage }
+        for asset in account.positions.keys { maxLeverage[asset] = try facts(asset)?.maxLeverage }
         guard account.isLiquidatable(marks: marks, maxLeverage: maxLeverage) else { return }
         let equity = account.equityE6(marks: marks)
         for asset in account.positions.keys.sorted() {
@@ -427,7 +428,19 @@ public final class TradingRun {
         drafts.append(try event.draft(id: id, stream: stream, timestampMs: time, correlationId: correlation, causationId: causation))
     }
 
-    /// Appends the step's events as one atomic append.
+    /// Whether the events gathered so far are appended before the step at `time`: on every hour,
+    /// or once `appendRecordsMax` wait. A simulation appends an hour of steps at a time (a
+    /// minute's append each waited for its fsync), and since the boundaries follow from the
+    /// events alone, the batches — and so the hash chain — are the same on every run. Nothing a
+    /// step reads depends on them being written: the market view reads market events only.
+    static func flushes(before time: Int64, pending: Int) -> Bool {
+        time % 3_600_000 == 0 || pending >= appendRecordsMax
+    }
+
+    /// The most events a simulation gathers before appending them (well inside a batch).
+    static let appendRecordsMax = 8_192
+
+    /// Appends the events gathered as one atomic append.
     func flush() throws {
         guard !drafts.isEmpty else { return }
         if try log.append(drafts).written { summary.events += drafts.count }

@@ -44,17 +44,21 @@ public final class TradingSession {
             for (index, run) in runs.enumerated() {
                 try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
                 answers = answers.dropFirst(due[index].count)
-                counts[index] = run.drafts.count
+                counts[index] += run.drafts.count
                 drafts += run.drafts
                 run.drafts.removeAll(keepingCapacity: true)
             }
-            // One append (one batch) per step, waited for: the batches, and so the hash chain, are
-            // the same on every run.
-            if !drafts.isEmpty, try log.append(drafts).written {
-                for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
-            }
-            drafts.removeAll(keepingCapacity: true)
             time += step
+            // Appended an hour of steps at a time (or sooner when many wait), each append waited
+            // for: the boundaries follow from the events alone, so the batches, and the hash
+            // chain, are the same on every run.
+            if !drafts.isEmpty, TradingRun.flushes(before: time, pending: drafts.count) || time >= toMs {
+                if try log.append(drafts).written {
+                    for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
+                }
+                drafts.removeAll(keepingCapacity: true)
+                counts = [Int](repeating: 0, count: runs.count)
+            }
         }
         try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
