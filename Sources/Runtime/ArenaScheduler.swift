@@ -70,6 +70,7 @@ public final class ArenaScheduler {
     struct Clone {
         var createdMs: Int64
         var creator: String
+        var strategyHash: String
         var retired = false
         var audition: (id: String, fromMs: Int64, decided: Bool)?
     }
@@ -129,8 +130,10 @@ public final class ArenaScheduler {
         if !type.hasPrefix("clone.") && !type.hasPrefix("ticket.") { progressMs = max(progressMs, record.timestampMs) }
         switch event {
         case let created as CloneCreated:
-            clones[created.cloneId] = Clone(createdMs: record.timestampMs, creator: created.creator)
+            clones[created.cloneId] = Clone(createdMs: record.timestampMs, creator: created.creator, strategyHash: created.strategyHash)
             cloneOrder.append(created.cloneId)
+        case let changed as CloneStrategyChanged:
+            clones[changed.cloneId]?.strategyHash = changed.strategyHash
         case let retired as CloneRetired:
             clones[retired.cloneId]?.retired = true
             if retired.retirementPolicy > 0 { progressMs = max(progressMs, record.timestampMs) }
@@ -206,8 +209,8 @@ public final class ArenaScheduler {
             let started = AuditionStarted(cloneId: id, auditionId: "a-\(id)", policy: AuditionPolicy.version, fromMs: at,
                                           toMs: at + AuditionPolicy.durationMs, marketSeed: nil)
             try append([started], ids: ["audition-\(id)-started"], stream: "audition.\(id)", at: at)
-        case let .auditionDecide(id, at):
-            try decideAudition(id, at: at, report: &report, progress: progress)
+        case let .auditionDecide(_, at):
+            try decideAuditions(endingAt: at, report: &report, progress: progress)
         case let .raceOpen(at):
             let raceId = "r-\(raceOrder.count + 1)"
             let events = try decideRace(raceId, .open(lineup: arena.racers, ticketPriceWei: settings.ticketPriceWei,
@@ -254,37 +257,48 @@ public final class ArenaScheduler {
         return try record.map { try EventCatalog.decode($0, as: AuditionDecided.self) }
     }
 
-    func decideAudition(_ id: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
-        let audition = clones[id]!.audition!
-        let graph = try StrategyGraph.decode(try artifacts.get(try log.cloneState(id).strategyHash))
-        let run = try TradingRun(log: log, artifacts: artifacts, graph: graph, engine: try engine(id),
-                                 settings: .init(cloneId: id, competitionId: audition.id, context: "audition", fromMs: audition.fromMs, toMs: at,
-                                                 startingEquityE6: settings.startingEquityE6, storePackets: settings.storePackets))
+    /// Every audition whose day ends at `at`, traded together (one market view, one append per
+    /// step), then each verdict in clone order, and the passing clones admitted.
+    func decideAuditions(endingAt at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
+        let due = cloneOrder.filter { id in
+            guard let clone = clones[id], !clone.retired, let audition = clone.audition else { return false }
+            return !audition.decided && audition.fromMs + AuditionPolicy.durationMs == at
+        }
+        guard let first = due.first, let from = clones[first]?.audition?.fromMs else { return }
+        let specs = try due.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
+            let graph = try StrategyGraph.decode(try artifacts.get(clones[id]!.strategyHash))
+            return (graph, try engine(id), TradingRun.Settings(cloneId: id, competitionId: clones[id]!.audition!.id, context: "audition", fromMs: from,
+                                                               toMs: at, startingEquityE6: settings.startingEquityE6, storePackets: settings.storePackets))
+        }
+        let session = try TradingSession(log: log, artifacts: artifacts, clones: specs)
         var completed = true
-        var summary: TradingRun.Summary
+        var summaries: [TradingRun.Summary]
         do {
-            _ = try run.run()
-            summary = try run.closingMark()
+            _ = try session.run()
+            summaries = try session.closingMarks()
         } catch let error as ArtifactError {
             throw error
         } catch {
+            // The run could not complete (its engine or the market failed it): judged on what it did.
             completed = false
-            summary = run.finish()
+            summaries = session.summaries()
         }
-        report.decisions += summary.runs
-        let figures = AuditionPolicy.Figures(completed: completed, decisions: Int64(summary.runs), failedDecisions: Int64(summary.engineFailures),
-                                             minDecisionsPerAssetHour: Int64(summary.minRunsPerAssetHour),
-                                             maxDrawdownBp: summary.account.maxDrawdownBp, returnBp: summary.account.returnBp(marks: summary.marks))
-        let verdict = AuditionPolicy.verdict(cloneId: id, auditionId: audition.id, figures)
-        try append([verdict], ids: ["audition-\(id)-decided"], stream: "audition.\(id)", at: at)
-        if verdict.passed {
-            report.auditionsPassed += 1
-            let events = try ArenaDecider.decide(.admit(cloneId: id, passedMs: at, slotCount: settings.slotCount), arena)
-            try appendArena(events, at: at)
-        } else {
-            report.auditionsFailed += 1
+        for (id, summary) in zip(due, summaries) {
+            report.decisions += summary.runs
+            let figures = AuditionPolicy.Figures(completed: completed, decisions: Int64(summary.runs), failedDecisions: Int64(summary.engineFailures),
+                                                 minDecisionsPerAssetHour: Int64(summary.minRunsPerAssetHour),
+                                                 maxDrawdownBp: summary.account.maxDrawdownBp, returnBp: summary.account.returnBp(marks: summary.marks))
+            let verdict = AuditionPolicy.verdict(cloneId: id, auditionId: clones[id]!.audition!.id, figures)
+            try append([verdict], ids: ["audition-\(id)-decided"], stream: "audition.\(id)", at: at)
+            if verdict.passed {
+                report.auditionsPassed += 1
+                try appendArena(try ArenaDecider.decide(.admit(cloneId: id, passedMs: at, slotCount: settings.slotCount), arena), at: at)
+            } else {
+                report.auditionsFailed += 1
+            }
+            try catchUp()
+            progress?("audition of \(id): \(verdict.passed ? "passed" : "failed (\(verdict.failures.joined(separator: ", ")))") — \(summary.runs) decisions, return \(figures.returnBp) bp, drawdown \(figures.maxDrawdownBp) bp")
         }
-        progress?("audition of \(id): \(verdict.passed ? "passed" : "failed (\(verdict.failures.joined(separator: ", ")))")")
     }
 
     // MARK: - Races
@@ -293,7 +307,7 @@ public final class ArenaScheduler {
         let race = races[raceId]!
         let started = startedMs[raceId]!
         let clonesRacing = try race.lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
-            let graph = try StrategyGraph.decode(try artifacts.get(try log.cloneState(id).strategyHash))
+            let graph = try StrategyGraph.decode(try artifacts.get(clones[id]!.strategyHash))
             return (graph, try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, context: "race", fromMs: started, toMs: at,
                                                                startingEquityE6: race.startingEquityE6, storePackets: settings.storePackets))
         }

@@ -11,11 +11,32 @@ extension LogReading {
     /// With `beforeMs`, only what happened before that time: where a run starting then takes up.
     public func paperAccount(cloneId: String, competitionId: String, startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6,
                              beforeMs: Int64 = .max) throws -> PaperAccount {
+        let streams = try read(streams: ["run.\(cloneId).\(competitionId)", "account.\(cloneId).\(competitionId)"])
+        return try PaperAccount.folded(run: streams["run.\(cloneId).\(competitionId)"] ?? [],
+                                       account: streams["account.\(cloneId).\(competitionId)"] ?? [],
+                                       startingEquityE6: startingEquityE6, beforeMs: beforeMs)
+    }
+
+    /// The records of each of `streams`, in order, read in one pass over the log.
+    public func read(streams: Set<String>) throws -> [String: [LogRecord]] {
+        var found: [String: [LogRecord]] = [:]
+        try forEach(from: 1, filter: .all) { record in
+            if streams.contains(record.stream) { found[record.stream, default: []].append(record) }
+            return true
+        }
+        return found
+    }
+}
+
+extension PaperAccount {
+    /// The account folded from its run and account streams' records (see `paperAccount`).
+    public static func folded(run: [LogRecord], account accountRecords: [LogRecord], startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6,
+                              beforeMs: Int64 = .max) throws -> PaperAccount {
         // From the run stream: each order's leverage, and the stop loss and take profit of the
         // decision that opened it.
         var leverage: [String: Int64] = [:]
         var triggers: [String: (stopLoss: Int64?, takeProfit: Int64?)] = [:]
-        for record in try read(stream: "run.\(cloneId).\(competitionId)") where record.timestampMs < beforeMs {
+        for record in run where record.timestampMs < beforeMs {
             switch record.type {
             case OrderDryRun.type:
                 let order = try EventCatalog.decode(record, as: OrderDryRun.self)
@@ -30,7 +51,7 @@ extension LogReading {
             }
         }
         var account = PaperAccount(startingEquityE6: startingEquityE6)
-        for record in try read(stream: "account.\(cloneId).\(competitionId)") where record.timestampMs < beforeMs {
+        for record in accountRecords where record.timestampMs < beforeMs {
             switch try EventCatalog.decode(record) {
             case let fill as Fill:
                 let size = fill.side == "buy" ? fill.sizeE8 : -fill.sizeE8

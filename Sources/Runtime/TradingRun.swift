@@ -128,14 +128,22 @@ public final class TradingRun {
     /// Compiles the plans as of the start (the pipeline already there), and takes up the account
     /// where the log leaves it: a competition traded in several spans is one account.
     func start() throws {
+        try start(streams: try log.read(streams: streamsRead))
+    }
+
+    /// The streams a start reads: the kill switch's, and the run's and account's.
+    var streamsRead: Set<String> { [KillSwitchSet.stream, runStream, accountStream] }
+
+    /// Starts from records already read (a session reads every run's streams in one pass).
+    func start(streams: [String: [LogRecord]]) throws {
         plans = try pipeline.plans(graph)
-        killSwitchChanges = try log.read(stream: KillSwitchSet.stream).compactMap { record in
+        killSwitchChanges = try (streams[KillSwitchSet.stream] ?? []).compactMap { record in
             let set = try EventCatalog.decode(record, as: KillSwitchSet.self)
             return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
         }.sorted { $0.ms < $1.ms }
         recorded = [:]
         lastOrderMs = [:]
-        for record in try log.read(stream: runStream) {
+        for record in streams[runStream] ?? [] {
             if record.type == DecisionProposed.type, record.timestampMs >= settings.fromMs, record.timestampMs < settings.toMs {
                 let decision = try EventCatalog.decode(record, as: DecisionProposed.self)
                 recorded[decision.runId] = decision
@@ -143,8 +151,8 @@ public final class TradingRun {
                 lastOrderMs[try EventCatalog.decode(record, as: OrderDryRun.self).asset] = record.timestampMs
             }
         }
-        account = try log.paperAccount(cloneId: settings.cloneId, competitionId: settings.competitionId,
-                                       startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
+        account = try PaperAccount.folded(run: streams[runStream] ?? [], account: streams[accountStream] ?? [],
+                                          startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
     }
 
     /// One step at `time`, the pipeline already there: marks and triggers, funding on the hour,

@@ -30,7 +30,8 @@ public final class TradingSession {
     /// Steps every clone from start to end; returns each clone's summary, in the order given.
     public func run() throws -> [TradingRun.Summary] {
         try pipeline.advance(to: fromMs)
-        for run in runs { try run.start() }
+        let streams = try log.read(streams: runs.reduce(into: Set<String>()) { $0.formUnion($1.streamsRead) })
+        for run in runs { try run.start(streams: streams) }
         let step = runs.reduce(Int64(60_000)) { gcd($0, $1.stepMs) }
         var time = fromMs
         var drafts: [EventDraft] = []
@@ -63,6 +64,9 @@ public final class TradingSession {
         try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
     }
+
+    /// Each clone's summary as it stands.
+    public func summaries() -> [TradingRun.Summary] { runs.map { $0.finish() } }
 
     /// Every clone's closing mark at the span's end, in one append (a race's final figures).
     public func closingMarks() throws -> [TradingRun.Summary] {
