@@ -285,7 +285,10 @@ struct ClonesRetire: ClashCommand {
     func execute() throws {
         let ledger = try writer.open(data)
         defer { try? ledger.close() }
-        try ledger.retireClone(id, owner: address(owner))
+        // Through the arena: refused while the clone races; it leaves the accumulating race (its
+        // tickets refunded) and its slot or its place in the queue.
+        let arena = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
+        try arena.retire(id, reason: "owner", policy: 0, owner: address(owner), at: writer.at ?? Clock.nowMs())
         Output.line("{\"clone_id\":\"\(id)\",\"status\":\"retired\"}")
     }
 }

@@ -1,0 +1,135 @@
+import Clash
+import ClashTesting
+import Foundation
+import GRDB
+import Market
+import Testing
+
+/// The arena's process manager over a synthetic market: auditions, the queue, races, tickets,
+/// settlement, retirement — and a restart in the middle continuing exactly where the log says.
+@Suite("the arena scheduler")
+struct ArenaSchedulerTests {
+    static let start: Int64 = 1_717_200_000_000
+    static let origin = start + AuditionPolicy.durationMs
+    static let holders = (1...4).map { "0x" + String(repeating: String($0), count: 40) }
+
+    /// A ledger with 2 assets over 24 + 24 hours and `clones` clones (5-minute cadence) created at the start.
+    static func ledger(clones: Int = 3) throws -> Ledger {
+        let ledger = try Ledger.forTesting(seed: 5, clock: ManualClock(startMilliseconds: start))
+        try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
+        var drafts: [EventDraft] = []
+        for draft in SyntheticMarket(seed: 5, assets: 2, hours: 49) {
+            drafts.append(draft)
+            if drafts.count == 10_000 { try ledger.append(drafts); drafts.removeAll() }
+        }
+        try ledger.append(drafts)
+        for index in 1...clones {
+            var graph = StrategyChoices(assets: ["BTC", "ETH"], prompt: "p", cadence: "15m", risk: "high").graph(.custom).convertedUp()
+            graph.blocks[graph.blocks.firstIndex { $0.kind == "trading_prompt" }!].rule = RuleEngine.rules[index % 3]
+            try ledger.createClone(id: "c-\(index)", owner: "0x" + String(repeating: "a", count: 39) + String(index),
+                                   identity: .init(name: "C\(index)", avatarText: "", tagline: ""), graph: graph)
+        }
+        return ledger
+    }
+
+    static func scheduler(_ ledger: Ledger, slots: Int64 = 2) -> ArenaScheduler {
+        var settings = ArenaScheduler.Settings(originMs: origin)
+        settings.slotCount = slots
+        settings.storePackets = false
+        return ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings) { id in RulesEngine(seed: UInt64(id.count)) }
+    }
+
+    /// Drives a season hour by hour to `until`, spectators buying an hour after each race opens.
+    static func drive(_ scheduler: ArenaScheduler, from: Int64 = start, until: Int64) throws {
+        var time = from
+        while time <= until {
+            try scheduler.advance(to: time)
+            if let race = scheduler.accumulatingRace, race.tickets.isEmpty, !race.lineup.isEmpty {
+                for (index, holder) in holders.enumerated() {
+                    try scheduler.buyTickets(raceId: race.raceId, cloneId: race.lineup[index % race.lineup.count], holder: holder, count: index + 1,
+                                             at: time + 3_600_000)
+                }
+            }
+            time += 3_600_000
+        }
+    }
+
+    static func lines(_ ledger: Ledger) throws -> [String] {
+        try ledger.log.read().filter { !$0.type.hasPrefix("market.") && !$0.type.hasPrefix("hyperliquid.") }.map { record in
+            var writer = CanonicalJSONWriter()
+            RecordCodec.encode(record, into: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    @Test("a season: auditions, two slots and a queue, races every 6 hours with tickets, each settled with every wei accounted for")
+    func season() throws {
+        let ledger = try Self.ledger()
+        let scheduler = Self.scheduler(ledger)
+        try Self.drive(scheduler, until: Self.origin + 18 * 3_600_000)
+        #expect(scheduler.arena.racers == ["c-1", "c-2"] && scheduler.arena.queue.map(\.cloneId) == ["c-3"], "FIFO, ties by lower id")
+        let settled = try ledger.log.read().filter { $0.type == RaceSettled.type }.map { try EventCatalog.decode($0, as: RaceSettled.self) }
+        #expect(settled.map(\.raceId) == ["r-1", "r-2"])
+        for settlement in settled {
+            #expect(settlement.payouts.reduce(UInt128(0)) { $0 + $1.amountWei.value } == settlement.poolWei.value)
+            #expect(settlement.poolWei.value == 10 * 10_000_000_000_000_000, "1 + 2 + 3 + 4 tickets")
+            // The settlement names the last event it depends on: race.ended, in the log at that sequence.
+            let ended = try #require(try ledger.log.read(from: UInt64(settlement.dependsOnSequence), limit: 1).first)
+            #expect(ended.type == RaceEnded.type && !settlement.dependsOnChain.isEmpty)
+        }
+        // The race's accounts were marked at its end; the ranking is their return, then drawdown.
+        let ended = try EventCatalog.decode(try #require(try ledger.log.read().first { $0.type == RaceEnded.type }), as: RaceEnded.self)
+        for result in ended.results {
+            let mark = try ledger.log.read(stream: "account.\(result.cloneId).r-1").last { $0.type == AccountMarked.type }
+            let marked = try EventCatalog.decode(try #require(mark), as: AccountMarked.self)
+            #expect(mark?.timestampMs == Self.origin + 12 * 3_600_000 && marked.equityE6 == result.finalEquityE6 && marked.returnBp == result.returnBp)
+        }
+        try ledger.query("arena") { db in
+            let phases = try String.fetchAll(db, sql: "SELECT phase FROM race ORDER BY number")
+            let decided = try Int.fetchOne(db, sql: "SELECT count(*) FROM ticket WHERE status IN ('won', 'lost')")
+            let races = try Int.fetchOne(db, sql: "SELECT sum(races) FROM career")
+            #expect(phases == ["settled", "settled", "running", "accumulating"] && decided == 20 && races == 4)
+        }
+        try ledger.verifyReplay()
+    }
+
+    @Test("a restart in the middle of a season continues exactly where the log says: the same events, byte for byte")
+    func restart() throws {
+        let whole = try Self.ledger()
+        try Self.drive(Self.scheduler(whole), until: Self.origin + 18 * 3_600_000)
+        let halves = try Self.ledger()
+        let middle = Self.origin + 9 * 3_600_000
+        try Self.drive(Self.scheduler(halves), until: middle)
+        // A new process: a scheduler of its own, folding the log from the start.
+        try Self.drive(Self.scheduler(halves), from: middle + 3_600_000, until: Self.origin + 18 * 3_600_000)
+        #expect(try Self.lines(whole) == Self.lines(halves))
+        #expect(try whole.head.chain == halves.head.chain)
+    }
+
+    @Test("retirement: refused while the clone races; by rule, a last place leaves the accumulating race (tickets refunded) and frees its slot for the queue's head")
+    func retirement() throws {
+        let ledger = try Self.ledger()
+        var settings = ArenaScheduler.Settings(originMs: Self.origin)
+        settings.slotCount = 2
+        settings.storePackets = false
+        settings.lastPlacesToRetire = 1
+        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings) { id in RulesEngine(seed: UInt64(id.count)) }
+        try Self.drive(scheduler, until: Self.origin + 7 * 3_600_000)
+        // r-1 runs with c-1 and c-2; r-2 accumulates with them and has tickets; c-3 waits.
+        let owner1 = "0x" + String(repeating: "a", count: 39) + "1"
+        #expect { try scheduler.retire("c-1", reason: "owner", policy: 0, owner: owner1, at: Self.origin + 7 * 3_600_000) } throws: {
+            ($0 as? DomainError)?.code == "clone.racing"
+        }
+        let r2 = try #require(scheduler.accumulatingRace)
+        try Self.drive(scheduler, from: Self.origin + 8 * 3_600_000, until: Self.origin + 12 * 3_600_000)
+        // r-1 ended; its last place retired by rule, left r-2 before its start, its tickets refunded; c-3 took the slot.
+        let ended = try EventCatalog.decode(try #require(try ledger.log.read().first { $0.type == RaceEnded.type }), as: RaceEnded.self)
+        let last = try #require(ended.results.last?.cloneId)
+        let retired = try EventCatalog.decode(try #require(try ledger.log.read(stream: "clone.\(last)").last), as: CloneRetired.self)
+        #expect(retired.reason == "last_places" && retired.retirementPolicy == 1)
+        let race = try #require(scheduler.races[r2.raceId])
+        #expect(race.withdrawn == [last] && race.phase == .running && !race.lineup.contains(last))
+        #expect(race.refunded.count == r2.tickets.filter { $0.cloneId == last }.count && race.refunded.count > 0)
+        #expect(scheduler.arena.racers.contains("c-3") && !scheduler.arena.racers.contains(last))
+    }
+}
