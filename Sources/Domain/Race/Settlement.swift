@@ -13,8 +13,8 @@ public enum Settlement {
     /// Basis points of the pool: the rake and the creators' share.
     public static let rakeBp: UInt128 = 500
     public static let creatorBp: UInt128 = 500
-    /// Who rake and breakage are paid to.
-    public static let protocolRecipient = "protocol"
+    /// Who rake and breakage are paid to: the protocol's address (the catalog's, `race.settled`).
+    public static let protocolRecipient = "0x000000000000000000000000000000000000c1a5"
 
     /// A racer as settlement sees it: its rank (1 is best; equal ranks are a dead heat) and its creator.
     public struct Racer: Sendable, Equatable {
