@@ -20,6 +20,12 @@ struct ArenaOptions: ParsableArguments {
     }
 }
 
+/// The arena for commands that trade nothing (tickets, cancellations, retirements): the same
+/// rules and records, no engine.
+func arenaBookkeeping(_ ledger: Ledger) -> ArenaScheduler {
+    ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
+}
+
 /// The newest market time the log holds (nil: none).
 func newestMarketMs(_ ledger: Ledger) throws -> Int64? {
     try MarketReplica(log: ledger.log).newestInLog()
@@ -173,7 +179,7 @@ struct RacesCancel: ClashCommand {
     func execute() throws {
         let ledger = try Ledger.open(directory: data.directory)
         defer { try? ledger.close() }
-        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
+        let scheduler = arenaBookkeeping(ledger)
         try scheduler.cancel(race, reason: reason, at: at ?? Clock.nowMs())
         let state = scheduler.races[race]!
         Output.line("{\"race_id\":\"\(race)\",\"phase\":\"\(state.phase.rawValue)\",\"refunded\":\(state.refunded.count)}")
@@ -198,7 +204,7 @@ struct TicketsBuy: ClashCommand {
     func execute() throws {
         let ledger = try Ledger.open(directory: data.directory)
         defer { try? ledger.close() }
-        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
+        let scheduler = arenaBookkeeping(ledger)
         for ticket in try scheduler.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, at: at ?? Clock.nowMs()) {
             Output.line(try ticket.canonicalPayload())
         }

@@ -287,8 +287,7 @@ struct ClonesRetire: ClashCommand {
         defer { try? ledger.close() }
         // Through the arena: refused while the clone races; it leaves the accumulating race (its
         // tickets refunded) and its slot or its place in the queue.
-        let arena = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
-        try arena.retire(id, reason: "owner", policy: 0, owner: address(owner), at: writer.at ?? Clock.nowMs())
+        try arenaBookkeeping(ledger).retire(id, reason: "owner", policy: 0, owner: address(owner), at: writer.at ?? Clock.nowMs())
         Output.line("{\"clone_id\":\"\(id)\",\"status\":\"retired\"}")
     }
 }
