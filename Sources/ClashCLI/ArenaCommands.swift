@@ -13,10 +13,7 @@ struct ArenaOptions: ParsableArguments {
         var settings = ArenaScheduler.Settings(originMs: origin)
         settings.slotCount = slots
         settings.storePackets = storePackets
-        let model = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil
-        return ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings) { id in
-            try model ?? engine.engine(artifacts: ledger.artifacts, seedOffset: UInt64(Int(id.split(separator: "-").last ?? "") ?? 0))
-        }
+        return ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings, engine: try engine.perClone(artifacts: ledger.artifacts))
     }
 }
 
@@ -82,7 +79,7 @@ struct ArenaRun: ClashCommand {
         repeat {
             if let newest = try newestMarketMs(ledger) {
                 let report = try scheduler.advance(to: min(until ?? .max, newest)) { Output.progress($0) }
-                Season.add(report, to: &total)
+                total += report
             }
             if simulated { break }
             var waited = 0.0

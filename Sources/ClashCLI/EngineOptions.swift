@@ -33,6 +33,15 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
+    /// An engine for each clone of an arena: one model engine shared by all (so its concurrency
+    /// limit holds over all of them), or the rules engine seeded by the number ending the clone's id.
+    func perClone(artifacts: any ArtifactStore) throws -> (String) throws -> any DecisionEngine {
+        let model = engine == .model ? try self.engine(artifacts: artifacts) : nil
+        return { id in
+            try model ?? self.engine(artifacts: artifacts, seedOffset: UInt64(Int(id.split(separator: "-").last ?? "") ?? 0))
+        }
+    }
+
     func modelSettings() throws -> ModelEngine.Settings {
         let environment = ProcessInfo.processInfo.environment
         guard let text = modelUrl ?? environment["CLASH_MODEL_URL"], let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {

@@ -90,36 +90,37 @@ struct RuntimeTrail: ClashCommand {
 
 /// The kill switch, as events: every run stamped at or after one follows it.
 enum KillSwitchCommand {
-    static func set(_ state: Gates.KillSwitch, reason: String, data: DataOptions, writer: WriterOptions) throws {
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason says why, for the record") }
-        let ledger = try writer.open(data)
-        defer { try? ledger.close() }
-        let result = try ledger.append(KillSwitchSet(state: state.rawValue, reason: reason), stream: KillSwitchSet.stream)
-        Output.line("{\"sequence\":\(result.lastSequence),\"state\":\"\(state.rawValue)\"}")
+    /// What each kill-switch command takes: where, when, and why.
+    struct Options: ParsableArguments {
+        @OptionGroup var data: DataOptions
+        @OptionGroup var writer: WriterOptions
+        @Option(help: "Why.") var reason: String
+
+        func set(_ state: Gates.KillSwitch) throws {
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason says why, for the record") }
+            let ledger = try writer.open(data)
+            defer { try? ledger.close() }
+            let result = try ledger.append(KillSwitchSet(state: state.rawValue, reason: reason), stream: KillSwitchSet.stream)
+            Output.line("{\"sequence\":\(result.lastSequence),\"state\":\"\(state.rawValue)\"}")
+        }
     }
 
     struct Halt: ClashCommand {
         static let configuration = CommandConfiguration(commandName: "halt", abstract: "Halt the runtime: every action is rejected (kill_switch).")
-        @OptionGroup var data: DataOptions
-        @OptionGroup var writer: WriterOptions
-        @Option(help: "Why.") var reason: String
-        func execute() throws { try KillSwitchCommand.set(.halted, reason: reason, data: data, writer: writer) }
+        @OptionGroup var options: Options
+        func execute() throws { try options.set(.halted) }
     }
 
     struct ReduceOnly: ClashCommand {
         static let configuration = CommandConfiguration(commandName: "reduce-only", abstract: "Only closes pass; every open is rejected (kill_switch).")
-        @OptionGroup var data: DataOptions
-        @OptionGroup var writer: WriterOptions
-        @Option(help: "Why.") var reason: String
-        func execute() throws { try KillSwitchCommand.set(.reduceOnly, reason: reason, data: data, writer: writer) }
+        @OptionGroup var options: Options
+        func execute() throws { try options.set(.reduceOnly) }
     }
 
     struct Resume: ClashCommand {
         static let configuration = CommandConfiguration(commandName: "resume", abstract: "Trade again.")
-        @OptionGroup var data: DataOptions
-        @OptionGroup var writer: WriterOptions
-        @Option(help: "Why.") var reason: String
-        func execute() throws { try KillSwitchCommand.set(.running, reason: reason, data: data, writer: writer) }
+        @OptionGroup var options: Options
+        func execute() throws { try options.set(.running) }
     }
 }
 

@@ -100,10 +100,8 @@ enum Season {
         settings.slotCount = slots
         settings.racesMax = races
         settings.storePackets = storePackets
-        let model = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil
-        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings) { id in
-            try model ?? engine.engine(artifacts: ledger.artifacts, seedOffset: UInt64(Int(id.dropFirst(2)) ?? 0))
-        }
+        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings,
+                                       engine: try engine.perClone(artifacts: ledger.artifacts))
         let holders = (0..<spectators).map { _ in "0x" + String(format: "%016llx%016llx%08x", random.next(), random.next(), UInt32(truncatingIfNeeded: random.next())) }
         var totals = Totals()
         let head = try ledger.head.sequence
@@ -113,7 +111,7 @@ enum Season {
         while time <= end {
             let report = try scheduler.advance(to: time, progress: progress)
             totals.decisions += report.decisions
-            add(report, to: &totals.report)
+            totals.report += report
             // An hour into each race's accumulation, the spectators buy.
             if let race = scheduler.accumulatingRace, !ticketed.contains(race.raceId), !race.lineup.isEmpty {
                 ticketed.insert(race.raceId)
@@ -130,17 +128,6 @@ enum Season {
         totals.events = try ledger.head.sequence - head
         totals.endMs = end
         return totals
-    }
-
-    static func add(_ report: ArenaScheduler.Report, to total: inout ArenaScheduler.Report) {
-        total.auditionsPassed += report.auditionsPassed
-        total.auditionsFailed += report.auditionsFailed
-        total.racesOpened += report.racesOpened
-        total.racesStarted += report.racesStarted
-        total.racesSettled += report.racesSettled
-        total.racesCancelled += report.racesCancelled
-        total.retirements += report.retirements
-        total.decisions += report.decisions
     }
 
     /// The season's summary: totals, the last race's ranking and settlement, the leaderboard and the Hall of Fame.

@@ -38,6 +38,17 @@ public final class ArenaScheduler {
         public var retirements = 0, decisions = 0
 
         public init() {}
+
+        public static func += (total: inout Report, report: Report) {
+            total.auditionsPassed += report.auditionsPassed
+            total.auditionsFailed += report.auditionsFailed
+            total.racesOpened += report.racesOpened
+            total.racesStarted += report.racesStarted
+            total.racesSettled += report.racesSettled
+            total.racesCancelled += report.racesCancelled
+            total.retirements += report.retirements
+            total.decisions += report.decisions
+        }
     }
 
     /// Something due.

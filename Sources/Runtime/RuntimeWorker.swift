@@ -40,6 +40,8 @@ public final class RuntimeWorker {
     var cursor: Int64?
     var clonesReadThrough: UInt64 = 0
     var known: Set<String> = []
+    /// Each joining clone's strategy, as the log held it when the clone was found.
+    var strategies: [String: String] = [:]
 
     /// `engine` gives each clone's engine (one shared model engine keeps one concurrency limit).
     public init(log: any LogStore, artifacts: any ArtifactStore, settings: Settings, engine: @escaping (String) throws -> any DecisionEngine) throws {
@@ -108,11 +110,17 @@ public final class RuntimeWorker {
             clonesReadThrough = record.sequence
             return true
         }
-        for id in found where !known.contains(id) {
+        let new = found.filter { !known.contains($0) }
+        guard !new.isEmpty else { return }
+        // The new clones' own streams and their competition's, in one pass over the log.
+        let competition = settings.competitionId
+        let streams = try log.read(streams: Set(new.flatMap { [CloneDecider.stream($0), "run.\($0).\(competition)", "account.\($0).\(competition)"] }))
+        for id in new where !known.contains(id) {
             known.insert(id)
-            let state = try log.cloneState(id)
+            let state = try CloneState.folded(id, streams[CloneDecider.stream(id)] ?? [])
             guard state.exists, !state.retired else { continue }
-            let last = try ["run", "account"].compactMap { try log.read(stream: "\($0).\(id).\(settings.competitionId)").last?.timestampMs }.max()
+            strategies[id] = state.strategyHash
+            let last = ["run", "account"].compactMap { streams["\($0).\(id).\(competition)"]?.last?.timestampMs }.max()
             // Never behind the steps already taken: time only moves forward.
             let start = max(last.map { $0 - $0 % Self.stepMs + Self.stepMs } ?? now, cursor ?? .min)
             pending[id] = start
@@ -122,8 +130,7 @@ public final class RuntimeWorker {
 
     /// A clone joins the steps at `time`, its account taken up where the log leaves it.
     func joinRun(_ id: String, at time: Int64) throws {
-        let strategyHash = try log.cloneState(id).strategyHash
-        let graph = try StrategyGraph.decode(try artifacts.get(strategyHash))
+        let graph = try StrategyGraph.decode(try artifacts.get(strategies[id]!))
         let run = try TradingRun(log: log, artifacts: artifacts, graph: graph, engine: try engine(id),
                                  settings: .init(cloneId: id, competitionId: settings.competitionId, fromMs: time, toMs: .max,
                                                  cadenceOriginMs: 0),
