@@ -21,9 +21,40 @@ final class ReadModel {
     /// another version or schema of the projector, or never finished being built: it must be
     /// (re)built, which the runner does in a shadow file, so a live file is always whole.
     /// With `readOnly`, the file is opened read-only: nothing of it is ever written.
+    /// A file a killed writer left mid-transaction (a hot journal beside it) cannot be read in place
+    /// without rolling the journal back, which is a write: it is read from a private copy instead.
     static func open(_ projector: any Projector, path: String, readOnly: Bool = false) throws -> ReadModel? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let queue = try makeQueue(path, readOnly: readOnly)
+        do {
+            return try open(projector, path: path, queue: try makeQueue(path, readOnly: readOnly))
+        } catch let error as DatabaseError where readOnly && Self.needsRollback(error) {
+            return try open(projector, path: nil, queue: try committedCopy(of: path))
+        }
+    }
+
+    private static func needsRollback(_ error: DatabaseError) -> Bool {
+        error.extendedResultCode == .SQLITE_READONLY_ROLLBACK || error.extendedResultCode == .SQLITE_READONLY_RECOVERY
+    }
+
+    /// The file as of its last commit, in memory: the file and its journal are copied aside, the
+    /// copy is rolled back there by SQLite as it opens, and the result is backed up into memory.
+    /// Nothing beside the original is touched.
+    private static func committedCopy(of path: String) throws -> DatabaseQueue {
+        let scratch = NSTemporaryDirectory() + "clash-readmodel-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let copy = scratch + "/" + (path as NSString).lastPathComponent
+        for suffix in ["", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: copy + suffix)
+        }
+        let rolledBack = try makeQueue(copy)
+        defer { try? rolledBack.close() }
+        let memory = try makeQueue(nil)
+        try rolledBack.backup(to: memory)
+        return memory
+    }
+
+    private static func open(_ projector: any Projector, path: String?, queue: DatabaseQueue) throws -> ReadModel? {
         let meta = try queue.read { db -> Row? in
             guard try db.tableExists(metaTable) else { return nil }
             return try Row.fetchOne(db, sql: "SELECT version, schema_hash, checkpoint FROM \(metaTable) WHERE name = ?", arguments: [projector.name])

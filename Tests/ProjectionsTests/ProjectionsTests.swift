@@ -229,6 +229,45 @@ struct ProjectionsTests {
         }
     }
 
+    @Test("a read model a killed writer left mid-transaction is read as of its last commit by read-only commands, and left untouched")
+    func hotJournalReadOnly() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(3_000)
+        var runner = try log.runner()
+        try runner.catchUp()
+        let committed = try runner.stateHashes()
+        try runner.close()
+        // A writer in the middle of a transaction, its small cache spilling changed pages into the
+        // file: copying the file and its journal now leaves what a kill -9 leaves.
+        let crashed = log.root + "/crashed"
+        try FileManager.default.createDirectory(atPath: crashed, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: log.projectionsPath) where name != "market_ticks.sqlite" {
+            try FileManager.default.copyItem(atPath: log.projectionsPath + "/" + name, toPath: crashed + "/" + name)
+        }
+        let writer = try DatabaseQueue(path: log.projectionsPath + "/market_ticks.sqlite")
+        try writer.inDatabase { try $0.execute(sql: "PRAGMA cache_size = 2") }
+        try writer.inTransaction(.immediate) { db in
+            try db.execute(sql: "UPDATE candle_1m SET high_e8 = high_e8 + 1, ticks = ticks + 1")
+            for suffix in ["", "-journal"] {
+                try FileManager.default.copyItem(atPath: log.projectionsPath + "/market_ticks.sqlite" + suffix,
+                                                 toPath: crashed + "/market_ticks.sqlite" + suffix)
+            }
+            return .rollback
+        }
+        try writer.close()
+        let journal = try Data(contentsOf: URL(fileURLWithPath: crashed + "/market_ticks.sqlite-journal"))
+        let file = try Data(contentsOf: URL(fileURLWithPath: crashed + "/market_ticks.sqlite"))
+        #expect(!journal.isEmpty)
+
+        runner = try ProjectionRunner(readingDirectory: crashed, log: try LogReader(directory: log.logPath), projectors: ReadModels.all)
+        defer { try? runner.close() }
+        #expect(try runner.status().first { $0.name == "market_ticks" }?.checkpoint == 3_000)
+        #expect(try runner.stateHashes() == committed)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: crashed + "/market_ticks.sqlite-journal")) == journal)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: crashed + "/market_ticks.sqlite")) == file)
+    }
+
     @Test("a rebuild cut short leaves the live read model untouched and is cleaned up on the next open")
     func interruptedRebuild() throws {
         let log = TickLog()
