@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Audit", targets: ["Audit"]),
         .library(name: "Clash", targets: ["Clash"]),
         .library(name: "ClashTesting", targets: ["ClashTesting"]),
         .executable(name: "clash", targets: ["ClashCLI"]),
@@ -95,8 +96,12 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Audit",
+            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Runtime", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "Clash",
-            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Audit", "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",
@@ -146,6 +151,10 @@ let package = Package(
             dependencies: ["Runtime", "Domain", "Clash", "ClashTesting", "Market", "Projections", "EventSchemas", "LedgerLog", "Transport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "LedgerLog", "Clash", "ClashTesting", "Domain", "Runtime", "EventSchemas"]
         ),
         .testTarget(
             name: "ClashCLITests",

@@ -180,6 +180,17 @@ public final class FileLog: LogStore, @unchecked Sendable {
         }
     }
 
+    public func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        let limit = head.sequence
+        let reader = try readerLock.withLock { idleReaders.popLast() } ?? LogReader(directory: directory)
+        defer { readerLock.withLock { idleReaders.append(reader) } }
+        try reader.refresh()
+        try reader.forEachCanonical(from: sequence) { sequence, bytes in
+            guard sequence <= limit else { return false }
+            return try body(sequence, bytes)
+        }
+    }
+
     // MARK: - Committing
 
     private func checkOpen() throws(LogError) {

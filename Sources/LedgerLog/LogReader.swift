@@ -117,6 +117,19 @@ public final class LogReader: @unchecked Sendable {
             })
     }
 
+    /// The stored bytes of each record, straight from the decompressed batches.
+    public func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        try forEachBatch(from: sequence) { batch in
+            try batch.bytes.withUnsafeBytes { raw in
+                for index in batch.skip(before: sequence)..<batch.recordRanges.count {
+                    let range = batch.recordRanges[index]
+                    guard try body(batch.header.firstSequence + UInt64(index), UnsafeRawBufferPointer(rebasing: raw[range])) else { return false }
+                }
+                return true
+            }
+        }
+    }
+
     /// Below this many batches a second thread costs more than it saves.
     static let twoThreadBatchesMin = 3
 }

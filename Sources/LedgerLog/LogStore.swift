@@ -12,10 +12,23 @@ public protocol LogReading: AnyObject, Sendable {
     func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws
     /// Looks again for what was appended since the last look (a no-op for stores that always see it).
     func refresh() throws
+    /// Calls `body` with the sequence and the canonical bytes (as stored, without the newline) of
+    /// each record from `sequence` on, until it returns false: what the Merkle tree's leaves hash.
+    func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws
 }
 
 extension LogReading {
     public func refresh() throws {}
+
+    /// Re-encodes each record: the canonical form is unique, so these are the bytes a file log stores.
+    public func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        var writer = CanonicalJSONWriter()
+        try forEach(from: sequence, filter: .all) { record in
+            writer.reset()
+            RecordCodec.encode(record, into: &writer)
+            return try writer.bytes.withUnsafeBytes { try body(record.sequence, $0) }
+        }
+    }
 }
 
 /// A log that can be appended to: the file store and the in-memory store run the same tests.
