@@ -110,6 +110,7 @@ let package = Package(
         .executableTarget(
             name: "ClashCLI",
             dependencies: [
+                "Audit",
                 "Clash",
                 "Domain",
                 "EventSchemas",

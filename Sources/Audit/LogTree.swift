@@ -31,6 +31,9 @@ public final class LogTree: SubtreeHashing {
     /// Leaf hashes after the last complete run, flat.
     private var tail: [UInt8] = []
     private var runLeavesCache: (run: UInt64, hashes: [UInt8])?
+    /// Hashes of ranges already computed (many proofs against one size share most of their nodes).
+    private var computed: [Range<UInt64>: MerkleHash] = [:]
+    private static let computedMax = 1 << 20
     private var lock: Int32 = -1
     /// Why the sidecar was discarded on open, if it was.
     public private(set) var discarded: String?
@@ -102,6 +105,7 @@ public final class LogTree: SubtreeHashing {
             levels = [[]]
             persisted = [0]
             runLeavesCache = nil
+            computed = [:]
             if let directory, writes {
                 for index in 0..<64 { try? FileManager.default.removeItem(atPath: Self.levelFile(directory, index)) }
             }
@@ -174,6 +178,14 @@ public final class LogTree: SubtreeHashing {
     /// MTH of leaves `range` (0-based leaf indexes; leaf i is the record of sequence i + 1).
     public func hash(_ range: Range<UInt64>) throws -> MerkleHash {
         precondition(range.upperBound <= size, "the tree holds \(size) leaves")
+        if let known = computed[range] { return known }
+        let hash = try compute(range)
+        if computed.count == Self.computedMax { computed.removeAll(keepingCapacity: true) }
+        computed[range] = hash
+        return hash
+    }
+
+    private func compute(_ range: Range<UInt64>) throws -> MerkleHash {
         let count = UInt64(range.count)
         if count == 0 { return .empty }
         let runs = UInt64(levels[0].count / 32)

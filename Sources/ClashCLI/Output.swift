@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import Foundation
 import LedgerLog
 import Market
@@ -14,6 +15,11 @@ enum Output {
     static func line(_ bytes: [UInt8]) {
         var bytes = bytes
         bytes.append(0x0A)
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    /// Bytes as they are (for output built in bulk).
+    static func write(_ bytes: [UInt8]) {
         FileHandle.standardOutput.write(Data(bytes))
     }
 
@@ -47,6 +53,9 @@ enum Failure {
             switch error {
             case is IngestError, is DomainError, is GraphProblems: return ExitCode(65)
             case is NoLogError: return ExitCode(66)
+            case let audit as AuditError:
+                if case .sidecar = audit { return ExitCode(1) }
+                return ExitCode(65)
             case let artifact as ArtifactError:
                 if case .missing = artifact { return ExitCode(66) }
                 return ExitCode(1)

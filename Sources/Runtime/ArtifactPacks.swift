@@ -132,15 +132,6 @@ final class ArtifactPacks: @unchecked Sendable {
     }
 
     static func rawHash(_ hash: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var characters = hash.utf8.makeIterator()
-        while let high = characters.next(), let low = characters.next() {
-            bytes.append(UInt8(hexValue(high) << 4 | hexValue(low)))
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8 {
-        character >= 0x61 ? character - 0x61 + 10 : character - 0x30
+        Hex.decode(hash) ?? []
     }
 }

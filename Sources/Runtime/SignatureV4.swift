@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LedgerLog
 
 /// AWS Signature Version 4 for S3-compatible stores (S3, R2, MinIO): the request's method, path,
 /// query, signed headers and payload hash, signed with a key derived from the secret, the day,
@@ -72,7 +73,7 @@ public struct SignatureV4: Sendable {
     }
 
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.encode(Array(bytes))
     }
 
     static func host(_ url: URL) -> String {
