@@ -13,7 +13,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "Runtime", targets: ["Runtime"]),
-        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "Transparency", targets: ["Transparency"]),
         .library(name: "Clash", targets: ["Clash"]),
         .library(name: "ClashTesting", targets: ["ClashTesting"]),
         .executable(name: "clash", targets: ["ClashCLI"]),
@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Transport",
+                "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Transparency", "Transport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -96,12 +96,12 @@ let package = Package(
             ]
         ),
         .target(
-            name: "Audit",
-            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Runtime", .product(name: "Crypto", package: "swift-crypto")]
+            name: "Transparency",
+            dependencies: ["LedgerLog", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Clash",
-            dependencies: ["Audit", "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",
@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "ClashCLI",
             dependencies: [
-                "Audit",
+                "Transparency",
                 "Clash",
                 "Domain",
                 "EventSchemas",
@@ -154,8 +154,8 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
-            name: "AuditTests",
-            dependencies: ["Audit", "LedgerLog", "Clash", "ClashTesting", "Domain", "Runtime", "EventSchemas"]
+            name: "TransparencyTests",
+            dependencies: ["Transparency", "LedgerLog"]
         ),
         .testTarget(
             name: "ClashCLITests",

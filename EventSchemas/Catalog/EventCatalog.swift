@@ -32,6 +32,7 @@ public enum EventCatalog {
         current(RaceStarted.self),
         current(RaceEnded.self),
         current(RaceCancelled.self),
+        old(RaceSettledV1.self, upcast: RaceSettledV1.upcast),
         current(RaceSettled.self),
         current(HyperliquidUniverse.self),
         current(HyperliquidAssetContexts.self),

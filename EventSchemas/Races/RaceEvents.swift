@@ -1,3 +1,4 @@
+import LedgerLog
 import ClashCore
 
 /// A race opened for ticket sales with its line-up fixed (stream race.<id>).
@@ -149,8 +150,8 @@ public struct PayoutLine: Codable, Sendable, Equatable {
 /// rake + creator payouts + holder payouts + breakage = pool.
 public struct RaceSettled: CatalogEvent {
     public static let type = "race.settled"
-    public static let version = 1
-    public static let summary = "A race was settled: every payout line and the breakage, recomputable from the log (stream race.<id>)."
+    public static let version = 2
+    public static let summary = "A race was settled: every payout line and the breakage, recomputable from the log, with the Merkle tree head of the log it depends on (stream race.<id>)."
 
     public var raceId: String
     public var settlementPolicy: Int
@@ -164,9 +165,14 @@ public struct RaceSettled: CatalogEvent {
     /// Sequence and chain hash of the last log event the settlement depends on.
     public var dependsOnSequence: Int64
     public var dependsOnChain: String
+    /// The Merkle tree head (RFC 9162) of the log through that event: its size (the sequence) and
+    /// root. Nil only for a version 1 settlement, which did not record it.
+    public var dependsOnTreeSize: Int64
+    public var dependsOnTreeRoot: String?
 
     public init(raceId: String, settlementPolicy: Int, poolWei: Wei, rakeWei: Wei, creatorPoolWei: Wei, holderPoolWei: Wei,
-                breakageWei: Wei, results: [RacerResult], payouts: [PayoutLine], dependsOnSequence: Int64, dependsOnChain: String) {
+                breakageWei: Wei, results: [RacerResult], payouts: [PayoutLine], dependsOnSequence: Int64, dependsOnChain: String,
+                dependsOnTreeRoot: String?) {
         self.raceId = raceId
         self.settlementPolicy = settlementPolicy
         self.poolWei = poolWei
@@ -178,12 +184,49 @@ public struct RaceSettled: CatalogEvent {
         self.payouts = payouts
         self.dependsOnSequence = dependsOnSequence
         self.dependsOnChain = dependsOnChain
+        self.dependsOnTreeSize = dependsOnSequence
+        self.dependsOnTreeRoot = dependsOnTreeRoot
     }
 
     enum CodingKeys: String, CodingKey {
         case raceId = "race_id", settlementPolicy = "settlement_policy", poolWei = "pool_wei", rakeWei = "rake_wei"
         case creatorPoolWei = "creator_pool_wei", holderPoolWei = "holder_pool_wei", breakageWei = "breakage_wei"
         case results, payouts, dependsOnSequence = "depends_on_sequence", dependsOnChain = "depends_on_chain"
+        case dependsOnTreeSize = "depends_on_tree_size", dependsOnTreeRoot = "depends_on_tree_root"
+    }
+}
+
+/// Version 1 (read through its upcaster, never written any more): a settlement without the tree head.
+public struct RaceSettledV1: CatalogEvent {
+    public static let type = "race.settled"
+    public static let version = 1
+    public static let summary = "A race was settled: every payout line and the breakage, recomputable from the log (stream race.<id>)."
+
+    public var raceId: String
+    public var settlementPolicy: Int
+    public var poolWei: Wei
+    public var rakeWei: Wei
+    public var creatorPoolWei: Wei
+    public var holderPoolWei: Wei
+    public var breakageWei: Wei
+    public var results: [RacerResult]
+    public var payouts: [PayoutLine]
+    public var dependsOnSequence: Int64
+    public var dependsOnChain: String
+
+    enum CodingKeys: String, CodingKey {
+        case raceId = "race_id", settlementPolicy = "settlement_policy", poolWei = "pool_wei", rakeWei = "rake_wei"
+        case creatorPoolWei = "creator_pool_wei", holderPoolWei = "holder_pool_wei", breakageWei = "breakage_wei"
+        case results, payouts, dependsOnSequence = "depends_on_sequence", dependsOnChain = "depends_on_chain"
+    }
+
+    /// v1 → v2: the tree size is the sequence depended on; the root was not recorded (absent).
+    @Sendable static func upcast(_ payload: JSONValue) throws -> JSONValue {
+        guard case .object(let members) = payload, case .integer(let sequence)? = payload["depends_on_sequence"] else {
+            throw CatalogUpcastError.missingField("depends_on_sequence")
+        }
+        return .object((members + [("depends_on_tree_size", .integer(sequence))])
+            .sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) })
     }
 }
 

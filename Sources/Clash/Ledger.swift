@@ -16,6 +16,10 @@ public final class Ledger {
     /// Where strategy graphs, packets and other private payloads are kept, by SHA-256.
     public let artifacts: any ArtifactStore
     private let projections: ProjectionRunner
+    /// The data directory (nil in memory).
+    public let directory: String?
+    /// Where the log's Merkle tree sidecar is kept (nil in memory).
+    public var treeDirectory: String? { directory.map { $0 + "/tree" } }
 
     /// Opens (or creates) the ledger in a data directory: the log in `log/`, the read models in
     /// `projections/`, the artifacts in `artifacts/` (unless another store is given). Opening recovers the log after a crash and rebuilds read models whose
@@ -28,7 +32,7 @@ public final class Ledger {
         do {
             let runner = try ProjectionRunner(directory: directory + "/projections", log: log, projectors: projectors)
             return Ledger(log: log, clock: clock, ids: ids, artifacts: artifacts ?? LocalArtifactStore(directory: directory + "/artifacts"),
-                          projections: runner)
+                          projections: runner, directory: directory)
         } catch {
             try? log.close()
             throw error
@@ -41,10 +45,12 @@ public final class Ledger {
     ) throws -> Ledger {
         let log = MemoryLog()
         return Ledger(log: log, clock: clock, ids: ids, artifacts: MemoryArtifactStore(),
-                      projections: try ProjectionRunner(directory: nil, log: log, projectors: projectors))
+                      projections: try ProjectionRunner(directory: nil, log: log, projectors: projectors), directory: nil)
     }
 
-    private init(log: any LogStore, clock: any LedgerClock, ids: any IdGenerator, artifacts: any ArtifactStore, projections: ProjectionRunner) {
+    private init(log: any LogStore, clock: any LedgerClock, ids: any IdGenerator, artifacts: any ArtifactStore, projections: ProjectionRunner,
+                 directory: String?) {
+        self.directory = directory
         self.log = log
         self.clock = clock
         self.ids = ids

@@ -13,6 +13,7 @@ struct ArenaOptions: ParsableArguments {
         var settings = ArenaScheduler.Settings(originMs: origin)
         settings.slotCount = slots
         settings.storePackets = storePackets
+        settings.treeDirectory = ledger.treeDirectory
         return ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings, engine: try engine.perClone(artifacts: ledger.artifacts))
     }
 }

@@ -67,7 +67,7 @@ struct BenchSeason: ClashCommand {
         race = try RaceDecider.decide(.end(standings: standings), race).reduce(race, RaceDecider.evolve)
         let creators = Dictionary(uniqueKeysWithValues: lineup.map { ($0, "0x" + String(repeating: "c", count: 40)) })
         let began = monotonicSeconds()
-        let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 1, dependsOnChain: ""), race)
+        let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 1, dependsOnChain: "", dependsOnTreeRoot: ""), race)
         let seconds = monotonicSeconds() - began
         return (seconds, (settled.first as? RaceSettled)?.payouts.count ?? 0)
     }

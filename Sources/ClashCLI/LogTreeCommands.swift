@@ -1,5 +1,5 @@
 import ArgumentParser
-import Audit
+import Transparency
 import Foundation
 import LedgerLog
 
@@ -17,7 +17,7 @@ extension DataOptions {
 /// `--size N`: a tree size, by default the whole log.
 private func treeSize(_ requested: UInt64?, _ tree: LogTree) throws -> UInt64 {
     guard let requested else { return tree.size }
-    guard requested <= tree.size else { throw AuditError.badSize(requested: requested, available: tree.size) }
+    guard requested <= tree.size else { throw TreeError.badSize(requested: requested, available: tree.size) }
     return requested
 }
 
@@ -74,7 +74,7 @@ struct LogProve: ClashCommand {
             for pair in stride(from: 0, to: words.count - 1, by: 2) { fields[words[pair]] = UInt64(words[pair + 1]) }
             guard words.count % 2 == 0, fields.count == words.count / 2, Set(fields.keys).isSubset(of: ["seq", "from-size", "size"]),
                   (fields["seq"] == nil) != (fields["from-size"] == nil) else {
-                throw AuditError.badFile(path: "standard input line \(number)", reason: "expected `seq S [size N]` or `from-size M [size N]`, got `\(line)`")
+                throw TreeError.badFile(path: "standard input line \(number)", reason: "expected `seq S [size N]` or `from-size M [size N]`, got `\(line)`")
             }
             out += try Self.proof(tree, seq: fields["seq"], fromSize: fields["from-size"], size: fields["size"])
             out.append(0x0A)
@@ -92,7 +92,7 @@ struct LogProve: ClashCommand {
         if let seq {
             try InclusionProof(tree: tree, sequence: seq, size: size).write(to: &json)
         } else if let fromSize {
-            guard fromSize <= size else { throw AuditError.badSize(requested: fromSize, available: size) }
+            guard fromSize <= size else { throw TreeError.badSize(requested: fromSize, available: size) }
             try ConsistencyProof(tree: tree, from: fromSize, to: size).write(to: &json)
         }
         return json.bytes
@@ -242,6 +242,6 @@ struct LogCheckHead: ClashCommand {
 }
 
 private func readFile(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else { throw AuditError.badFile(path: path, reason: "cannot read the file") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw TreeError.badFile(path: path, reason: "cannot read the file") }
     return [UInt8](data)
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Audit
+import Transparency
 import Foundation
 import LedgerLog
 import Market
@@ -53,7 +53,7 @@ enum Failure {
             switch error {
             case is IngestError, is DomainError, is GraphProblems: return ExitCode(65)
             case is NoLogError: return ExitCode(66)
-            case let audit as AuditError:
+            case let audit as TreeError:
                 if case .sidecar = audit { return ExitCode(1) }
                 return ExitCode(65)
             case let artifact as ArtifactError:

@@ -3,6 +3,7 @@ import Domain
 import EventSchemas
 import Foundation
 import LedgerLog
+import Transparency
 
 /// The arena's process manager: it reacts to the log and the clock — a new clone's audition, its
 /// verdict and promotion, a race opened every `raceEveryMs` with the arena's clones, started when
@@ -25,6 +26,8 @@ public final class ArenaScheduler {
         public var storePackets = true
         /// No race opens once this many have (nil: no end).
         public var racesMax: Int?
+        /// Where the log's Merkle tree sidecar is kept (nil: the tree is hashed in memory).
+        public var treeDirectory: String?
 
         public init(originMs: Int64) { self.originMs = originMs }
     }
@@ -101,6 +104,8 @@ public final class ArenaScheduler {
     /// The latest time the scheduler wrote for: what is due before it is done.
     var progressMs: Int64 = .min
     var next: UInt64 = 1
+
+    private var tree: LogTree?
 
     public init(log: any LogStore, artifacts: any ArtifactStore, settings: Settings, engine: @escaping (String) throws -> any DecisionEngine) {
         self.log = log
@@ -336,8 +341,10 @@ public final class ArenaScheduler {
         try catchUp()
         // The settlement depends on everything up to the end of the race: its last event is race.ended.
         let chain = try Self.chainValue(through: result.lastSequence, log: log)
+        let treeRoot = try treeRoot(through: result.lastSequence)
         let creators = Dictionary(uniqueKeysWithValues: race.lineup.map { ($0, clones[$0]?.creator ?? "") })
-        let settled = try decideRace(raceId, .settle(creators: creators, dependsOnSequence: Int64(result.lastSequence), dependsOnChain: chain))
+        let settled = try decideRace(raceId, .settle(creators: creators, dependsOnSequence: Int64(result.lastSequence), dependsOnChain: chain,
+                                                     dependsOnTreeRoot: treeRoot))
         try append(settled, ids: ["\(raceId)-settled"], stream: RaceDecider.stream(raceId), at: at, expecting: .exactly(races[raceId]!.version))
         try catchUp()
         report.racesSettled += 1
@@ -435,6 +442,13 @@ public final class ArenaScheduler {
     }
 
     /// The chain value of the batch holding `sequence` (the log's head after it was appended).
+    /// The Merkle tree root (RFC 9162) of the log's first `size` events.
+    private func treeRoot(through size: UInt64) throws -> String {
+        if tree == nil { tree = try LogTree(log: log, directory: settings.treeDirectory) }
+        try tree!.catchUp(through: size)
+        return try tree!.root(size: size).hex
+    }
+
     static func chainValue(through sequence: UInt64, log: any LogStore) throws -> String {
         let head = try log.head
         return head.sequence == sequence ? head.chain.hex : ""

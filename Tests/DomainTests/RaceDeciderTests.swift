@@ -62,16 +62,17 @@ struct RaceDeciderTests {
         race = try Self.apply(.buy(cloneId: "c-3", holder: "0x" + String(repeating: "1", count: 40), count: 1), race)
         let accumulating = race
         race = try Self.apply(.start, race)
-        #expect(code { _ = try RaceDecider.decide(.settle(creators: [:], dependsOnSequence: 1, dependsOnChain: ""), race) } == "race.not_ended")
+        #expect(code { _ = try RaceDecider.decide(.settle(creators: [:], dependsOnSequence: 1, dependsOnChain: "", dependsOnTreeRoot: ""), race) } == "race.not_ended")
         let standings = ["c-1", "c-2", "c-3"].enumerated().map {
             RaceDecider.Standing(cloneId: $0.element, finalEquityE6: 10_000_000_000 + Int64($0.offset), returnBp: Int64($0.offset), maxDrawdownBp: 0)
         }
         race = try Self.apply(.end(standings: standings), race)
         #expect(race.results.first?.cloneId == "c-3")
         let creators = ["c-1": "0xa", "c-2": "0xb", "c-3": "0xc"]
-        let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 42, dependsOnChain: "ab"), race)
+        let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 42, dependsOnChain: "ab", dependsOnTreeRoot: "cd"), race)
         let settlement = try #require(settled.first as? RaceSettled)
         #expect(settlement.poolWei.value == 3 * Self.price.value && settlement.dependsOnSequence == 42 && settlement.settlementPolicy == 1)
+        #expect(settlement.dependsOnTreeSize == 42 && settlement.dependsOnTreeRoot == "cd" && settlement.dependsOnChain == "ab")
         #expect(settlement.payouts.reduce(UInt128(0)) { $0 + $1.amountWei.value } == settlement.poolWei.value)
         #expect(settlement.payouts.filter { $0.kind == "holder" }.map(\.recipient) == ["0x" + String(repeating: "1", count: 40)])
         race = settled.reduce(race, RaceDecider.evolve)

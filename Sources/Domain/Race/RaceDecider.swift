@@ -45,8 +45,9 @@ public enum RaceCommand: Sendable {
     case start
     /// Each racer's figures at the end; the decider ranks them.
     case end(standings: [RaceDecider.Standing])
-    /// Settles under policy v1; `creators` by clone; the last event the settlement depends on.
-    case settle(creators: [String: String], dependsOnSequence: Int64, dependsOnChain: String)
+    /// Settles under policy v1; `creators` by clone; the last event the settlement depends on, with
+    /// the chain value after it and the Merkle tree root of the log through it.
+    case settle(creators: [String: String], dependsOnSequence: Int64, dependsOnChain: String, dependsOnTreeRoot: String)
     case cancel(reason: String)
 }
 
@@ -127,7 +128,7 @@ public enum RaceDecider {
             var perClone: [String: Int64] = [:]
             for ticket in state.tickets { perClone[ticket.cloneId, default: 0] += 1 }
             return [RaceEnded(raceId: id, results: rank(standings, tickets: perClone))]
-        case let .settle(creators, sequence, chain):
+        case let .settle(creators, sequence, chain, treeRoot):
             try requireKnown(state)
             guard state.phase == .ended else { throw DomainError("race.not_ended", "race \(id) is \(state.phase.rawValue); it settles once ended") }
             let racers = state.results.map { Settlement.Racer(cloneId: $0.cloneId, creator: creators[$0.cloneId] ?? "", rank: $0.rank) }
@@ -141,7 +142,8 @@ public enum RaceDecider {
             }
             return [RaceSettled(raceId: id, settlementPolicy: Settlement.policyVersion, poolWei: outcome.poolWei, rakeWei: outcome.rakeWei,
                                 creatorPoolWei: outcome.creatorPoolWei, holderPoolWei: outcome.holderPoolWei, breakageWei: outcome.breakageWei,
-                                results: state.results, payouts: outcome.lines, dependsOnSequence: sequence, dependsOnChain: chain)]
+                                results: state.results, payouts: outcome.lines, dependsOnSequence: sequence, dependsOnChain: chain,
+                                dependsOnTreeRoot: treeRoot)]
         case let .cancel(reason):
             try requireKnown(state)
             guard [.accumulating, .running, .ended].contains(state.phase) else {

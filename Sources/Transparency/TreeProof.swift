@@ -19,7 +19,7 @@ public struct InclusionProof: Sendable, Equatable {
 
     /// The proof of the record of `sequence` in the tree of the first `size` records.
     public init(tree: some SubtreeHashing, sequence: UInt64, size: UInt64) throws {
-        guard sequence >= 1, sequence <= size else { throw AuditError.badSequence(sequence, head: size) }
+        guard sequence >= 1, sequence <= size else { throw TreeError.badSequence(sequence, head: size) }
         self.init(leafIndex: sequence - 1, treeSize: size, leafHash: try tree.hash(sequence - 1..<sequence),
                   rootHash: try tree.root(size: size), path: try tree.inclusionPath(index: sequence - 1, size: size))
     }
@@ -57,7 +57,7 @@ public struct ConsistencyProof: Sendable, Equatable {
     }
 
     public init(tree: some SubtreeHashing, from first: UInt64, to second: UInt64) throws {
-        guard first <= second else { throw AuditError.badSize(requested: first, available: second) }
+        guard first <= second else { throw TreeError.badSize(requested: first, available: second) }
         self.init(firstSize: first, secondSize: second, firstRoot: try tree.root(size: first), secondRoot: try tree.root(size: second),
                   path: try tree.consistencyPath(first: first, second: second))
     }
@@ -104,7 +104,7 @@ public enum TreeProof: Sendable, Equatable {
                 firstRoot: try fields.hash("first_root"), secondRoot: try fields.hash("second_root"),
                 path: try fields.hashes("consistency_path")))
         }
-        throw AuditError.badFile(path: source, reason: "neither an inclusion proof (inclusion_path) nor a consistency proof (consistency_path)")
+        throw TreeError.badFile(path: source, reason: "neither an inclusion proof (inclusion_path) nor a consistency proof (consistency_path)")
     }
 }
 
@@ -130,16 +130,16 @@ enum TreeJSON {
             do {
                 value = try JSONValue.parse(bytes)
             } catch {
-                throw AuditError.badFile(path: source, reason: "not JSON: \(error)")
+                throw TreeError.badFile(path: source, reason: "not JSON: \(error)")
             }
-            guard case .object = value else { throw AuditError.badFile(path: source, reason: "not a JSON object") }
+            guard case .object = value else { throw TreeError.badFile(path: source, reason: "not a JSON object") }
             self.source = source
         }
 
         func has(_ key: String) -> Bool { value[key] != nil }
 
-        func fail(_ key: String, _ expected: String) -> AuditError {
-            AuditError.badFile(path: source, reason: "field \(key): expected \(expected)")
+        func fail(_ key: String, _ expected: String) -> TreeError {
+            TreeError.badFile(path: source, reason: "field \(key): expected \(expected)")
         }
 
         func uint(_ key: String) throws -> UInt64 {

@@ -1,7 +1,7 @@
 import Foundation
 import LedgerLog
 import Testing
-@testable import Audit
+@testable import Transparency
 
 /// A log of `count` small events in a temporary directory.
 struct TreeLog {

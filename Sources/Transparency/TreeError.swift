@@ -1,5 +1,5 @@
-/// What stops an audit, a proof or a tree head check, each saying what to do.
-public enum AuditError: Error, CustomStringConvertible {
+/// What stops a proof or a tree head check, each saying what to do.
+public enum TreeError: Error, CustomStringConvertible {
     case sidecar(path: String, reason: String)
     case badSize(requested: UInt64, available: UInt64)
     case badSequence(UInt64, head: UInt64)

@@ -92,19 +92,19 @@ public enum SigningKeyFile {
         json.endObject()
         let file = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard file >= 0 else {
-            throw AuditError.badFile(path: path, reason: errno == EEXIST ? "already exists: a key is never overwritten; choose another path"
+            throw TreeError.badFile(path: path, reason: errno == EEXIST ? "already exists: a key is never overwritten; choose another path"
                                                                          : String(cString: strerror(errno)))
         }
         defer { close(file) }
         let bytes = json.bytes + [0x0A]
         guard bytes.withUnsafeBytes({ write(file, $0.baseAddress, $0.count) }) == bytes.count, fsync(file) == 0 else {
-            throw AuditError.badFile(path: path, reason: "cannot write the key: \(String(cString: strerror(errno)))")
+            throw TreeError.badFile(path: path, reason: "cannot write the key: \(String(cString: strerror(errno)))")
         }
         return key
     }
 
     public static func load(_ path: String) throws -> Curve25519.Signing.PrivateKey {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AuditError.badFile(path: path, reason: "cannot read the key file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TreeError.badFile(path: path, reason: "cannot read the key file") }
         let fields = try TreeJSON.Fields([UInt8](data), source: path)
         guard let raw = Hex.decode(try fields.string("private_key")), raw.count == 32,
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {

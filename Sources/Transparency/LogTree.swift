@@ -163,11 +163,11 @@ public final class LogTree: SubtreeHashing {
         for index in levels.indices where levels[index].count > persisted[index] {
             let path = Self.levelFile(directory, index)
             let file = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-            guard file >= 0 else { throw AuditError.sidecar(path: path, reason: String(cString: strerror(errno))) }
+            guard file >= 0 else { throw TreeError.sidecar(path: path, reason: String(cString: strerror(errno))) }
             defer { close(file) }
             let written = levels[index][persisted[index]...].withUnsafeBytes { pwrite(file, $0.baseAddress, $0.count, off_t(persisted[index])) }
             guard written == levels[index].count - persisted[index] else {
-                throw AuditError.sidecar(path: path, reason: "short write")
+                throw TreeError.sidecar(path: path, reason: "short write")
             }
             persisted[index] = levels[index].count
         }
@@ -233,7 +233,7 @@ public final class LogTree: SubtreeHashing {
             return sequence < first + UInt64(Self.runLeaves) - 1
         }
         guard hashes.count == Self.runLeaves * 32 else {
-            throw AuditError.sidecar(path: directory ?? "(memory)", reason: "the log ends inside records \(first)...\(first + UInt64(Self.runLeaves) - 1)")
+            throw TreeError.sidecar(path: directory ?? "(memory)", reason: "the log ends inside records \(first)...\(first + UInt64(Self.runLeaves) - 1)")
         }
         runLeavesCache = (run, hashes)
         return hashes
