@@ -124,15 +124,10 @@ struct LogCheckProof: ClashCommand {
             json.beginObject()
             json.key("kind"); json.string(proofKind(proof))
             json.key("valid"); json.bool(problems.isEmpty)
-            if !problems.isEmpty {
-                json.key("problems"); json.beginArray(); problems.forEach { json.string($0) }; json.endArray()
-            }
+            writeProblems(problems, to: &json)
             json.endObject()
         }
-        if !problems.isEmpty {
-            Output.error("\(file): " + problems.joined(separator: "; "))
-            throw ExitCode(1)
-        }
+        try failIfAny(problems, in: file)
     }
 
     private func proofKind(_ proof: TreeProof) -> String {
@@ -225,20 +220,28 @@ struct LogCheckHead: ClashCommand {
             json.beginObject()
             if let consistency { json.key("consistency"); consistency.write(to: &json) }
             if let logSize { json.key("log_size"); json.uint(logSize) }
-            if !problems.isEmpty {
-                json.key("problems"); json.beginArray(); problems.forEach { json.string($0) }; json.endArray()
-            }
+            writeProblems(problems, to: &json)
             json.key("public_key"); json.string(Hex.encode(signed.publicKey))
             json.key("root_hash"); json.string(signed.head.rootHash.hex)
             json.key("tree_size"); json.uint(signed.head.treeSize)
             json.key("valid"); json.bool(problems.isEmpty)
             json.endObject()
         }
-        if !problems.isEmpty {
-            Output.error("\(file): " + problems.joined(separator: "; "))
-            throw ExitCode(1)
-        }
+        try failIfAny(problems, in: file)
     }
+}
+
+/// A check's problems in its JSON (none: no member).
+private func writeProblems(_ problems: [String], to json: inout CanonicalJSONWriter) {
+    guard !problems.isEmpty else { return }
+    json.key("problems"); json.beginArray(); problems.forEach { json.string($0) }; json.endArray()
+}
+
+/// A check with problems fails with exit 1, naming the file checked.
+private func failIfAny(_ problems: [String], in file: String) throws {
+    guard !problems.isEmpty else { return }
+    Output.error("\(file): " + problems.joined(separator: "; "))
+    throw ExitCode(1)
 }
 
 private func readFile(_ path: String) throws -> [UInt8] {

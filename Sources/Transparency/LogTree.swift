@@ -214,11 +214,6 @@ public final class LogTree: SubtreeHashing {
         return .node(try hash(range.lowerBound..<middle), try hash(middle..<range.upperBound))
     }
 
-    /// The hash of leaf `index`.
-    public func leafHash(_ index: UInt64) throws -> MerkleHash {
-        try hash(index..<index + 1)
-    }
-
     private func runRoot(_ run: UInt64) throws -> [UInt8] {
         Self.reduce(try leafHashes(ofRun: run))
     }

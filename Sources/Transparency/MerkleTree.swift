@@ -11,18 +11,6 @@ public enum MerkleTree {
         precondition(n > 1)
         return UInt64(1) << (63 - (n - 1).leadingZeroBitCount)
     }
-
-    /// MTH over leaf hashes held in memory.
-    public static func root(_ leaves: ArraySlice<MerkleHash>) -> MerkleHash {
-        switch leaves.count {
-        case 0: return .empty
-        case 1: return leaves.first!
-        default:
-            let k = Int(split(UInt64(leaves.count)))
-            let start = leaves.startIndex
-            return .node(root(leaves[start..<start + k]), root(leaves[(start + k)...]))
-        }
-    }
 }
 
 extension SubtreeHashing {
