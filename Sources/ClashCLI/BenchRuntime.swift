@@ -29,7 +29,7 @@ struct BenchRuntime: ClashCommand {
         try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
         let market = SyntheticMarket(seed: seed, assets: assets, hours: hours + 1)
         let symbols = market.symbols
-        if let file = ledger.log as? FileLog { try file.appendAll(market) } else { try ledger.append(Array(market)) }
+        try ledger.log.appendInBatches(market)
         var random = SplitMix64(seed: seed)
         // One model engine for every clone, so that its concurrency limit holds over all of them.
         let model = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil

@@ -40,7 +40,7 @@ struct MarketSimulate: ClashCommand {
         let log = try FileLog.open(directory: data.logDirectory)
         defer { try? log.close() }
         let started = monotonicSeconds()
-        let last = try log.appendAll(market)
+        let last = try log.appendInBatches(market)
         Output.json { json in
             json.beginObject()
             json.key("assets"); json.int(assets)

@@ -79,7 +79,7 @@ enum Season {
         progress?("market: \(assets) perpetuals, \(hours) hours at 1-minute steps (seed \(seed))")
         try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
         let market = SyntheticMarket(seed: seed, assets: assets, hours: hours, startMs: start)
-        if let file = ledger.log as? FileLog { try file.appendAll(market) } else { try ledger.append(Array(market)) }
+        try ledger.log.appendInBatches(market)
         var random = SplitMix64(seed: seed ^ 0x5EA5_0000)
         let symbols = SyntheticMarket(seed: seed, assets: assets, hours: 1, startMs: start).symbols
         for index in 0..<clones {

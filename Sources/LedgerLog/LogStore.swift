@@ -56,6 +56,26 @@ extension LogStore {
     public func append(_ drafts: [EventDraft], expecting expected: ExpectedVersion, on stream: String) throws -> AppendResult {
         try append(drafts, expectations: [stream: expected])
     }
+
+    /// Appends a long run as appends of `chunk` drafts each, waiting for each before the next, so
+    /// that each is a batch of its own however fast the disk is: the same drafts give the same
+    /// batches, and so the same chain. (`FileLog.appendAll` overlaps them and may merge a few into
+    /// one batch: faster, but its batches vary from run to run.) Returns the last sequence.
+    @discardableResult
+    public func appendInBatches(_ drafts: some Sequence<EventDraft>, chunk: Int = 4_096) throws -> UInt64 {
+        var last = try head.sequence
+        var pending: [EventDraft] = []
+        pending.reserveCapacity(chunk)
+        for draft in drafts {
+            pending.append(draft)
+            if pending.count == chunk {
+                last = try append(pending).lastSequence
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        if !pending.isEmpty { last = try append(pending).lastSequence }
+        return last
+    }
 }
 
 extension LogReading {

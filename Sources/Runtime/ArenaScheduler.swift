@@ -441,7 +441,6 @@ public final class ArenaScheduler {
         return try log.append(drafts, expectations: expecting == .any ? [:] : [stream: expecting])
     }
 
-    /// The chain value of the batch holding `sequence` (the log's head after it was appended).
     /// The Merkle tree root (RFC 9162) of the log's first `size` events.
     private func treeRoot(through size: UInt64) throws -> String {
         if tree == nil { tree = try LogTree(log: log, directory: settings.treeDirectory) }
@@ -449,6 +448,7 @@ public final class ArenaScheduler {
         return try tree!.root(size: size).hex
     }
 
+    /// The chain value of the batch holding `sequence` (the log's head after it was appended).
     static func chainValue(through sequence: UInt64, log: any LogStore) throws -> String {
         let head = try log.head
         return head.sequence == sequence ? head.chain.hex : ""

@@ -155,6 +155,23 @@ struct FileLogTests {
         #expect(try LogReader(directory: directory.path).read().map(\.id) == drafts.map(\.id))
     }
 
+    @Test("appendInBatches makes a batch of each chunk, so the same drafts give the same chain however the writer keeps up")
+    func appendInBatches() throws {
+        let drafts = Drafts.ticks(10_001)
+        var heads: [LogHead] = []
+        for _ in 0..<2 {
+            let directory = TemporaryDirectory()
+            defer { directory.cleanup() }
+            let log = try FileLog.openForTest(directory.path, fsync: .batchDefault)
+            #expect(try log.appendInBatches(drafts, chunk: 1_000) == 10_001)
+            heads.append(log.head)
+            try log.close()
+            let report = LogVerifier.verify(directory: directory.path)
+            #expect(report.ok && report.batches == 11, "a batch per chunk of 1,000")
+        }
+        #expect(heads[0] == heads[1])
+    }
+
     @Test("durability callbacks report every acknowledged sequence in order")
     func durableCallbacks() throws {
         let directory = TemporaryDirectory()
