@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Transparency", targets: ["Transparency"]),
+        .library(name: "Audit", targets: ["Audit"]),
         .library(name: "Clash", targets: ["Clash"]),
         .library(name: "ClashTesting", targets: ["ClashTesting"]),
         .executable(name: "clash", targets: ["ClashCLI"]),
@@ -100,6 +101,10 @@ let package = Package(
             dependencies: ["LedgerLog", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "Audit",
+            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Runtime", "Transparency"]
+        ),
+        .target(
             name: "Clash",
             dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
@@ -110,6 +115,7 @@ let package = Package(
         .executableTarget(
             name: "ClashCLI",
             dependencies: [
+                "Audit",
                 "Transparency",
                 "Clash",
                 "Domain",
@@ -154,12 +160,16 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "Runtime", "Domain", "Clash", "ClashTesting", "Market", "EventSchemas", "LedgerLog", "Transparency"]
+        ),
+        .testTarget(
             name: "TransparencyTests",
             dependencies: ["Transparency", "LedgerLog"]
         ),
         .testTarget(
             name: "ClashCLITests",
-            dependencies: []
+            dependencies: ["LedgerLog"]
         ),
     ]
 )

@@ -62,6 +62,7 @@ public enum EventCatalog {
         current(RunSkipped.self),
         current(ContextAssembled.self),
         old(DecisionProposedV1.self, upcast: DecisionProposedV1.upcast),
+        old(DecisionProposedV2.self, upcast: DecisionProposedV2.upcast),
         current(DecisionProposed.self),
         current(GateRejected.self),
         current(OrderDryRun.self),

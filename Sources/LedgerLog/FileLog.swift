@@ -191,6 +191,14 @@ public final class FileLog: LogStore, @unchecked Sendable {
         }
     }
 
+    public func chain(endingAt sequence: UInt64) throws -> ChainHash? {
+        guard sequence <= head.sequence else { return nil }
+        let reader = try readerLock.withLock { idleReaders.popLast() } ?? LogReader(directory: directory)
+        defer { readerLock.withLock { idleReaders.append(reader) } }
+        try reader.refresh()
+        return try reader.chain(endingAt: sequence)
+    }
+
     // MARK: - Committing
 
     private func checkOpen() throws(LogError) {

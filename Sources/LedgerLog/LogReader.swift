@@ -73,6 +73,17 @@ public final class LogReader: @unchecked Sendable {
         }
     }
 
+    /// The chain value after the batch that ends at `sequence` (what the log's head was once that
+    /// batch was written), or nil when no batch ends there.
+    public func chain(endingAt sequence: UInt64) throws -> ChainHash? {
+        var found: ChainHash?
+        try forEachBatch(from: sequence) { batch in
+            if batch.header.lastSequence == sequence { found = batch.header.chain }
+            return false
+        }
+        return found
+    }
+
     /// Calls `body` with each record from `sequence` on that matches `filter`, until it returns false.
     /// A long read works on two threads (`TwoThreadWork`): a helper reads, checks, decompresses and
     /// parses batches ahead; the records still arrive in order, on the calling thread, damage

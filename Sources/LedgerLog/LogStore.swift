@@ -15,10 +15,19 @@ public protocol LogReading: AnyObject, Sendable {
     /// Calls `body` with the sequence and the canonical bytes (as stored, without the newline) of
     /// each record from `sequence` on, until it returns false: what the Merkle tree's leaves hash.
     func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws
+    /// The chain value after the batch that ends at `sequence` (the head's once that batch was
+    /// written), or nil when no batch ends there (or the store keeps no earlier chain values).
+    func chain(endingAt sequence: UInt64) throws -> ChainHash?
 }
 
 extension LogReading {
     public func refresh() throws {}
+
+    /// The head's chain value when the head is at `sequence`; a store that keeps its batches says more.
+    public func chain(endingAt sequence: UInt64) throws -> ChainHash? {
+        let head = try head
+        return head.sequence == sequence ? head.chain : nil
+    }
 
     /// Re-encodes each record: the canonical form is unique, so these are the bytes a file log stores.
     public func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {

@@ -322,25 +322,19 @@ public final class ArenaScheduler {
     func endRace(_ raceId: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
         let race = races[raceId]!
         let started = startedMs[raceId]!
-        let clonesRacing = try race.lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
-            let graph = try StrategyGraph.decode(try artifacts.get(clones[id]!.strategyHash))
-            return (graph, try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, context: "race", fromMs: started, toMs: at,
-                                                               startingEquityE6: race.startingEquityE6, storePackets: settings.storePackets))
-        }
-        let session = try TradingSession(log: log, artifacts: artifacts, clones: clonesRacing)
+        let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
+                                              graph: { try StrategyGraph.decode(try self.artifacts.get(self.clones[$0]!.strategyHash)) },
+                                              engine: engine, fromMs: started, toMs: at, startingEquityE6: race.startingEquityE6,
+                                              storePackets: settings.storePackets)
         let traded = try session.run()
         report.decisions += traded.reduce(0) { $0 + $1.runs }
-        let summaries = try session.closingMarks()
-        let standings = zip(race.lineup, summaries).map { id, summary in
-            RaceDecider.Standing(cloneId: id, finalEquityE6: summary.account.equityE6(marks: summary.marks),
-                                 returnBp: summary.account.returnBp(marks: summary.marks), maxDrawdownBp: summary.account.maxDrawdownBp)
-        }
+        let standings = RaceTrading.standings(lineup: race.lineup, closing: try session.closingMarks())
         try catchUp()
         let ended = try decideRace(raceId, .end(standings: standings))
         let result = try append(ended, ids: ["\(raceId)-ended"], stream: RaceDecider.stream(raceId), at: at, expecting: .exactly(races[raceId]!.version))
         try catchUp()
         // The settlement depends on everything up to the end of the race: its last event is race.ended.
-        let chain = try Self.chainValue(through: result.lastSequence, log: log)
+        let chain = try log.chain(endingAt: result.lastSequence)?.hex ?? ""
         let treeRoot = try treeRoot(through: result.lastSequence)
         let creators = Dictionary(uniqueKeysWithValues: race.lineup.map { ($0, clones[$0]?.creator ?? "") })
         let settled = try decideRace(raceId, .settle(creators: creators, dependsOnSequence: Int64(result.lastSequence), dependsOnChain: chain,
@@ -406,7 +400,8 @@ public final class ArenaScheduler {
         return events.compactMap { $0 as? TicketBought }
     }
 
-    static func eventId(_ event: any CatalogEvent, race: String) -> String {
+    /// The id the arena gives a race's event (a retry of the same step writes nothing).
+    public static func eventId(_ event: any CatalogEvent, race: String) -> String {
         switch event {
         case let ticket as TicketBought: ticket.ticketId
         case let refund as TicketRefunded: "\(refund.ticketId)-refunded"
@@ -448,9 +443,4 @@ public final class ArenaScheduler {
         return try tree!.root(size: size).hex
     }
 
-    /// The chain value of the batch holding `sequence` (the log's head after it was appended).
-    static func chainValue(through sequence: UInt64, log: any LogStore) throws -> String {
-        let head = try log.head
-        return head.sequence == sequence ? head.chain.hex : ""
-    }
 }

@@ -39,6 +39,9 @@ public protocol DecisionEngine: Sendable {
     /// Whether a decision waits on something outside the process (a model's endpoint): runs due at
     /// the same time are then decided concurrently.
     var callsOut: Bool { get }
+    /// What the decision records so that the engine can be made again to decide the run again (the
+    /// rules engine's seed); nil when the records alone replay it.
+    var engineSeed: UInt64? { get }
     func decide(_ input: EngineInput) throws -> EngineAnswer
     /// The answer of a run the log already holds, from its records alone (the same input; a pure
     /// engine decides again, a model's recorded exchange is read, never a new call).
@@ -47,6 +50,7 @@ public protocol DecisionEngine: Sendable {
 
 extension DecisionEngine {
     public var callsOut: Bool { false }
+    public var engineSeed: UInt64? { nil }
     public func replay(_ input: EngineInput, recorded: DecisionProposed) throws -> EngineAnswer { try decide(input) }
 }
 
@@ -76,6 +80,7 @@ public struct RulesEngine: DecisionEngine {
     public init(seed: UInt64) { self.seed = seed }
     public var name: String { "rules" }
     public var version: Int64 { RuleEngine.version }
+    public var engineSeed: UInt64? { seed }
     public func decide(_ input: EngineInput) throws -> EngineAnswer {
         EngineAnswer(decision: RuleEngine.decide(plan: input.plan, latest: input.latest, position: input.position, seed: seed))
     }

@@ -374,7 +374,7 @@ public final class TradingRun {
                                  sizeUsdE6: decision.sizeUsdE6, leverage: decision.leverage, stopLossE8: decision.stopLossE8,
                                  takeProfitE8: decision.takeProfitE8, confidenceBp: decision.confidenceBp,
                                  reason: String(decision.reason.prefix(Decision.reasonCharactersMax)), promptHash: answer.promptHash,
-                                 exchangeHash: answer.exchangeHash, holdCause: answer.holdCause),
+                                 exchangeHash: answer.exchangeHash, holdCause: answer.holdCause, engineSeed: engine.engineSeed.map { String($0) }),
                 id: runId + ".decision", stream: runStream, at: time, correlation: runId)
         if let price = latest?.price { marks[plan.asset] = price.midE8 }
         let quote = Self.quote(latest)

@@ -1,0 +1,25 @@
+import Domain
+import LedgerLog
+
+/// How a race is traded and ranked: the one definition the arena runs and an audit runs again.
+public enum RaceTrading {
+    /// The session trading `lineup` over [fromMs, toMs): each racer with its graph and engine, an
+    /// account of `startingEquityE6` in competition `raceId`.
+    public static func session(log: any LogStore, artifacts: any ArtifactStore, raceId: String, lineup: [String],
+                               graph: (String) throws -> StrategyGraph, engine: (String) throws -> any DecisionEngine,
+                               fromMs: Int64, toMs: Int64, startingEquityE6: Int64, storePackets: Bool) throws -> TradingSession {
+        let racers = try lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
+            (try graph(id), try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, context: "race", fromMs: fromMs, toMs: toMs,
+                                                                startingEquityE6: startingEquityE6, storePackets: storePackets))
+        }
+        return try TradingSession(log: log, artifacts: artifacts, clones: racers)
+    }
+
+    /// Each racer's figures from its closing mark: equity and return on marked equity, drawdown.
+    public static func standings(lineup: [String], closing summaries: [TradingRun.Summary]) -> [RaceDecider.Standing] {
+        zip(lineup, summaries).map { id, summary in
+            RaceDecider.Standing(cloneId: id, finalEquityE6: summary.account.equityE6(marks: summary.marks),
+                                 returnBp: summary.account.returnBp(marks: summary.marks), maxDrawdownBp: summary.account.maxDrawdownBp)
+        }
+    }
+}
