@@ -7,6 +7,8 @@ public final class MemoryLog: LogStore, @unchecked Sendable {
     private var state = WriterState()
     private var records: [LogRecord] = []
     private var chain = ChainHash.genesis
+    /// The chain value after each append, by its last sequence.
+    private var chains: [UInt64: ChainHash] = [:]
     private var closed = false
 
     public init() {}
@@ -34,6 +36,7 @@ public final class MemoryLog: LogStore, @unchecked Sendable {
         }
         // The same chain a file log would hold had each append been one batch.
         chain = chain.next(batch.bytes)
+        chains[state.headSequence] = chain
         return AppendResult(firstSequence: first, lastSequence: state.headSequence, written: true)
     }
 
@@ -47,6 +50,10 @@ public final class MemoryLog: LogStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return LogHead(sequence: state.headSequence, chain: chain)
+    }
+
+    public func chain(endingAt sequence: UInt64) throws -> ChainHash? {
+        lock.withLock { chains[sequence] }
     }
 
     public func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {

@@ -1,0 +1,100 @@
+import Audit
+import Clash
+import ClashTesting
+import Foundation
+import Market
+import Testing
+
+/// Races audited in process: a racer on a model (its answers read from the recorded exchanges with
+/// the endpoint stopped), a cancelled race, and a policy this build does not know.
+@Suite("race audits")
+struct RaceAuditTests {
+    static let start: Int64 = 1_717_200_000_000
+    static let origin = start + AuditionPolicy.durationMs
+    static let holders = (1...3).map { "0x" + String(repeating: String($0), count: 40) }
+
+    static let answer = #"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"action\":\"open_long\",\"size_usd\":\"900.5\",\"leverage\":2,\"stop_loss\":null,\"take_profit\":null,\"confidence\":0.6,\"reason\":\"up\"}"},"finish_reason":"stop"}]}"#
+
+    /// Two assets over 24 + 24 hours, three clones created at the start, the arena driven hour by
+    /// hour to `until` with c-1 on `model` (or the rules engine), spectators buying an hour after each race opens.
+    static func season(until: Int64, model: (Ledger) -> (any DecisionEngine)?) throws -> (Ledger, ArenaScheduler) {
+        let ledger = try Ledger.forTesting(seed: 5, clock: ManualClock(startMilliseconds: start))
+        try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
+        try ledger.log.appendInBatches(SyntheticMarket(seed: 5, assets: 2, hours: 49))
+        for index in 1...3 {
+            var graph = StrategyChoices(assets: ["BTC", "ETH"], prompt: "p", cadence: "15m", risk: "high").graph(.custom).convertedUp()
+            graph.blocks[graph.blocks.firstIndex { $0.kind == "trading_prompt" }!].rule = RuleEngine.rules[index % 3]
+            try ledger.createClone(id: "c-\(index)", owner: "0x" + String(repeating: "a", count: 39) + String(index),
+                                   identity: .init(name: "C\(index)", avatarText: "", tagline: ""), graph: graph)
+        }
+        var settings = ArenaScheduler.Settings(originMs: origin)
+        settings.slotCount = 2
+        settings.storePackets = false
+        let shared = model(ledger)
+        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings) { id in
+            id == "c-1" ? shared ?? RulesEngine(seed: 11) : RulesEngine(seed: UInt64(id.count) + 7)
+        }
+        var time = start
+        while time <= until {
+            try scheduler.advance(to: time)
+            if let race = scheduler.accumulatingRace, race.tickets.isEmpty, !race.lineup.isEmpty {
+                for (index, holder) in holders.enumerated() {
+                    try scheduler.buyTickets(raceId: race.raceId, cloneId: race.lineup[index % race.lineup.count], holder: holder, count: index + 1,
+                                             at: time + 3_600_000)
+                }
+            }
+            time += 3_600_000
+        }
+        return (ledger, scheduler)
+    }
+
+    @Test("a racer on a model: every settled race audits as a match with the endpoint stopped, and no request reaches it")
+    func modelRacer() throws {
+        let server = try ScriptedHTTPServer([], fallback: .respond(status: 200, body: Self.answer))
+        let (ledger, scheduler) = try Self.season(until: Self.origin + 18 * 3_600_000) { ledger in
+            ModelEngine(settings: .init(baseURL: server.baseURL.appendingPathComponent("v1"), model: "stand-in", deadlineSeconds: 5),
+                        artifacts: ledger.artifacts)
+        }
+        server.stop()
+        let served = server.served
+        #expect(served > 0, "c-1 asked the model while it raced")
+        let settled = scheduler.races.values.filter { $0.phase == .settled }.map(\.raceId).sorted()
+        #expect(settled == ["r-1", "r-2"])
+        for race in settled {
+            let report = try RaceAudit.audit(raceId: race, log: ledger.log, artifacts: ledger.artifacts)
+            #expect(report.matches, "\(race): \(String(describing: report.divergence))")
+            #expect(report.racers == 2 && report.runs > 0 && report.eventsCompared > report.runs)
+        }
+        let decisions = try ledger.log.read(stream: "run.c-1.r-1").filter { $0.type == DecisionProposed.type }
+        #expect(!decisions.isEmpty && decisions.allSatisfy { String(decoding: $0.payload, as: UTF8.self).contains("\"exchange_hash\"") })
+        #expect(server.served == served, "an audit never calls the model")
+    }
+
+    @Test("a cancelled race audits its refunds; a history whose settlement names a policy this build does not know cannot be audited")
+    func cancelledAndUnknownPolicy() throws {
+        let (ledger, scheduler) = try Self.season(until: Self.origin + 13 * 3_600_000) { _ in nil }
+        let race = try #require(scheduler.accumulatingRace)
+        #expect(race.tickets.count == 6)
+        try scheduler.cancel(race.raceId, reason: "the market feed stalled", at: Self.origin + 14 * 3_600_000)
+        let report = try RaceAudit.audit(raceId: race.raceId, log: ledger.log, artifacts: ledger.artifacts)
+        #expect(report.matches && report.eventsCompared == 1 + 6, "the cancellation and six refunds")
+        #expect(try RaceAudit.audit(raceId: "r-1", log: ledger.log, artifacts: ledger.artifacts).matches)
+
+        // The same history with race r-1 opened under settlement policy 2.
+        let copy = MemoryLog()
+        for record in try ledger.log.read() {
+            var payload = String(decoding: record.payload, as: UTF8.self)
+            if record.type == RaceOpened.type && record.stream == "race.r-1" {
+                payload = payload.replacingOccurrences(of: "\"settlement_policy\":1", with: "\"settlement_policy\":2")
+            }
+            try copy.append([EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                        timestampMs: record.timestampMs, correlationId: record.correlationId, causationId: record.causationId,
+                                        payload: Array(payload.utf8))])
+        }
+        #expect {
+            try RaceAudit.audit(raceId: "r-1", log: copy, artifacts: ledger.artifacts)
+        } throws: { error in
+            "\(error)".contains("settlement policy v2") && "\(error)".contains("this build knows v1")
+        }
+    }
+}
