@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import Transparency
 import Foundation
 import LedgerLog
@@ -51,7 +52,7 @@ enum Failure {
         case .io?, .writerFailed?, .closed?: return ExitCode(74)
         case nil:
             switch error {
-            case is IngestError, is DomainError, is GraphProblems: return ExitCode(65)
+            case is IngestError, is DomainError, is GraphProblems, is DisputeError: return ExitCode(65)
             case is NoLogError: return ExitCode(66)
             case let audit as TreeError:
                 if case .sidecar = audit { return ExitCode(1) }

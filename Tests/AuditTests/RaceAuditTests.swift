@@ -4,6 +4,7 @@ import ClashTesting
 import Foundation
 import Market
 import Testing
+import Transparency
 
 /// Races audited in process: a racer on a model (its answers read from the recorded exchanges with
 /// the endpoint stopped), a cancelled race, and a policy this build does not know.
@@ -96,5 +97,29 @@ struct RaceAuditTests {
         } throws: { error in
             "\(error)".contains("settlement policy v2") && "\(error)".contains("this build knows v1")
         }
+    }
+
+    @Test("a dispute recomputes every step from its own figures, agrees with the logged settlement, and proves each input to the recorded tree head")
+    func disputeDerivation() throws {
+        let (ledger, _) = try Self.season(until: Self.origin + 13 * 3_600_000) { _ in nil }
+        let tree = try LogTree(log: ledger.log, directory: nil)
+        let race = try Dispute.race("r-1", log: ledger.log, tree: tree)
+        #expect(race.phase == "settled" && race.agreesWithLog && race.treeRootMatches)
+        func value(_ step: DerivationStep, _ name: String) -> UInt128 { UInt128(step.values.first { $0.0 == name }!.1)! }
+        for step in race.steps where step.name.hasPrefix("holder 0x") {
+            #expect(step.wei == value(step, "holder_share") * value(step, "tickets_held") / value(step, "tickets_on_clone"))
+        }
+        let lines = race.lines.reduce(UInt128(0)) { $0 + $1.amountWei.value }
+        #expect(lines == race.steps.first { $0.name == "pool" }!.wei)
+        #expect(!race.inputs.isEmpty && race.inputs.allSatisfy { $0.proof.isValid && $0.proof.treeSize == race.treeSize && $0.proof.rootHash == race.treeRoot })
+        let won = try #require(race.lines.first { $0.kind == "holder" })
+        let ticketId = try #require(try ledger.log.read(stream: "race.r-1").lazy.filter { $0.type == TicketBought.type }
+            .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { $0.holder == won.recipient && $0.cloneId == won.cloneId }?.ticketId)
+        let ticket = try Dispute.ticket(ticketId, log: ledger.log, tree: tree)
+        #expect(ticket.status == "won" && ticket.ticketWei == won.amountWei.value / UInt128(won.tickets!))
+        let lost = try ledger.log.read(stream: "race.r-1").lazy.filter { $0.type == TicketBought.type }
+            .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { !race.paidClones.contains($0.cloneId) }
+        if let lost { #expect(try Dispute.ticket(lost.ticketId, log: ledger.log, tree: tree).status == "lost") }
+        #expect(throws: DisputeError.self) { try Dispute.ticket("r-1-t999", log: ledger.log, tree: tree) }
     }
 }

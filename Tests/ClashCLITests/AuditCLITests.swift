@@ -60,6 +60,38 @@ struct AuditCLITests {
         }
         #expect(try CLI.run(["race", "audit", "r-1", "--data", data]).stdout.contains("race r-1: match"))
 
+        // The settlement of r-1 explained: steps, lines equal to the logged ones, inputs proved to the recorded tree head.
+        let dispute = try CLI.run(["dispute", "race", "r-1", "--json", "--data", data])
+        #expect(dispute.status == 0, "\(dispute.stderr)")
+        let derivation = try CLI.json(dispute.stdout)
+        let treeHead = try #require(derivation["tree_head"] as? [String: Any])
+        let settledLine = try #require(try CLI.run(["log", "dump", "--stream", "race.r-1", "--data", data]).stdout.split(separator: "\n").last { $0.contains("race.settled") })
+        #expect(derivation["agrees_with_log"] as? Bool == true && treeHead["matches_log"] as? Bool == true)
+        #expect(settledLine.contains("\"depends_on_tree_root\":\"\(treeHead["root_hash"] as? String ?? "-")\""))
+        let lines = try #require(derivation["lines"] as? [[String: Any]])
+        let pool = try #require((derivation["steps"] as? [[String: Any]])?.first { $0["name"] as? String == "pool" }?["wei"] as? String)
+        #expect(lines.reduce(0) { $0 + (Int($1["amount_wei"] as? String ?? "") ?? 0) } == Int(pool), "every wei of the pool on a line")
+        let inputs = try #require(derivation["inputs"] as? [[String: Any]])
+        #expect(inputs.contains { $0["type"] as? String == "race.ended" } && inputs.filter { $0["type"] as? String == "ticket.bought" }.count == 11)
+        for input in [inputs.first!, inputs.last!] {
+            let proof = try JSONSerialization.data(withJSONObject: try #require(input["proof"]))
+            try proof.write(to: URL(fileURLWithPath: data + "/proof.json"))
+            #expect(try CLI.run(["log", "check-proof", data + "/proof.json"]).status == 0)
+            let proved = try CLI.json(try CLI.run(["log", "prove", "--seq", "\(input["sequence"] as! Int)", "--size", "\(treeHead["tree_size"] as! Int)", "--data", data]).stdout)
+            #expect(proved["inclusion_path"] as? [String] == (input["proof"] as? [String: Any])?["inclusion_path"] as? [String])
+        }
+        // One ticket's payout: its part of its holder's line.
+        let holderLine = try #require(lines.first { $0["kind"] as? String == "holder" })
+        let holder = try #require(holderLine["recipient"] as? String)
+        let ticketRow = try #require(try CLI.run(["tickets", "show", "--holder", holder, "--json", "--data", data]).stdout.split(separator: "\n").first { $0.contains("\"r-1\"") })
+        let ticketId = try #require((try JSONSerialization.jsonObject(with: Data(ticketRow.utf8)) as? [String: Any])?["ticket_id"] as? String)
+        let ticket = try CLI.json(try CLI.run(["dispute", "ticket", ticketId, "--json", "--data", data]).stdout)
+        #expect(ticket["status"] as? String == "won" && ticket["holder"] as? String == holder)
+        #expect(Int(ticket["ticket_wei"] as? String ?? "") == Int(holderLine["amount_wei"] as! String)! / (holderLine["tickets"] as! Int))
+        let ticketInputs = try #require((ticket["race"] as? [String: Any])?["inputs"] as? [[String: Any]])
+        #expect(ticketInputs.filter { $0["type"] as? String == "ticket.bought" }.map { $0["id"] as? String } == [ticketId])
+        #expect(try CLI.run(["dispute", "ticket", "r-1-t999", "--data", data]).status == 65)
+
         // A tree head signed before anything is forged.
         #expect(try CLI.run(["log", "keygen", "--out", data + "/operator.key"]).status == 0)
         let head = try CLI.run(["log", "sign-head", "--key", data + "/operator.key", "--data", data])
@@ -106,6 +138,9 @@ struct AuditCLITests {
         let text = try CLI.run(["race", "audit", "r-1", "--data", forgedData])
         #expect(text.status == 1 && text.stdout.contains("race.settled r-1-settled") && text.stdout.contains("payouts[0].amount_wei"), "\(text.stdout)")
         #expect(text.stdout.contains(payout.forged) && text.stdout.contains(payout.original))
+        let disputed = try CLI.run(["dispute", "race", "r-1", "--json", "--data", forgedData])
+        let disagreement = try CLI.json(disputed.stdout)["agrees_with_log"] as? Bool
+        #expect(disputed.status == 1 && disagreement == false)
 
         // Without the artifacts (the strategies), it cannot be audited; nothing is written.
         try FileManager.default.removeItem(atPath: forgedData + "/artifacts")
