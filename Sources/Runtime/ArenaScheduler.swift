@@ -129,6 +129,19 @@ public final class ArenaScheduler {
         return report
     }
 
+    /// Trades, ends and settles running race `raceId` at `at`: what `advance` does when its time is
+    /// up, on its own (a benchmark, a race opened by hand).
+    @discardableResult
+    public func finishRace(_ raceId: String, at: Int64) throws -> Report {
+        try catchUp()
+        guard races[raceId]?.phase == .running, startedMs[raceId] != nil else {
+            throw DomainError("race.not_running", "race \(raceId) is \(races[raceId]?.phase.rawValue ?? "unknown"), not running")
+        }
+        var report = Report()
+        try endRace(raceId, at: at, report: &report, progress: nil)
+        return report
+    }
+
     /// Folds what was appended since the last look.
     public func catchUp() throws {
         try log.forEach(from: next, filter: .all) { record in
