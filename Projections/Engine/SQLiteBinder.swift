@@ -18,6 +18,23 @@ enum SQLiteBinder {
         sqlite3_reset(raw)
     }
 
+    /// Binds with `bind`, then calls `row` for each row the statement returns; resets it after.
+    static func query(_ statement: Statement, _ db: Database, _ bind: (OpaquePointer) -> Void, row: (OpaquePointer) -> Void) throws {
+        let raw = statement.sqliteStatement
+        sqlite3_reset(raw)
+        bind(raw)
+        defer { sqlite3_reset(raw) }
+        while true {
+            let code = sqlite3_step(raw)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                    sql: statement.sql)
+            }
+            row(raw)
+        }
+    }
+
     /// Binds a string as text, copied by SQLite.
     static func bind(_ statement: OpaquePointer, _ index: Int32, _ text: String) {
         var text = text

@@ -1,6 +1,7 @@
 import ClashCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Reads market memory (the `market_memory` and `market_ticks` read models) as the runtime's
 /// context packets see it: the asset universe with categories, and each asset's latest data as
@@ -132,13 +133,15 @@ public struct AssetMemory {
             let cutoff = cutoffFor(interval.milliseconds)
             // The newest `limit` starts, looked up one by one; only when some are missing (a gap, the
             // market's first hours) do the newest `limit` candles that exist take a scan.
-            var rows = try reads.candles(interval, newest: CandleIntervals.floor(cutoff, interval.milliseconds), count: limit)
-            if rows.count < limit {
-                rows = try Row.fetchAll(ticks.cachedStatement(sql: """
-                    SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
-                    WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                    """), arguments: [symbol, cutoff, limit])
+            let candles = try reads.candles(interval, newest: CandleIntervals.floor(cutoff, interval.milliseconds), count: limit)
+            if candles.count == limit {
+                out[interval.name] = candles.reversed()
+                continue
             }
+            var rows = try Row.fetchAll(ticks.cachedStatement(sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
+                WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                """), arguments: [symbol, cutoff, limit])
             if rows.isEmpty {
                 rows = try Row.fetchAll(memory.cachedStatement(sql: """
                     SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
@@ -221,7 +224,7 @@ public struct AssetMemory {
             // Every candle starting in (from, cutoff]: starts are aligned, so they are known.
             let newest = CandleIntervals.floor(cutoffFor(length), length)
             let count = newest > from ? Int((newest - from - 1) / length) + 1 : 0
-            var closes = try reads.candles(spec, newest: newest, count: count).reversed().map { $0[4] as Int64 }
+            var closes = try reads.candles(spec, newest: newest, count: count).reversed().map(\.closeE8)
             if closes.isEmpty {
                 closes = try Int64.fetchAll(memory.cachedStatement(sql: """
                     SELECT close_e8 FROM exchange_candle WHERE symbol = ? AND interval = ? AND open_ms > ? AND open_ms <= ? ORDER BY open_ms
@@ -245,8 +248,8 @@ public struct AssetMemory {
     final class TickCandleReads {
         let ticks: Database
         let symbolId: Int64?
-        /// Per interval: the newest start read, how many starts, and the rows found, newest first.
-        var cache: [String: (newest: Int64, count: Int, rows: [Row])] = [:]
+        /// Per interval: the newest start read, how many starts, and the candles found, newest first.
+        var cache: [String: (newest: Int64, count: Int, rows: [AssetLatest.Candle])] = [:]
 
         /// Starts read at once per interval: enough for the volatility windows too.
         static let volatilityCandles = ["1m": 60, "5m": 48, "15m": 96]
@@ -256,22 +259,33 @@ public struct AssetMemory {
             symbolId = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT id FROM symbol WHERE symbol = ?"), arguments: [symbol])
         }
 
-        /// The candles that exist among the `count` starts from `newest` back, newest first.
-        func candles(_ interval: (name: String, milliseconds: Int64), newest: Int64, count: Int) throws -> [Row] {
+        /// The candles that exist among the `count` starts from `newest` back, newest first (read
+        /// with raw binds and steps: a view reads several intervals each time it is built).
+        func candles(_ interval: (name: String, milliseconds: Int64), newest: Int64, count: Int) throws -> [AssetLatest.Candle] {
             guard let symbolId, count > 0 else { return [] }
             let oldest = newest - Int64(count - 1) * interval.milliseconds
             if let cached = cache[interval.name], cached.newest == newest, cached.count >= count {
-                return cached.rows.filter { ($0[0] as Int64) >= oldest }
+                return cached.rows.filter { $0.openMs >= oldest }
             }
             let fetched = Swift.max(count, Self.volatilityCandles[interval.name] ?? 0)
-            let starts = (0..<fetched).map { newest - Int64($0) * interval.milliseconds }
-            let placeholders = Array(repeating: "?", count: fetched).joined(separator: ",")
-            let rows = try Row.fetchAll(ticks.cachedStatement(sql: """
-                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
-                WHERE open_ms IN (\(placeholders)) AND symbol_id = ? ORDER BY open_ms DESC
-                """), arguments: StatementArguments(starts + [symbolId]))
+            // Candle starts are aligned to the interval, so the range holds exactly the `fetched` starts.
+            let statement = try ticks.cachedStatement(sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8 FROM candle_\(interval.name)
+                WHERE symbol_id = ? AND open_ms BETWEEN ? AND ? ORDER BY open_ms DESC
+                """)
+            var rows: [AssetLatest.Candle] = []
+            rows.reserveCapacity(fetched)
+            try SQLiteBinder.query(statement, ticks, { raw in
+                sqlite3_bind_int64(raw, 1, symbolId)
+                sqlite3_bind_int64(raw, 2, newest - Int64(fetched - 1) * interval.milliseconds)
+                sqlite3_bind_int64(raw, 3, newest)
+            }, row: { raw in
+                rows.append(AssetLatest.Candle(openMs: sqlite3_column_int64(raw, 0), openE8: sqlite3_column_int64(raw, 1),
+                                               highE8: sqlite3_column_int64(raw, 2), lowE8: sqlite3_column_int64(raw, 3),
+                                               closeE8: sqlite3_column_int64(raw, 4), volumeE8: nil))
+            })
             cache[interval.name] = (newest, fetched, rows)
-            return rows.filter { ($0[0] as Int64) >= oldest }
+            return rows.filter { $0.openMs >= oldest }
         }
     }
 

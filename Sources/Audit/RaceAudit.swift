@@ -47,7 +47,8 @@ public struct RaceAuditReport: Sendable {
 /// that reads the logged history and compares instead of appending, and an artifact store that
 /// reads and never writes: an audit changes nothing.
 public enum RaceAudit {
-    public static func audit(raceId: String, log: any LogReading, artifacts: any ArtifactStore) throws -> RaceAuditReport {
+    /// `treeDirectory`: the log's Merkle tree sidecar, read only, when there is one (the rest is hashed in memory).
+    public static func audit(raceId: String, log: any LogReading, artifacts: any ArtifactStore, treeDirectory: String? = nil) throws -> RaceAuditReport {
         let raceStream = RaceDecider.stream(raceId)
         let raceRecords = try log.read(stream: raceStream)
         guard !raceRecords.isEmpty else { throw AuditError.cannotAudit("no race has id \(raceId) in this log; `clash races list` lists them") }
@@ -120,7 +121,7 @@ public enum RaceAudit {
             let afterEnd = endEvents.reduce(atEnd, RaceDecider.evolve)
             let size = ended.sequence
             let chain = try log.chain(endingAt: size)?.hex ?? ""
-            let tree = try LogTree(log: log, directory: nil)
+            let tree = try LogTree(log: log, directory: treeDirectory, readOnly: true)
             try tree.catchUp(through: size)
             let root = try tree.root(size: size).hex
             let creators = lineup.reduce(into: [String: String]()) { $0[$1] = clones[$1]?.creator ?? "" }

@@ -29,7 +29,7 @@ struct RaceAuditCommand: ParsableCommand {
     func run() throws {
         let report: RaceAuditReport
         do {
-            report = try RaceAudit.audit(raceId: race, log: try data.existingLog(), artifacts: try artifacts.store(data))
+            report = try RaceAudit.audit(raceId: race, log: try data.existingLog(), artifacts: try artifacts.store(data), treeDirectory: data.directory + "/tree")
         } catch {
             Output.error("cannot audit race \(race): \(error)")
             throw ExitCode(2)
@@ -188,6 +188,10 @@ enum DisputeOutput {
         json.key("lines")
         json.beginArray()
         for line in race.lines { write(line, to: &json) }
+        json.endArray()
+        json.key("paid_clones")
+        json.beginArray()
+        for clone in race.paidClones { json.string(clone) }
         json.endArray()
         json.key("phase"); json.string(race.phase)
         json.key("race_id"); json.string(race.raceId)

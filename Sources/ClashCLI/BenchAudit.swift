@@ -64,7 +64,8 @@ struct BenchAudit: ClashCommand {
         let raceSeconds = monotonicSeconds() - raced
 
         let audited = monotonicSeconds()
-        let audit = try RaceAudit.audit(raceId: "r-1", log: try LogReader(directory: directory + "/log"), artifacts: ledger.artifacts)
+        let audit = try RaceAudit.audit(raceId: "r-1", log: try LogReader(directory: directory + "/log"), artifacts: ledger.artifacts,
+                                         treeDirectory: ledger.treeDirectory)
         let auditSeconds = monotonicSeconds() - audited
         Output.json { json in
             json.beginObject()

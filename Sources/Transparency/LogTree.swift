@@ -43,12 +43,13 @@ public final class LogTree: SubtreeHashing {
 
     /// Opens the tree of `log`, its sidecar in `directory` (created if it can be; nil: in memory).
     /// One tree at a time writes the sidecar (a lock file); another, or one on a directory it cannot
-    /// write, reads what the sidecar holds and hashes the rest in memory.
-    public init(log: any LogReading, directory: String?) throws {
+    /// write, reads what the sidecar holds and hashes the rest in memory; so does one opened
+    /// `readOnly`, which creates and changes nothing.
+    public init(log: any LogReading, directory: String?, readOnly: Bool = false) throws {
         self.log = log
         self.directory = directory
         var writes = false
-        if let path = directory {
+        if let path = directory, !readOnly {
             try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             lock = open(path + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             writes = lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0 && access(path, W_OK) == 0
