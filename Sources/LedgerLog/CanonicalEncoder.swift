@@ -2,14 +2,44 @@
 /// integers only), without Foundation's `JSONEncoder` and a second pass to canonicalize: the
 /// runtime encodes several events per decision. A floating-point value is refused, as the log
 /// refuses it. Keys are the values' coding keys as they are (no case conversion); a nil optional
-/// encoded with `encodeIfPresent` (what synthesized conformances do) leaves its key out.
+/// encoded with `encodeIfPresent` (what synthesized conformances do) leaves its key out. With
+/// `snakeCaseKeys`, keys are converted as `JSONEncoder`'s `convertToSnakeCase` converts them.
 public enum CanonicalEncoder {
-    public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+    public static func encode<Value: Encodable>(_ value: Value, snakeCaseKeys: Bool = false) throws -> [UInt8] {
         let root = Node.Box()
         try value.encode(to: TreeEncoder(box: root, codingPath: []))
         var writer = CanonicalJSONWriter(capacity: 512)
-        (root.node ?? .null).write(to: &writer)
+        (root.node ?? .null).write(to: &writer, snakeCase: snakeCaseKeys)
         return writer.bytes
+    }
+
+    /// `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase` for ASCII keys: words split before
+    /// each capital (a run of capitals is one word, its last capital starting the next word when
+    /// a lower-case letter follows), lower-cased and joined by `_` (`defiTvlE2` → `defi_tvl_e2`).
+    public static func snakeCase(_ key: String) -> String {
+        let chars = Array(key.utf8)
+        guard !chars.isEmpty else { return key }
+        func isUpper(_ c: UInt8) -> Bool { c >= 65 && c <= 90 }
+        func isLower(_ c: UInt8) -> Bool { c >= 97 && c <= 122 }
+        var words: [Range<Int>] = []
+        var wordStart = 0
+        var searchStart = 1
+        while let upper = (searchStart..<chars.count).first(where: { isUpper(chars[$0]) }) {
+            words.append(wordStart..<upper)
+            guard let lower = (upper..<chars.count).first(where: { isLower(chars[$0]) }) else {
+                wordStart = upper
+                break
+            }
+            if lower == upper + 1 {
+                wordStart = upper
+            } else {
+                words.append(upper..<lower - 1)
+                wordStart = lower - 1
+            }
+            searchStart = lower + 1
+        }
+        words.append(wordStart..<chars.count)
+        return words.map { String(decoding: chars[$0].map { isUpper($0) ? $0 + 32 : $0 }, as: UTF8.self) }.joined(separator: "_")
     }
 
     /// A value being built.
@@ -21,7 +51,7 @@ public enum CanonicalEncoder {
         final class ArrayBox { var items: [Box] = [] }
         final class ObjectBox { var members: [String: Box] = [:] }
 
-        func write(to writer: inout CanonicalJSONWriter) {
+        func write(to writer: inout CanonicalJSONWriter, snakeCase: Bool = false) {
             switch self {
             case .null: writer.null()
             case .bool(let value): writer.bool(value)
@@ -30,13 +60,14 @@ public enum CanonicalEncoder {
             case .string(let value): writer.string(value)
             case .array(let array):
                 writer.beginArray()
-                for item in array.items { (item.node ?? .null).write(to: &writer) }
+                for item in array.items { (item.node ?? .null).write(to: &writer, snakeCase: snakeCase) }
                 writer.endArray()
             case .object(let object):
                 writer.beginObject()
-                for key in object.members.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-                    writer.key(key)
-                    (object.members[key]!.node ?? .null).write(to: &writer)
+                let keys = object.members.keys.map { (written: snakeCase ? CanonicalEncoder.snakeCase($0) : $0, key: $0) }
+                for (written, key) in keys.sorted(by: { Array($0.written.utf8).lexicographicallyPrecedes(Array($1.written.utf8)) }) {
+                    writer.key(written)
+                    (object.members[key]!.node ?? .null).write(to: &writer, snakeCase: snakeCase)
                 }
                 writer.endObject()
             }

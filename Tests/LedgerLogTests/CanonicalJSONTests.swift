@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LedgerLog
 
@@ -89,6 +90,32 @@ struct CanonicalEncoderTests {
         #expect(String(decoding: bytes, as: UTF8.self)
                 == #"{"alpha":"tab\t\"quote\" é","flag":true,"nested":[{"a":{"X":2,"y":1},"b":18446744073709551615}],"zeta":-5}"#)
         #expect(try CanonicalJSON.canonicalize(bytes) == bytes)
+    }
+
+    @Test("snake-case keys come out as JSONEncoder's convertToSnakeCase writes them, then canonical")
+    func snakeCaseKeys() throws {
+        struct Named: Encodable {
+            struct Key: CodingKey {
+                var stringValue: String
+                init?(stringValue: String) { self.stringValue = stringValue }
+                var intValue: Int? { nil }
+                init?(intValue: Int) { nil }
+            }
+            var names: [String]
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                for (index, name) in names.enumerated() { try container.encode(Int64(index), forKey: Key(stringValue: name)!) }
+            }
+        }
+        struct Part: Encodable { var defiTvlE2: Int64?; var outcomePricesE6: [Int64]; var endMs: Int64?; var inner: [Named] }
+        let names = ["defiTvlE2", "realized1hBp", "openInterestUsdE2", "change30dBp", "myURLProperty", "URLValue", "isHTTPS", "aB", "x2Y",
+                     "ABC", "a", "already_snake", "stablecoinSupplyChange7dBp", "outcomePricesE6", "tvl"]
+        let part = Part(defiTvlE2: 12, outcomePricesE6: [1, 2], endMs: nil, inner: [Named(names: names)])
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let expected = try CanonicalJSON.canonicalize(Array(try encoder.encode(part)))
+        #expect(try CanonicalEncoder.encode(part, snakeCaseKeys: true) == expected)
+        #expect(CanonicalEncoder.snakeCase("defiTvlE2") == "defi_tvl_e2" && CanonicalEncoder.snakeCase("myURLProperty") == "my_url_property")
     }
 
     @Test("a floating-point value is refused")

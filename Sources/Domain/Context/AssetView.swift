@@ -104,16 +104,10 @@ public struct AssetView {
         return writer.bytes
     }
 
+    /// A part's canonical JSON, keys in snake case (straight to canonical bytes, no `JSONEncoder`).
     static func canonical<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-        try CanonicalJSON.canonicalize(Array(try encoder.encode(value)))
+        try CanonicalEncoder.encode(value, snakeCaseKeys: true)
     }
-
-    nonisolated(unsafe) static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 
     struct Header: Encodable {
         var categories: [String]
