@@ -138,16 +138,15 @@ public struct AssetMemory {
                 out[interval.name] = candles.reversed()
                 continue
             }
-            var rows = try Row.fetchAll(ticks.cachedStatement(sql: """
-                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, NULL AS volume_e8 FROM candle_\(interval.name)
-                WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?) AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                """), arguments: [symbol, cutoff, limit])
-            if rows.isEmpty {
-                rows = try Row.fetchAll(memory.cachedStatement(sql: """
-                    SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
-                    WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
-                    """), arguments: [symbol, interval.name, asOf + 1 - interval.milliseconds, limit])
+            let existing = try reads.newest(interval, atOrBefore: cutoff, count: limit)
+            if !existing.isEmpty {
+                out[interval.name] = existing.reversed()
+                continue
             }
+            let rows = try Row.fetchAll(memory.cachedStatement(sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8, volume_e8 FROM exchange_candle
+                WHERE symbol = ? AND interval = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                """), arguments: [symbol, interval.name, asOf + 1 - interval.milliseconds, limit])
             guard !rows.isEmpty else { continue }
             out[interval.name] = rows.reversed().map {
                 AssetLatest.Candle(openMs: $0[0], openE8: $0[1], highE8: $0[2], lowE8: $0[3], closeE8: $0[4], volumeE8: $0[5])
@@ -279,13 +278,31 @@ public struct AssetMemory {
                 sqlite3_bind_int64(raw, 1, symbolId)
                 sqlite3_bind_int64(raw, 2, newest - Int64(fetched - 1) * interval.milliseconds)
                 sqlite3_bind_int64(raw, 3, newest)
-            }, row: { raw in
-                rows.append(AssetLatest.Candle(openMs: sqlite3_column_int64(raw, 0), openE8: sqlite3_column_int64(raw, 1),
-                                               highE8: sqlite3_column_int64(raw, 2), lowE8: sqlite3_column_int64(raw, 3),
-                                               closeE8: sqlite3_column_int64(raw, 4), volumeE8: nil))
-            })
+            }, row: { raw in rows.append(Self.candle(raw)) })
             cache[interval.name] = (newest, fetched, rows)
             return rows.filter { $0.openMs >= oldest }
+        }
+
+        /// The newest `count` candles that exist starting at or before `cutoff`, newest first: what
+        /// a view shows when some of the newest starts are missing (a gap, the market's first hours).
+        func newest(_ interval: (name: String, milliseconds: Int64), atOrBefore cutoff: Int64, count: Int) throws -> [AssetLatest.Candle] {
+            guard let symbolId, count > 0 else { return [] }
+            let statement = try ticks.cachedStatement(sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8 FROM candle_\(interval.name)
+                WHERE symbol_id = ? AND open_ms <= ? ORDER BY open_ms DESC LIMIT ?
+                """)
+            var rows: [AssetLatest.Candle] = []
+            try SQLiteBinder.query(statement, ticks, { raw in
+                sqlite3_bind_int64(raw, 1, symbolId)
+                sqlite3_bind_int64(raw, 2, cutoff)
+                sqlite3_bind_int64(raw, 3, Int64(count))
+            }, row: { raw in rows.append(Self.candle(raw)) })
+            return rows
+        }
+
+        static func candle(_ raw: OpaquePointer) -> AssetLatest.Candle {
+            AssetLatest.Candle(openMs: sqlite3_column_int64(raw, 0), openE8: sqlite3_column_int64(raw, 1), highE8: sqlite3_column_int64(raw, 2),
+                               lowE8: sqlite3_column_int64(raw, 3), closeE8: sqlite3_column_int64(raw, 4), volumeE8: nil)
         }
     }
 

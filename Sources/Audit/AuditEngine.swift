@@ -39,6 +39,7 @@ struct AuditEngine: DecisionEngine {
     }
 
     var engineSeed: UInt64? { rules?.seed }
+    var readsRecords: Bool { name == "model" }
 
     func decide(_ input: EngineInput) throws -> EngineAnswer {
         if let rules { return try rules.decide(input) }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LedgerLog
 
 /// Where a recomputed history parts from the logged one: the logged event (its sequence; nil when
@@ -28,6 +33,12 @@ public struct Divergence: Sendable, Equatable {
         func divergence(_ field: String, _ logged: String, _ recomputed: String) -> Divergence {
             Divergence(sequence: record.sequence, id: record.id, type: record.type, field: field, logged: logged, recomputed: recomputed)
         }
+        let sameEnvelope = record.type == draft.type && record.schemaVersion == draft.schemaVersion && record.stream == draft.stream
+            && record.timestampMs == draft.timestampMs && record.correlationId == draft.correlationId && record.causationId == draft.causationId
+        let samePayload = record.payload.count == draft.payload.count && (record.payload.isEmpty || record.payload.withUnsafeBytes { logged in
+            draft.payload.withUnsafeBytes { memcmp(logged.baseAddress!, $0.baseAddress!, logged.count) == 0 }
+        })
+        if sameEnvelope, samePayload { return nil }
         let envelope: [(String, String, String)] = [
             ("type", record.type, draft.type),
             ("schema_version", "\(record.schemaVersion)", "\(draft.schemaVersion)"),
@@ -37,7 +48,7 @@ public struct Divergence: Sendable, Equatable {
             ("causation_id", record.causationId ?? "null", draft.causationId ?? "null"),
         ]
         if let (field, logged, recomputed) = envelope.first(where: { $0.1 != $0.2 }) { return divergence(field, logged, recomputed) }
-        guard !record.payload.elementsEqual(draft.payload) else { return nil }
+        guard !samePayload else { return nil }
         guard let logged = try? JSONValue.parse(record.payload), let recomputed = try? JSONValue.parse(draft.payload) else {
             return divergence("(payload)", String(decoding: record.payload, as: UTF8.self), String(decoding: draft.payload, as: UTF8.self))
         }

@@ -9,6 +9,7 @@ import Projections
 public final class ContextPipeline {
     public let replica: MarketReplica
     private var views: [String: AssetView] = [:]
+    private var latests: [String: AssetLatest?] = [:]
     private var facts: [String: AssetLatest?] = [:]
 
     public init(log: any LogReading) throws {
@@ -22,6 +23,7 @@ public final class ContextPipeline {
     public func advance(to time: Int64) throws {
         try replica.advance(to: time)
         views.removeAll(keepingCapacity: true)
+        latests.removeAll(keepingCapacity: true)
         facts.removeAll(keepingCapacity: true)
     }
 
@@ -29,6 +31,7 @@ public final class ContextPipeline {
     public func advanceToNewest() throws {
         try replica.advanceToNewest()
         views.removeAll(keepingCapacity: true)
+        latests.removeAll(keepingCapacity: true)
         facts.removeAll(keepingCapacity: true)
     }
 
@@ -45,17 +48,29 @@ public final class ContextPipeline {
     /// One asset's view as of now.
     public func view(_ symbol: String) throws -> AssetView {
         if let view = views[symbol] { return view }
-        let time = replica.asOfMs
-        let latest = try replica.withMemory { try $0.latest(symbol, asOfMs: time) }
-        let view = try AssetView(symbol: symbol, asOfMs: time, latest: latest)
+        let view = try AssetView(symbol: symbol, asOfMs: replica.asOfMs, latest: try latest(symbol))
         views[symbol] = view
         return view
     }
 
+    /// One asset's market data as of now (what its view is built from; nil when not listed).
+    public func latest(_ symbol: String) throws -> AssetLatest? {
+        if let known = latests[symbol] { return known }
+        let time = replica.asOfMs
+        let latest = try replica.withMemory { try $0.latest(symbol, asOfMs: time) }
+        latests[symbol] = latest
+        return latest
+    }
+
+    /// Reads the market data of `symbols` as of now, ahead of the runs that will read it.
+    public func prefetch(_ symbols: Set<String>) throws {
+        for symbol in symbols.sorted() { _ = try latest(symbol) }
+    }
+
     /// An asset's price, spread, funding and limits as of now (`AssetMemory.tradingFacts`; the
-    /// view's when it was built): what marks, triggers, funding and liquidation read.
+    /// view's data when it was read): what marks, triggers, funding and liquidation read.
     public func tradingFacts(_ symbol: String) throws -> AssetLatest? {
-        if let view = views[symbol] { return view.latest }
+        if let known = latests[symbol] { return known }
         if let known = facts[symbol] { return known }
         let time = replica.asOfMs
         let latest = try replica.withMemory { try $0.tradingFacts(symbol, asOfMs: time) }

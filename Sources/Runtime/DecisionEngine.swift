@@ -46,11 +46,15 @@ public protocol DecisionEngine: Sendable {
     /// The answer of a run the log already holds, from its records alone (the same input; a pure
     /// engine decides again, a model's recorded exchange is read, never a new call).
     func replay(_ input: EngineInput, recorded: DecisionProposed) throws -> EngineAnswer
+    /// Whether `replay` reads the recorded decision (a model's exchange); when not, a run the log
+    /// holds is decided again without its record decoded.
+    var readsRecords: Bool { get }
 }
 
 extension DecisionEngine {
     public var callsOut: Bool { false }
     public var engineSeed: UInt64? { nil }
+    public var readsRecords: Bool { false }
     public func replay(_ input: EngineInput, recorded: DecisionProposed) throws -> EngineAnswer { try decide(input) }
 }
 

@@ -60,6 +60,7 @@ public final class ModelEngine: DecisionEngine, @unchecked Sendable {
     public var name: String { "model" }
     public var version: Int64 { Self.version }
     public var callsOut: Bool { true }
+    public var readsRecords: Bool { true }
 
     public func decide(_ input: EngineInput) throws -> EngineAnswer {
         let prompt = PromptAssembly.assemble(strategyPrompt: input.promptText, packet: input.packet)

@@ -3,6 +3,7 @@ import Domain
 import EventSchemas
 import Foundation
 import LedgerLog
+import Projections
 
 /// One clone trading on paper in simulated time over the logged market: the market data's time,
 /// never the wall clock, so the same log, graph, engine and seed append the same events. Every
@@ -76,8 +77,9 @@ public final class TradingRun {
     /// In real time, the newest market time the runtime has seen: a run due at t whose plan is
     /// due again by then (t + cadence ≤ it) was missed, and is recorded as skipped, not run late.
     var caughtUpMs: Int64?
-    /// The decisions the log already holds for this clone and competition, by run id.
-    var recorded: [String: DecisionProposed] = [:]
+    /// The decisions the log already holds for this clone and competition, by event id (decoded
+    /// only when a run's answer needs more than its engine's name).
+    var recorded: [String: LogRecord] = [:]
     var marks: [String: Int64] = [:]
     var summary: Summary
     var drafts: [EventDraft] = []
@@ -145,8 +147,7 @@ public final class TradingRun {
         lastOrderMs = [:]
         for record in streams[runStream] ?? [] {
             if record.type == DecisionProposed.type, record.timestampMs >= settings.fromMs, record.timestampMs < settings.toMs {
-                let decision = try EventCatalog.decode(record, as: DecisionProposed.self)
-                recorded[decision.runId] = decision
+                recorded[record.id] = record
             } else if record.type == OrderDryRun.type, record.timestampMs < settings.fromMs, record.id.hasPrefix("run-") {
                 lastOrderMs[try EventCatalog.decode(record, as: OrderDryRun.self).asset] = record.timestampMs
             }
@@ -191,9 +192,9 @@ public final class TradingRun {
                 continue
             }
             let runId = "run-\(settings.cloneId)-\(settings.competitionId)-\(plan.prompt)-\(plan.asset)-\(time)"
-            let input = EngineInput(runId: runId, plan: plan, packet: try pipeline.packet(plan), latest: try view(plan.asset).latest,
-                                    position: account.positions[plan.asset], promptText: prompts[plan.prompt] ?? "")
-            due.append(PendingRun(input: input, engine: engine, recorded: recorded[runId]))
+            due.append(PendingRun(runId: runId, plan: plan, latest: try pipeline.latest(plan.asset), asOfMs: pipeline.asOfMs,
+                                  throughSequence: pipeline.throughSequence, position: account.positions[plan.asset],
+                                  promptText: prompts[plan.prompt] ?? "", engine: engine, recorded: recorded[runId + ".decision"]))
         }
         if let caughtUpMs, !skipped.isEmpty {
             try add(RunSkipped(cloneId: settings.cloneId, competitionId: settings.competitionId, dueMs: time, assets: skipped, caughtUpMs: caughtUpMs),
@@ -202,26 +203,55 @@ public final class TradingRun {
         return due
     }
 
-    /// The second half: each run's events in order, gates against the account as it stands.
+    /// The second half: each run's events in order, gates against the account as it stands. It
+    /// reads nothing of the pipeline, which may meanwhile move on to the next step.
     func complete(_ due: [PendingRun], answers: [Result<EngineAnswer, any Error>], at time: Int64) throws {
-        for (run, answer) in zip(due, answers) { try record(run.input, answer: try answer.get(), at: time) }
+        for (run, answer) in zip(due, answers) {
+            try record(run.input, answer: try answer.get(), throughSequence: run.throughSequence, at: time)
+        }
     }
 
-    /// A run due, its input ready; `recorded`: its decision when the log already holds one.
-    /// (A class: runs are handed between arrays and threads by reference, not copied.)
-    final class PendingRun: Sendable {
-        let input: EngineInput
+    /// A run due: what its input is made of, read from the market as of its time; `recorded`: its
+    /// decision when the log already holds one; `throughSequence`: the last market event its packet
+    /// depends on. Its packet is put together later (`assemble`), off the thread that moves the
+    /// market. (A class: runs are handed between arrays and threads by reference, not copied.)
+    final class PendingRun: @unchecked Sendable {
+        let runId: String
+        let plan: ReadPlan
+        let latest: AssetLatest?
+        let asOfMs: Int64
+        let throughSequence: UInt64
+        let position: PaperAccount.Position?
+        let promptText: String
         let engine: any DecisionEngine
-        let recorded: DecisionProposed?
+        let recorded: LogRecord?
+        /// The engine's input, once assembled.
+        private(set) var input: EngineInput!
 
-        init(input: EngineInput, engine: any DecisionEngine, recorded: DecisionProposed?) {
-            self.input = input
+        init(runId: String, plan: ReadPlan, latest: AssetLatest?, asOfMs: Int64, throughSequence: UInt64, position: PaperAccount.Position?,
+             promptText: String, engine: any DecisionEngine, recorded: LogRecord?) {
+            self.runId = runId
+            self.plan = plan
+            self.latest = latest
+            self.asOfMs = asOfMs
+            self.throughSequence = throughSequence
+            self.position = position
+            self.promptText = promptText
             self.engine = engine
             self.recorded = recorded
         }
 
+        /// Builds the packet over the asset's view (one view per asset, shared by the runs of a step).
+        func assemble(views: inout [String: AssetView]) throws {
+            let view = try views[plan.asset] ?? AssetView(symbol: plan.asset, asOfMs: asOfMs, latest: latest)
+            views[plan.asset] = view
+            input = EngineInput(runId: runId, plan: plan, packet: ContextPacket.build(plan: plan, view: view, throughSequence: throughSequence),
+                                latest: latest, position: position, promptText: promptText)
+        }
+
         /// The answer: a recorded run's from its records (never a new call; a record that cannot
         /// be read is an error, not a hold), else the engine's (an engine's failure is a hold).
+        /// A pure engine that made the recorded decision decides again without the record decoded.
         func answer() -> Result<EngineAnswer, any Error> {
             guard let recorded else {
                 do {
@@ -230,14 +260,34 @@ public final class TradingRun {
                     return .success(EngineAnswer(decision: .hold("the engine failed: \(error)"), holdCause: "engine_error"))
                 }
             }
-            guard recorded.engine == engine.name else { return .success(EngineAnswer(recorded: recorded)) }
-            return Result { try engine.replay(input, recorded: recorded) }
+            return Result {
+                if !engine.readsRecords, try Self.engineName(recorded) == engine.name { return try engine.decide(input) }
+                let decision = try EventCatalog.decode(recorded, as: DecisionProposed.self)
+                guard decision.engine == engine.name else { return EngineAnswer(recorded: decision) }
+                return try engine.replay(input, recorded: decision)
+            }
+        }
+
+        /// The `engine` member of a logged decision, read without decoding the rest.
+        static func engineName(_ record: LogRecord) throws -> String? {
+            var name: String?
+            try PayloadFields.scan(record.payload) { key, value in
+                if case .string(let text) = value, PayloadFields.key(key, is: "engine") { name = text }
+            }
+            return name
         }
     }
 
     /// Decides runs in order; when an engine calls out (a model), the runs are asked concurrently
     /// (the engine bounds what is in flight) and their answers kept in the runs' order.
+    /// Each run's packet is assembled first (a packet that cannot be built fails the step).
     static func decideAll(_ due: [PendingRun]) -> [Result<EngineAnswer, any Error>] {
+        var views: [String: AssetView] = [:]
+        do {
+            for run in due { try run.assemble(views: &views) }
+        } catch {
+            return due.map { _ in .failure(error) }
+        }
         guard due.count > 1, due.contains(where: { $0.engine.callsOut && $0.recorded == nil }) else { return due.map { $0.answer() } }
         final class Answers: @unchecked Sendable {
             let lock = NSLock()
@@ -284,7 +334,6 @@ public final class TradingRun {
 
     // MARK: - Steps
 
-    func view(_ asset: String) throws -> AssetView { try pipeline.view(asset) }
     func facts(_ asset: String) throws -> AssetLatest? { try pipeline.tradingFacts(asset) }
 
     /// Marks every position at its mid; fills the stop losses and take profits the mids set off.
@@ -357,7 +406,7 @@ public final class TradingRun {
 
     /// One run's events: due, context (the packet stored), decision, then the gates' rejection or
     /// the order and its fill.
-    func record(_ input: EngineInput, answer: EngineAnswer, at time: Int64) throws {
+    func record(_ input: EngineInput, answer: EngineAnswer, throughSequence: UInt64, at time: Int64) throws {
         let (runId, plan, packet, latest) = (input.runId, input.plan, input.packet, input.latest)
         summary.runs += 1
         summary.runsByHourAndAsset[(time - settings.fromMs) / 3_600_000, default: [:]][plan.asset, default: 0] += 1
@@ -367,7 +416,7 @@ public final class TradingRun {
         // A packet is a pure function of the log and the plan: stored without waiting for the disk,
         // since `pipeline preview --at` or an audit builds it again, byte for byte, from its hash's inputs.
         if settings.storePackets { try artifacts.putDerivable(packet.bytes, hash: packet.hash) }
-        try add(ContextAssembled(runId: runId, packetHash: packet.hash, throughSequence: Int64(pipeline.throughSequence),
+        try add(ContextAssembled(runId: runId, packetHash: packet.hash, throughSequence: Int64(throughSequence),
                                  bytes: Int64(packet.bytes.count)), id: runId + ".context", stream: runStream, at: time, correlation: runId)
         let decision = answer.decision
         try add(DecisionProposed(runId: runId, engine: engine.name, engineVersion: engine.version, action: decision.action.rawValue,

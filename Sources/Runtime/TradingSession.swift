@@ -1,3 +1,4 @@
+import Dispatch
 import Domain
 import LedgerLog
 
@@ -36,33 +37,66 @@ public final class TradingSession {
         var time = fromMs
         var drafts: [EventDraft] = []
         var counts = [Int](repeating: 0, count: runs.count)
+        /// Events gathered for one append, written by the next step's other thread.
+        var ready: Append?
+        var advanced = true
         while time < toMs {
-            try pipeline.advance(to: time)
-            // Every clone's runs due are decided together (concurrently when an engine calls out),
-            // then each clone's events are written in the clones' order.
+            if !advanced { try pipeline.advance(to: time) }
             let due = try runs.map { try $0.prepare(at: time) }
-            var answers = TradingRun.decideAll(due.flatMap { $0 })[...]
+            // On another thread: the last append, then every clone's runs due decided together
+            // (concurrently when an engine calls out) and each clone's events made in the clones'
+            // order — while this one moves the market to the next step and reads what its runs
+            // will. The two share nothing: completing a run reads nothing of the pipeline, and
+            // market data as of a time is the same whenever it is read.
+            let next = time + step
+            let appending = ready
+            ready = nil
+            let completing = Background { [runs, time, due, log] in
+                try appending?.write(to: log, runs: runs)
+                var answers = TradingRun.decideAll(due.flatMap { $0 })[...]
+                for (index, run) in runs.enumerated() {
+                    try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
+                    answers = answers.dropFirst(due[index].count)
+                }
+            }
+            let preparing = Result {
+                if next < toMs {
+                    try pipeline.advance(to: next)
+                    try pipeline.prefetch(Set(runs.flatMap { $0.plans.map(\.asset) }))
+                }
+            }
+            try completing.wait()
+            try preparing.get()
+            advanced = true
             for (index, run) in runs.enumerated() {
-                try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
-                answers = answers.dropFirst(due[index].count)
                 counts[index] += run.drafts.count
                 drafts += run.drafts
                 run.drafts.removeAll(keepingCapacity: true)
             }
-            time += step
+            time = next
             // Appended an hour of steps at a time (or sooner when many wait), each append waited
             // for: the boundaries follow from the events alone, so the batches, and the hash
             // chain, are the same on every run.
             if !drafts.isEmpty, TradingRun.flushes(before: time, pending: drafts.count) || time >= toMs {
-                if try log.append(drafts).written {
-                    for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
-                }
+                ready = Append(drafts: drafts, counts: counts)
                 drafts.removeAll(keepingCapacity: true)
                 counts = [Int](repeating: 0, count: runs.count)
             }
         }
+        try ready?.write(to: log, runs: runs)
         try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
+    }
+
+    /// One append of several clones' events, and how many are each clone's.
+    struct Append {
+        var drafts: [EventDraft]
+        var counts: [Int]
+
+        func write(to log: any LogStore, runs: [TradingRun]) throws {
+            guard try log.append(drafts).written else { return }
+            for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
+        }
     }
 
     /// Each clone's summary as it stands.
@@ -79,5 +113,22 @@ public final class TradingSession {
         }
         if !drafts.isEmpty { try log.append(drafts) }
         return runs.map { $0.finish() }
+    }
+}
+
+/// Work started on another thread at once; `wait` returns when it is done, or throws what it threw.
+final class Background: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private let work: () throws -> Void
+    private var outcome: Result<Void, any Error> = .success(())
+
+    init(_ work: @escaping () throws -> Void) {
+        self.work = work
+        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in outcome = Result { try self.work() } }
+    }
+
+    func wait() throws {
+        group.wait()
+        try outcome.get()
     }
 }

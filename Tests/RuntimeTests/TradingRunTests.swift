@@ -52,6 +52,31 @@ struct TradingRunTests {
         #expect(again.account == summary.account)
     }
 
+    @Test("clones traded together in a session (the market read ahead on one thread, runs completed on another) write what each writes traded alone")
+    func sessionEqualsRunsAlone() throws {
+        let (together, graph) = try Self.setUp()
+        var reversion = graph
+        let prompt = reversion.blocks.firstIndex { $0.kind == "trading_prompt" }!
+        reversion.blocks[prompt].rule = "mean_reversion"
+        try together.createClone(id: "c-2", owner: Self.owner, identity: .init(name: "U", avatarText: "", tagline: ""), graph: reversion)
+        let clones: [(String, StrategyGraph, UInt64)] = [("c-1", graph, 5), ("c-2", reversion, 9)]
+        let session = try TradingSession(log: together.log, artifacts: together.artifacts, clones: clones.map { id, graph, seed in
+            (graph, RulesEngine(seed: seed) as any DecisionEngine, TradingRun.Settings(cloneId: id, competitionId: "free", fromMs: Self.from, toMs: Self.to))
+        })
+        let summaries = try session.run()
+        for (index, (id, graph, seed)) in clones.enumerated() {
+            let (alone, _) = try Self.setUp()
+            let summary = try TradingRun(log: alone.log, artifacts: alone.artifacts, graph: graph, engine: RulesEngine(seed: seed),
+                                         settings: .init(cloneId: id, competitionId: "free", fromMs: Self.from, toMs: Self.to)).run()
+            #expect(summary.runs > 0 && summaries[index].runs == summary.runs && summaries[index].account == summary.account)
+            for stream in ["run.\(id).free", "account.\(id).free"] {
+                let written = try together.log.read(stream: stream).map { [$0.id, $0.type, String(decoding: $0.payload, as: UTF8.self)] }
+                let expected = try alone.log.read(stream: stream).map { [$0.id, $0.type, String(decoding: $0.payload, as: UTF8.self)] }
+                #expect(!written.isEmpty && written == expected, "\(stream)")
+            }
+        }
+    }
+
     @Test("a competition traded in two spans is the same account, with the same events, as traded in one")
     func continuation() throws {
         let (whole, graph) = try Self.setUp()
