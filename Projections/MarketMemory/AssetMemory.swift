@@ -10,10 +10,13 @@ public struct AssetMemory {
     /// The `market_memory` and `market_ticks` read models.
     public let memory: Database
     public let ticks: Database
+    /// Tick candles kept between reads (a market replica's), or nil to read every one each time.
+    public var candleCache: TickCandleCache?
 
-    public init(memory: Database, ticks: Database) {
+    public init(memory: Database, ticks: Database, candleCache: TickCandleCache? = nil) {
         self.memory = memory
         self.ticks = ticks
+        self.candleCache = candleCache
     }
 
     /// How many candles of each interval the latest data carries.
@@ -38,7 +41,7 @@ public struct AssetMemory {
     public func latest(_ symbol: String, asOfMs: Int64? = nil) throws -> AssetLatest? {
         guard let asset = try assetRow(symbol) else { return nil }
         let asOf = try asOfMs ?? newestMs()
-        let reads = try TickCandleReads(ticks: ticks, symbol: symbol)
+        let reads = try TickCandleReads(ticks: ticks, symbol: symbol, shared: candleCache)
         return AssetLatest(
             symbol: symbol, dex: asset["dex"], kind: asset["kind"], quote: asset["quote"], maxLeverage: asset["max_leverage"],
             delisted: asset["delisted"], categories: try categories(symbol, kind: asset["kind"], quote: asset["quote"]), asOfMs: asOf,
@@ -246,20 +249,23 @@ public struct AssetMemory {
     /// interval's newest starts are read once per view, for the candles and the volatility both.
     final class TickCandleReads {
         let ticks: Database
+        let symbol: String
         let symbolId: Int64?
+        let shared: TickCandleCache?
         /// Per interval: the newest start read, how many starts, and the candles found, newest first.
         var cache: [String: (newest: Int64, count: Int, rows: [AssetLatest.Candle])] = [:]
 
         /// Starts read at once per interval: enough for the volatility windows too.
         static let volatilityCandles = ["1m": 60, "5m": 48, "15m": 96]
 
-        init(ticks: Database, symbol: String) throws {
+        init(ticks: Database, symbol: String, shared: TickCandleCache?) throws {
             self.ticks = ticks
+            self.symbol = symbol
+            self.shared = shared
             symbolId = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT id FROM symbol WHERE symbol = ?"), arguments: [symbol])
         }
 
-        /// The candles that exist among the `count` starts from `newest` back, newest first (read
-        /// with raw binds and steps: a view reads several intervals each time it is built).
+        /// The candles that exist among the `count` starts from `newest` back, newest first.
         func candles(_ interval: (name: String, milliseconds: Int64), newest: Int64, count: Int) throws -> [AssetLatest.Candle] {
             guard let symbolId, count > 0 else { return [] }
             let oldest = newest - Int64(count - 1) * interval.milliseconds
@@ -267,20 +273,31 @@ public struct AssetMemory {
                 return cached.rows.filter { $0.openMs >= oldest }
             }
             let fetched = Swift.max(count, Self.volatilityCandles[interval.name] ?? 0)
-            // Candle starts are aligned to the interval, so the range holds exactly the `fetched` starts.
-            let statement = try ticks.cachedStatement(sql: """
-                SELECT open_ms, open_e8, high_e8, low_e8, close_e8 FROM candle_\(interval.name)
-                WHERE symbol_id = ? AND open_ms BETWEEN ? AND ? ORDER BY open_ms DESC
-                """)
-            var rows: [AssetLatest.Candle] = []
-            rows.reserveCapacity(fetched)
-            try SQLiteBinder.query(statement, ticks, { raw in
-                sqlite3_bind_int64(raw, 1, symbolId)
-                sqlite3_bind_int64(raw, 2, newest - Int64(fetched - 1) * interval.milliseconds)
-                sqlite3_bind_int64(raw, 3, newest)
-            }, row: { raw in rows.append(Self.candle(raw)) })
+            let from = newest - Int64(fetched - 1) * interval.milliseconds
+            let read = { (from: Int64, through: Int64) in try self.range(interval, symbolId: symbolId, from: from, through: through) }
+            let inOrder = try shared.map { shared in
+                try shared.candles(symbol, interval: CandleIntervals.all.firstIndex { $0.name == interval.name }!, from: from, through: newest, read: read)
+            } ?? read(from, newest)
+            let rows = Array(inOrder.reversed())
             cache[interval.name] = (newest, fetched, rows)
             return rows.filter { $0.openMs >= oldest }
+        }
+
+        /// The candles starting in [from, through], in time order (raw binds and steps: a view
+        /// reads several intervals each time it is built). Starts are aligned to the interval, so
+        /// the range holds exactly the starts asked for.
+        func range(_ interval: (name: String, milliseconds: Int64), symbolId: Int64, from: Int64, through: Int64) throws -> [AssetLatest.Candle] {
+            let statement = try ticks.cachedStatement(sql: """
+                SELECT open_ms, open_e8, high_e8, low_e8, close_e8 FROM candle_\(interval.name)
+                WHERE symbol_id = ? AND open_ms BETWEEN ? AND ? ORDER BY open_ms
+                """)
+            var rows: [AssetLatest.Candle] = []
+            try SQLiteBinder.query(statement, ticks, { raw in
+                sqlite3_bind_int64(raw, 1, symbolId)
+                sqlite3_bind_int64(raw, 2, from)
+                sqlite3_bind_int64(raw, 3, through)
+            }, row: { raw in rows.append(Self.candle(raw)) })
+            return rows
         }
 
         /// The newest `count` candles that exist starting at or before `cutoff`, newest first: what

@@ -15,7 +15,8 @@ public struct MarketTicksProjector: Projector {
     public let name = "market_ticks"
     public let version = 3
     public let schemaSQL = Resources.sql("market_ticks")
-    public let eventTypes: Set<String>? = ["market.tick"]
+    public let eventTypes: Set<String>? = [Self.eventType]
+    public static let eventType = "market.tick"
 
     public init() {}
 

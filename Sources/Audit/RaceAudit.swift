@@ -87,7 +87,7 @@ public enum RaceAudit {
 
         // The racers' clones as the log left them when the race ended, and what they logged in it.
         let runStreams = lineup.flatMap { ["run.\($0).\(raceId)", "account.\($0).\(raceId)"] }
-        let streams = try log.read(streams: Set(runStreams + lineup.map(CloneDecider.stream)))
+        let streams = try log.read(streams: Set(runStreams + lineup.map(CloneDecider.stream) + [KillSwitchSet.stream]))
         var clones: [String: CloneState] = [:]
         for id in lineup {
             clones[id] = try CloneState.folded(id, (streams[CloneDecider.stream(id)] ?? []).filter { $0.sequence < ended.sequence })
@@ -107,7 +107,8 @@ public enum RaceAudit {
                                               graph: { try StrategyGraph.decode(try artifacts.get(clones[$0]!.strategyHash)) },
                                               engine: { engines[$0]! }, fromMs: started.timestampMs, toMs: ended.timestampMs,
                                               startingEquityE6: atEnd.startingEquityE6, storePackets: true)
-        let traded = try session.run()
+        precondition(session.streamsRead.isSubset(of: Set(runStreams + [KillSwitchSet.stream])), "the audit reads every stream the session starts from")
+        let traded = try session.run(streams: streams)
         report.runs = traded.reduce(0) { $0 + $1.runs }
         report.fills = traded.reduce(0) { $0 + $1.fills }
         let standings = RaceTrading.standings(lineup: lineup, closing: try session.closingMarks())

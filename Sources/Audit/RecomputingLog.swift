@@ -6,15 +6,19 @@ import LedgerLog
 /// have written is checked, field by field, against what was written.
 final class RecomputingLog: LogStore, @unchecked Sendable {
     let logged: any LogReading
-    /// The logged events the recomputation must produce, by id (the race's own streams).
-    private let expected: [String: LogRecord]
-    private(set) var matched: Set<String> = []
+    /// The logged events the recomputation must produce (the race's own streams), and where each
+    /// id is among them.
+    private let expected: [LogRecord]
+    private let positions: [String: Int]
+    private var matched: [Bool]
     private(set) var divergences: [Divergence] = []
     private(set) var compared = 0
 
     init(logged: any LogReading, expected: [LogRecord]) {
         self.logged = logged
-        self.expected = Dictionary(expected.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.expected = expected
+        positions = Dictionary(expected.indices.map { (expected[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        matched = Array(repeating: false, count: expected.count)
     }
 
     var head: LogHead { get throws { try logged.head } }
@@ -26,26 +30,27 @@ final class RecomputingLog: LogStore, @unchecked Sendable {
     func refresh() throws { try logged.refresh() }
 
     func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
-        for draft in drafts { check(draft) }
-        let sequences = drafts.compactMap { expected[$0.id]?.sequence }
+        let sequences = drafts.compactMap { check($0).map { expected[$0].sequence } }
         return AppendResult(firstSequence: sequences.min() ?? 0, lastSequence: sequences.max() ?? 0, written: false)
     }
 
-    /// Compares one recomputed event with the logged event of its id.
-    func check(_ draft: EventDraft) {
+    /// Compares one recomputed event with the logged event of its id; returns where that is.
+    @discardableResult
+    func check(_ draft: EventDraft) -> Int? {
         compared += 1
-        guard let record = expected[draft.id] else {
+        guard let position = positions[draft.id] else {
             divergences.append(Divergence(sequence: nil, id: draft.id, type: draft.type, field: "(event)", logged: "(absent)",
                                           recomputed: "an event of type \(draft.type) on \(draft.stream)"))
-            return
+            return nil
         }
-        matched.insert(draft.id)
-        if let difference = Divergence.first(logged: record, recomputed: draft) { divergences.append(difference) }
+        matched[position] = true
+        if let difference = Divergence.first(logged: expected[position], recomputed: draft) { divergences.append(difference) }
+        return position
     }
 
     /// The logged events no recomputation produced: a history with events added.
     func unmatched() -> [Divergence] {
-        expected.values.filter { !matched.contains($0.id) }.map { record in
+        expected.indices.filter { !matched[$0] && positions[expected[$0].id] == $0 }.map { expected[$0] }.map { record in
             Divergence(sequence: record.sequence, id: record.id, type: record.type, field: "(event)",
                        logged: "an event of type \(record.type) on \(record.stream)", recomputed: "(absent)")
         }

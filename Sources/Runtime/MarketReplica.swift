@@ -13,6 +13,8 @@ public final class MarketReplica {
     private let prefix: PrefixLog
     private let runner: ProjectionRunner
     private let projectors: [any Projector] = [MarketTicksProjector(), MarketMemoryProjector()]
+    /// Tick candles read for views, kept while the fold leaves them as they are.
+    private let candles = TickCandleCache()
     /// The time the view is for.
     public private(set) var asOfMs: Int64 = .min
     /// The newest market event folded so far.
@@ -66,6 +68,7 @@ public final class MarketReplica {
             aheadIndex += 1
             last = record.sequence
         }
+        try candles.folding(window)
         prefix.through = last
         prefix.window = window
         lastMarketSequence = lastMarket
@@ -116,7 +119,11 @@ public final class MarketReplica {
 
     /// Reads market memory as folded.
     public func withMemory<Result>(_ body: (AssetMemory) throws -> Result) throws -> Result {
-        try runner.withAssetMemory(body)
+        try runner.withAssetMemory { memory in
+            var memory = memory
+            memory.candleCache = candles
+            return try body(memory)
+        }
     }
 }
 

@@ -28,10 +28,15 @@ public final class TradingSession {
                                                pipeline: shared) }
     }
 
+    /// The streams the session starts from: the kill switch's, and every clone's run and account.
+    public var streamsRead: Set<String> { runs.reduce(into: Set<String>()) { $0.formUnion($1.streamsRead) } }
+
     /// Steps every clone from start to end; returns each clone's summary, in the order given.
-    public func run() throws -> [TradingRun.Summary] {
+    /// `streams`: the records of `streamsRead` when the caller has read them already (a stream
+    /// missing from it is empty); else they are read from the log.
+    public func run(streams given: [String: [LogRecord]]? = nil) throws -> [TradingRun.Summary] {
         try pipeline.advance(to: fromMs)
-        let streams = try log.read(streams: runs.reduce(into: Set<String>()) { $0.formUnion($1.streamsRead) })
+        let streams = try given ?? log.read(streams: streamsRead)
         for run in runs { try run.start(streams: streams) }
         let step = runs.reduce(Int64(60_000)) { gcd($0, $1.stepMs) }
         var time = fromMs

@@ -48,18 +48,61 @@ struct ContextPipelineTests {
         #expect(full != (try Self.packets(ledger.log, at: time + 60_000)), "a minute later the packets change")
     }
 
-    @Test("stepping minute by minute gives the packets a fresh fold gives")
+    @Test("stepping minute by minute gives the packets a fresh fold gives, at every step")
     func incremental() throws {
         let ledger = try marketLedger(hours: 2)
         let pipeline = try ContextPipeline(log: ledger.log)
         var time = Self.start
-        var last: [String: String] = [:]
+        var compared = 0
         while time <= Self.start + 2 * 3_600_000 {
             try pipeline.advance(to: time)
-            last = Dictionary(uniqueKeysWithValues: try pipeline.plans(Self.graph).map { ($0.asset, try pipeline.packet($0).hash) })
-            time += 7 * 60_000
+            if (time - Self.start) % (7 * 60_000) == 0 {
+                let stepped = Dictionary(uniqueKeysWithValues: try pipeline.plans(Self.graph).map { ($0.asset, try pipeline.packet($0).hash) })
+                #expect(stepped == (try Self.packets(ledger.log, at: time)).mapValues(\.hash), "at minute \((time - Self.start) / 60_000)")
+                compared += stepped.count
+            }
+            time += 60_000
         }
-        #expect(last == (try Self.packets(ledger.log, at: time - 7 * 60_000)).mapValues(\.hash))
+        #expect(compared > 50)
+    }
+
+    @Test("ticks logged late (stamped half an hour back) change the candles they fall in: stepping still gives what a fresh fold gives")
+    func lateTicks() throws {
+        let market = try marketLedger(hours: 2)
+        let minute30 = Self.start + 30 * 60_000
+        // The same market, with every tick of minute 30 logged after those of minute 60.
+        var late: [EventDraft] = []
+        var drafts: [EventDraft] = []
+        try market.log.forEach(from: 1, filter: .all) { record in
+            let draft = EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                   timestampMs: record.timestampMs, payload: Array(record.payload))
+            if record.type == "market.tick", record.timestampMs == minute30 {
+                late.append(draft)
+                return true
+            }
+            if !late.isEmpty, record.timestampMs > minute30 + 30 * 60_000 {
+                drafts += late
+                late = []
+            }
+            drafts.append(draft)
+            return true
+        }
+        #expect(late.isEmpty)
+        let log = MemoryLog()
+        try log.append(drafts)
+        let pipeline = try ContextPipeline(log: log)
+        var time = Self.start
+        while time <= Self.start + 75 * 60_000 {
+            try pipeline.advance(to: time)
+            if time >= minute30 + 25 * 60_000 {
+                let stepped = Dictionary(uniqueKeysWithValues: try pipeline.plans(Self.graph).map { ($0.asset, try pipeline.packet($0).hash) })
+                #expect(stepped == (try Self.packets(log, at: time)).mapValues(\.hash), "at minute \((time - Self.start) / 60_000)")
+                if time == minute30 + 35 * 60_000 {
+                    #expect(stepped != (try Self.packets(market.log, at: time)).mapValues(\.hash), "the late ticks close the 5-minute candle they fall in")
+                }
+            }
+            time += 60_000
+        }
     }
 
     @Test("the same packets after an export and import into another directory, and from the rebuilt SQLite read models")
