@@ -94,7 +94,7 @@ public enum Dispute {
             case is RaceOpened, is TicketBought, is TicketRefunded, is RacerWithdrawn, is RaceEnded: inputs.append(record)
             default: break
             }
-            if settled == nil { state = RaceDecider.evolve(state, event) }
+            if settled == nil { RaceDecider.apply(event, to: &state) }
         }
         // The creators as the log names them when the race ended.
         let endSequence = settled.map { UInt64($0.event.dependsOnSequence) } ?? (cancelled?.sequence ?? records.last!.sequence)

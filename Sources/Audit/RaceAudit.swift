@@ -58,7 +58,7 @@ public enum RaceAudit {
         for record in raceRecords {
             let event = try EventCatalog.decode(record)
             before[record.sequence] = state
-            state = RaceDecider.evolve(state, event)
+            RaceDecider.apply(event, to: &state)
             switch event {
             case is RaceStarted: started = record
             case is RaceEnded: ended = record

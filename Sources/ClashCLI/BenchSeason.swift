@@ -40,6 +40,7 @@ struct BenchSeason: ClashCommand {
             json.key("races_settled"); json.int(season.report.racesSettled)
             json.key("seconds"); json.decimal(seconds, places: 3)
             json.key("settle_seconds"); json.decimal(settle.seconds, places: 4)
+            json.key("settle_tickets_fold_seconds"); json.decimal(settle.foldSeconds, places: 4)
             json.key("settle_tickets"); json.int(tickets)
             json.key("settle_payout_lines"); json.int(settle.lines)
             json.key("tickets"); json.int(season.tickets)
@@ -48,8 +49,9 @@ struct BenchSeason: ClashCommand {
     }
 
     /// A race of 10 racers with `tickets` tickets from 5,000 holders, settled by the decider; the
-    /// time of the settlement alone (ranking excluded), as the scheduler runs it.
-    func timeSettlement() throws -> (seconds: Double, lines: Int) {
+    /// time of folding the tickets into the race's state (one event at a time, as the scheduler
+    /// does) and of the settlement alone (ranking excluded).
+    func timeSettlement() throws -> (seconds: Double, lines: Int, foldSeconds: Double) {
         var random = SplitMix64(seed: engine.seed)
         let lineup = (1...10).map { "c-\($0)" }
         var race = RaceState(raceId: "r-bench")
@@ -57,11 +59,13 @@ struct BenchSeason: ClashCommand {
                                                   durationMs: 21_600_000), race)
         race = opened.reduce(race, RaceDecider.evolve)
         let holders = (0..<5_000).map { "0x" + String(format: "%040x", $0 + 1) }
+        let folding = monotonicSeconds()
         for _ in 0..<tickets {
-            race = RaceDecider.evolve(race, TicketBought(ticketId: "t\(race.ticketsBought + 1)", raceId: race.raceId,
-                                                         cloneId: lineup[Int(random.next() % 10)], holder: holders[Int(random.next() % 5_000)],
-                                                         priceWei: race.ticketPriceWei))
+            let ticket = TicketBought(ticketId: "t\(race.ticketsBought + 1)", raceId: race.raceId, cloneId: lineup[Int(random.next() % 10)],
+                                      holder: holders[Int(random.next() % 5_000)], priceWei: race.ticketPriceWei)
+            RaceDecider.apply(ticket, to: &race)
         }
+        let foldSeconds = monotonicSeconds() - folding
         race = try RaceDecider.decide(.start, race).reduce(race, RaceDecider.evolve)
         let standings = lineup.enumerated().map { RaceDecider.Standing(cloneId: $1, finalEquityE6: 10_000_000_000, returnBp: Int64($0 % 4), maxDrawdownBp: 0) }
         race = try RaceDecider.decide(.end(standings: standings), race).reduce(race, RaceDecider.evolve)
@@ -69,6 +73,6 @@ struct BenchSeason: ClashCommand {
         let began = monotonicSeconds()
         let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 1, dependsOnChain: "", dependsOnTreeRoot: ""), race)
         let seconds = monotonicSeconds() - began
-        return (seconds, (settled.first as? RaceSettled)?.payouts.count ?? 0)
+        return (seconds, (settled.first as? RaceSettled)?.payouts.count ?? 0, foldSeconds)
     }
 }

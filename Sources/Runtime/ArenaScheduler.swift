@@ -100,6 +100,13 @@ public final class ArenaScheduler {
     var raceOrder: [String] = []
     var openedMs: [String: Int64] = [:]
     var startedMs: [String: Int64] = [:]
+    /// The sequence of each race's `race.started`: its racers' runs are all logged after it.
+    var startedSequence: [String: UInt64] = [:]
+    /// The kill switch's records so far (every session starts from them).
+    var killSwitchRecords: [LogRecord] = []
+    /// The market view the last race was traded over: races follow one another in time, so the
+    /// next one moves it on instead of folding the market again from the log's start.
+    var racePipeline: ContextPipeline?
     var lastPlaces: [String: Int] = [:]
     /// The latest time the scheduler wrote for: what is due before it is done.
     var progressMs: Int64 = .min
@@ -153,6 +160,7 @@ public final class ArenaScheduler {
 
     func apply(_ record: LogRecord) throws {
         let type = record.type
+        if record.stream == KillSwitchSet.stream { killSwitchRecords.append(record) }
         guard type.hasPrefix("clone.") || type.hasPrefix("audition.") || type.hasPrefix("arena.") || type.hasPrefix("promotion.")
                 || type.hasPrefix("race.") || type.hasPrefix("ticket.") else { return }
         let event = try EventCatalog.decode(record)
@@ -178,9 +186,12 @@ public final class ArenaScheduler {
                 races[raceId] = RaceState(raceId: raceId)
                 raceOrder.append(raceId)
             }
-            races[raceId] = RaceDecider.evolve(races[raceId]!, event)
+            RaceDecider.apply(event, to: &races[raceId]!)
             if event is RaceOpened { openedMs[raceId] = record.timestampMs }
-            if event is RaceStarted { startedMs[raceId] = record.timestampMs }
+            if event is RaceStarted {
+                startedMs[raceId] = record.timestampMs
+                startedSequence[raceId] = record.sequence
+            }
             if let ended = event as? RaceEnded {
                 let last = ended.results.map(\.rank).max() ?? 0
                 for result in ended.results {
@@ -338,8 +349,13 @@ public final class ArenaScheduler {
         let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
                                               graph: { try StrategyGraph.decode(try self.artifacts.get(self.clones[$0]!.strategyHash)) },
                                               engine: engine, fromMs: started, toMs: at, startingEquityE6: race.startingEquityE6,
-                                              storePackets: settings.storePackets)
-        let traded = try session.run()
+                                              storePackets: settings.storePackets, pipeline: racePipeline)
+        racePipeline = session.pipeline
+        // The racers' runs and accounts (empty unless an earlier attempt was cut off) are all after
+        // race.started; the kill switch's records are known.
+        var streams = try log.read(streams: session.streamsRead.subtracting([KillSwitchSet.stream]), from: startedSequence[raceId] ?? 1)
+        streams[KillSwitchSet.stream] = killSwitchRecords
+        let traded = try session.run(streams: streams)
         report.decisions += traded.reduce(0) { $0 + $1.runs }
         let standings = RaceTrading.standings(lineup: race.lineup, closing: try session.closingMarks())
         try catchUp()

@@ -17,10 +17,10 @@ extension LogReading {
                                        startingEquityE6: startingEquityE6, beforeMs: beforeMs)
     }
 
-    /// The records of each of `streams`, in order, read in one pass over the log.
-    public func read(streams: Set<String>) throws -> [String: [LogRecord]] {
+    /// The records of each of `streams` from `sequence` on, in order, read in one pass over the log.
+    public func read(streams: Set<String>, from sequence: UInt64 = 1) throws -> [String: [LogRecord]] {
         var found: [String: [LogRecord]] = [:]
-        try forEach(from: 1, filter: .all) { record in
+        try forEach(from: sequence, filter: .all) { record in
             if streams.contains(record.stream) { found[record.stream, default: []].append(record) }
             return true
         }

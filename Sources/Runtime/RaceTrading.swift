@@ -4,15 +4,17 @@ import LedgerLog
 /// How a race is traded and ranked: the one definition the arena runs and an audit runs again.
 public enum RaceTrading {
     /// The session trading `lineup` over [fromMs, toMs): each racer with its graph and engine, an
-    /// account of `startingEquityE6` in competition `raceId`.
+    /// account of `startingEquityE6` in competition `raceId`; over `pipeline` when it is not yet past
+    /// `fromMs` (the market view of an earlier race), else a fresh one.
     public static func session(log: any LogStore, artifacts: any ArtifactStore, raceId: String, lineup: [String],
                                graph: (String) throws -> StrategyGraph, engine: (String) throws -> any DecisionEngine,
-                               fromMs: Int64, toMs: Int64, startingEquityE6: Int64, storePackets: Bool) throws -> TradingSession {
+                               fromMs: Int64, toMs: Int64, startingEquityE6: Int64, storePackets: Bool,
+                               pipeline: ContextPipeline? = nil) throws -> TradingSession {
         let racers = try lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
             (try graph(id), try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, context: "race", fromMs: fromMs, toMs: toMs,
                                                                 startingEquityE6: startingEquityE6, storePackets: storePackets))
         }
-        return try TradingSession(log: log, artifacts: artifacts, clones: racers)
+        return try TradingSession(log: log, artifacts: artifacts, clones: racers, pipeline: pipeline)
     }
 
     /// Each racer's figures from its closing mark: equity and return on marked equity, drawdown.

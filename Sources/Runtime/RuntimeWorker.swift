@@ -34,6 +34,8 @@ public final class RuntimeWorker {
     let engine: (String) throws -> any DecisionEngine
     let settings: Settings
     let pipeline: ContextPipeline
+    /// The views every clone's packets are assembled over.
+    let views = AssetViews()
     var runs: [String: TradingRun] = [:]
     /// The clones' resume times not reached yet (a clone joins the step when time reaches it).
     var pending: [String: Int64] = [:]
@@ -74,7 +76,7 @@ public final class RuntimeWorker {
                 run.caughtUpMs = now
                 return try run.prepare(at: time)
             }
-            var answers = TradingRun.decideAll(due.flatMap { $0 })[...]
+            var answers = TradingRun.decideAll(due.flatMap { $0 }, views: views)[...]
             for (index, run) in active.enumerated() {
                 let before = (run.summary.runs, run.summary.fills)
                 try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)

@@ -72,6 +72,8 @@ public final class TradingRun {
     let engine: any DecisionEngine
     let settings: Settings
     let pipeline: ContextPipeline
+    /// The views this run's packets are assembled over (when it runs alone).
+    let views = AssetViews()
     var account: PaperAccount
     var lastOrderMs: [String: Int64] = [:]
     /// In real time, the newest market time the runtime has seen: a run due at t whose plan is
@@ -160,7 +162,7 @@ public final class TradingRun {
     /// liquidation, the runs due. Its events wait in `drafts`.
     func step(at time: Int64) throws {
         let due = try prepare(at: time)
-        try complete(due, answers: Self.decideAll(due), at: time)
+        try complete(due, answers: Self.decideAll(due, views: views), at: time)
     }
 
     /// The first half of a step: marks and triggers, funding, liquidation, then the runs due with
@@ -242,9 +244,8 @@ public final class TradingRun {
         }
 
         /// Builds the packet over the asset's view (one view per asset, shared by the runs of a step).
-        func assemble(views: inout [String: AssetView]) throws {
-            let view = try views[plan.asset] ?? AssetView(symbol: plan.asset, asOfMs: asOfMs, latest: latest)
-            views[plan.asset] = view
+        func assemble(views: AssetViews) throws {
+            let view = try views.view(plan.asset, asOfMs: asOfMs, latest: latest)
             input = EngineInput(runId: runId, plan: plan, packet: ContextPacket.build(plan: plan, view: view, throughSequence: throughSequence),
                                 latest: latest, position: position, promptText: promptText)
         }
@@ -281,10 +282,9 @@ public final class TradingRun {
     /// Decides runs in order; when an engine calls out (a model), the runs are asked concurrently
     /// (the engine bounds what is in flight) and their answers kept in the runs' order.
     /// Each run's packet is assembled first (a packet that cannot be built fails the step).
-    static func decideAll(_ due: [PendingRun]) -> [Result<EngineAnswer, any Error>] {
-        var views: [String: AssetView] = [:]
+    static func decideAll(_ due: [PendingRun], views: AssetViews) -> [Result<EngineAnswer, any Error>] {
         do {
-            for run in due { try run.assemble(views: &views) }
+            for run in due { try run.assemble(views: views) }
         } catch {
             return due.map { _ in .failure(error) }
         }

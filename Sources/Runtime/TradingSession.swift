@@ -9,12 +9,18 @@ public final class TradingSession {
     public let pipeline: ContextPipeline
     let log: any LogStore
     let runs: [TradingRun]
+    /// The views every clone's packets are assembled over.
+    let views = AssetViews()
     let fromMs: Int64
     let toMs: Int64
 
-    /// `clones`: each clone's graph, engine and settings (all of the same span).
+    /// `clones`: each clone's graph, engine and settings (all of the same span); `pipeline`: a market
+    /// view over the same log to move on, used when it is not yet past the span's start. A view
+    /// moved on holds what a fresh one folded to the same time holds: the market events of the
+    /// log's prefix up to the first one stamped later.
     public init(log: any LogStore, artifacts: any ArtifactStore,
-                clones: [(graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings)]) throws {
+                clones: [(graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings)],
+                pipeline given: ContextPipeline? = nil) throws {
         precondition(!clones.isEmpty, "a session trades at least one clone")
         let from = clones[0].settings.fromMs
         let to = clones[0].settings.toMs
@@ -22,7 +28,11 @@ public final class TradingSession {
         self.log = log
         fromMs = from
         toMs = to
-        pipeline = try ContextPipeline(log: log)
+        if let given, given.asOfMs <= from {
+            pipeline = given
+        } else {
+            pipeline = try ContextPipeline(log: log)
+        }
         let shared = pipeline
         runs = try clones.map { try TradingRun(log: log, artifacts: artifacts, graph: $0.graph, engine: $0.engine, settings: $0.settings,
                                                pipeline: shared) }
@@ -56,9 +66,9 @@ public final class TradingSession {
             let next = time + step
             let appending = ready
             ready = nil
-            let completing = Background { [runs, time, due, log] in
+            let completing = Background { [runs, time, due, log, views] in
                 try appending?.write(to: log, runs: runs)
-                var answers = TradingRun.decideAll(due.flatMap { $0 })[...]
+                var answers = TradingRun.decideAll(due.flatMap { $0 }, views: views)[...]
                 for (index, run) in runs.enumerated() {
                     try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
                     answers = answers.dropFirst(due[index].count)

@@ -77,6 +77,24 @@ struct TradingRunTests {
         }
     }
 
+    @Test("every packet a run logs is the one a fresh market view builds at its time (views stepped and parts kept equal views built anew)")
+    func packetsEqualFreshViews() throws {
+        let (ledger, graph) = try Self.setUp()
+        _ = try Self.run(ledger, graph)
+        let assembled = try ledger.log.read(stream: "run.c-1.free").filter { $0.type == ContextAssembled.type }
+        #expect(assembled.count == 48 * 7)
+        var checked = 0
+        for record in assembled.enumerated().filter({ $0.offset % 11 == 0 }).map(\.element) {
+            let logged = try EventCatalog.decode(record, as: ContextAssembled.self)
+            let pipeline = try ContextPipeline(log: ledger.log)
+            try pipeline.advance(to: record.timestampMs)
+            let plan = try #require(try pipeline.plans(graph).first { logged.runId.hasSuffix("-\($0.prompt)-\($0.asset)-\(record.timestampMs)") })
+            #expect(try pipeline.packet(plan).hash == logged.packetHash, "\(logged.runId)")
+            checked += 1
+        }
+        #expect(checked > 25)
+    }
+
     @Test("a competition traded in two spans is the same account, with the same events, as traded in one")
     func continuation() throws {
         let (whole, graph) = try Self.setUp()

@@ -30,8 +30,10 @@ public struct AssetView {
         var dataMs: Int64?
     }
 
-    /// The view of `latest` (nil when market memory lists no such asset by then: every channel is stale).
-    public init(symbol: String, asOfMs: Int64, latest: AssetLatest?) throws {
+    /// The view of `latest` (nil when market memory lists no such asset by then: every channel is
+    /// stale). With `previous` (the same asset's view of an earlier time), each part whose data is
+    /// unchanged keeps its bytes instead of being encoded again: the same bytes either way.
+    public init(symbol: String, asOfMs: Int64, latest: AssetLatest?, previous: AssetView? = nil) throws {
         self.symbol = symbol
         self.asOfMs = asOfMs
         self.latest = latest
@@ -47,8 +49,18 @@ public struct AssetView {
             markets = [:]
             return
         }
-        header = try Self.canonical(Header(categories: latest.categories, dex: latest.dex, kind: latest.kind, listed: !latest.delisted,
-                                           maxLeverage: latest.maxLeverage, quote: latest.quote, symbol: latest.symbol))
+        let before = previous?.symbol == symbol ? previous?.latest : nil
+        let kept = before.map { _ in previous! }
+        let sameHeader = before.map { $0.categories == latest.categories
+            && ($0.dex, $0.kind, $0.delisted, $0.maxLeverage, $0.quote, $0.symbol) == (latest.dex, latest.kind, latest.delisted, latest.maxLeverage, latest.quote, latest.symbol) } ?? false
+        header = try kept.flatMap { sameHeader ? $0.header : nil }
+            ?? Self.canonical(Header(categories: latest.categories, dex: latest.dex, kind: latest.kind, listed: !latest.delisted,
+                                     maxLeverage: latest.maxLeverage, quote: latest.quote, symbol: latest.symbol))
+        /// A section's bytes: the previous view's when its data is the same, else `encode()`.
+        func bytes(_ name: String, same: Bool, _ encode: () throws -> [UInt8]?) rethrows -> [UInt8]? {
+            if same, let section = kept?.sections[name] { return section.bytes }
+            return try encode()
+        }
         var sections: [String: Section] = [:]
         // Log positions are for fills and audits, not for the packet: left out (nil is not encoded).
         var price = latest.price
@@ -57,35 +69,55 @@ public struct AssetView {
         var liquidity = latest.liquidity
         liquidity.bookSequence = nil
         sections["mids"] = Section(bytes: try price.map(Self.canonical), dataMs: price?.ts)
-        sections["liquidity"] = Section(bytes: liquidity.ts == nil ? nil : try Self.canonical(liquidity), dataMs: liquidity.ts)
-        sections["funding"] = Section(bytes: latest.funding.currentE12 == nil ? nil : try Self.canonical(latest.funding), dataMs: latest.funding.ts)
-        sections["positioning"] = Section(bytes: latest.positioning.hourMs == nil ? nil : try Self.canonical(latest.positioning),
-                                          dataMs: latest.positioning.hourMs)
+        sections["liquidity"] = Section(bytes: try bytes("liquidity", same: before?.liquidity == latest.liquidity) {
+            liquidity.ts == nil ? nil : try Self.canonical(liquidity)
+        }, dataMs: liquidity.ts)
+        sections["funding"] = Section(bytes: try bytes("funding", same: before?.funding == latest.funding) {
+            latest.funding.currentE12 == nil ? nil : try Self.canonical(latest.funding)
+        }, dataMs: latest.funding.ts)
+        sections["positioning"] = Section(bytes: try bytes("positioning", same: before?.positioning == latest.positioning) {
+            latest.positioning.hourMs == nil ? nil : try Self.canonical(latest.positioning)
+        }, dataMs: latest.positioning.hourMs)
         // Volatility's time: the newest candle of the intervals it is computed from.
         let finest = ["1m", "5m", "15m"].compactMap { latest.candles[$0]?.last?.openMs }.max()
         let volatility = latest.volatility
         let hasVolatility = volatility.realized1hBp != nil || volatility.realized4hBp != nil || volatility.realized24hBp != nil
-        sections["volatility"] = Section(bytes: hasVolatility ? try Self.canonical(volatility) : nil, dataMs: hasVolatility ? finest : nil)
+        sections["volatility"] = Section(bytes: try bytes("volatility", same: before?.volatility == volatility) {
+            hasVolatility ? try Self.canonical(volatility) : nil
+        }, dataMs: hasVolatility ? finest : nil)
         let llama = latest.defillama
-        sections["capital_base"] = Section(bytes: try Self.canonical(CapitalBase(
-            defiTvlE2: llama.defiTvl?.tvlE2, linkedChains: llama.linkedChains.map { .init(subject: $0.subject, tvlE2: $0.tvlE2) },
-            linkedStablecoins: llama.linkedStablecoins.map { .init(subject: $0.subject, tvlE2: $0.tvlE2) },
-            stablecoinSupplyE2: llama.stablecoinSupplyE2)), dataMs: llama.ts)
-        sections["flows"] = Section(bytes: try Self.canonical(Flows(
-            defiTvlChange1dBp: llama.defiTvl?.change1dBp, defiTvlChange7dBp: llama.defiTvl?.change7dBp,
-            defiTvlChange30dBp: llama.defiTvl?.change30dBp,
-            linkedChains: llama.linkedChains.map { .init(subject: $0.subject, change1dBp: $0.change1dBp, change7dBp: $0.change7dBp, change30dBp: $0.change30dBp) },
-            stablecoinSupplyChange7dBp: llama.stablecoinSupplyChange7dBp)), dataMs: llama.ts)
-        sections["throughput"] = Section(bytes: try Self.canonical(Throughput(dexVolume24hE2: llama.dexVolume24hE2, fees24hE2: llama.fees24hE2)),
-                                         dataMs: llama.ts)
+        let sameLlama = before?.defillama == llama
+        sections["capital_base"] = Section(bytes: try bytes("capital_base", same: sameLlama) {
+            try Self.canonical(CapitalBase(
+                defiTvlE2: llama.defiTvl?.tvlE2, linkedChains: llama.linkedChains.map { .init(subject: $0.subject, tvlE2: $0.tvlE2) },
+                linkedStablecoins: llama.linkedStablecoins.map { .init(subject: $0.subject, tvlE2: $0.tvlE2) },
+                stablecoinSupplyE2: llama.stablecoinSupplyE2))
+        }, dataMs: llama.ts)
+        sections["flows"] = Section(bytes: try bytes("flows", same: sameLlama) {
+            try Self.canonical(Flows(
+                defiTvlChange1dBp: llama.defiTvl?.change1dBp, defiTvlChange7dBp: llama.defiTvl?.change7dBp,
+                defiTvlChange30dBp: llama.defiTvl?.change30dBp,
+                linkedChains: llama.linkedChains.map { .init(subject: $0.subject, change1dBp: $0.change1dBp, change7dBp: $0.change7dBp, change30dBp: $0.change30dBp) },
+                stablecoinSupplyChange7dBp: llama.stablecoinSupplyChange7dBp))
+        }, dataMs: llama.ts)
+        sections["throughput"] = Section(bytes: try bytes("throughput", same: sameLlama) {
+            try Self.canonical(Throughput(dexVolume24hE2: llama.dexVolume24hE2, fees24hE2: llama.fees24hE2))
+        }, dataMs: llama.ts)
         let polymarket = latest.polymarket
-        sections["immediate"] = Section(bytes: try polymarket.immediate.map(Self.canonical), dataMs: polymarket.immediate?.ts)
-        sections["later"] = Section(bytes: try polymarket.later.map(Self.canonical), dataMs: polymarket.later?.ts)
+        let samePolymarket = before?.polymarket == polymarket
+        sections["immediate"] = Section(bytes: try bytes("immediate", same: samePolymarket) { try polymarket.immediate.map(Self.canonical) },
+                                        dataMs: polymarket.immediate?.ts)
+        sections["later"] = Section(bytes: try bytes("later", same: samePolymarket) { try polymarket.later.map(Self.canonical) },
+                                    dataMs: polymarket.later?.ts)
         self.sections = sections
-        markets = [
-            "discovery": try polymarket.discovery.map { ($0.ts, try Self.canonical($0)) },
-            "recently_closed": try polymarket.recentlyClosed.map { ($0.ts, try Self.canonical($0)) },
-        ]
+        if samePolymarket, let kept {
+            markets = kept.markets
+        } else {
+            markets = [
+                "discovery": try polymarket.discovery.map { ($0.ts, try Self.canonical($0)) },
+                "recently_closed": try polymarket.recentlyClosed.map { ($0.ts, try Self.canonical($0)) },
+            ]
+        }
         candles = latest.candles.mapValues { list in list.map { ($0.openMs, Self.canonical($0)) } }
     }
 

@@ -158,6 +158,13 @@ public enum RaceDecider {
 
     public static func evolve(_ state: RaceState, _ event: any CatalogEvent) -> RaceState {
         var state = state
+        apply(event, to: &state)
+        return state
+    }
+
+    /// `evolve` in place: what a fold over many events uses (a race's state holds its tickets, and
+    /// a copy per event would copy them all at every ticket).
+    public static func apply(_ event: any CatalogEvent, to state: inout RaceState) {
         state.version += 1
         switch event {
         case let opened as RaceOpened:
@@ -187,11 +194,10 @@ public enum RaceDecider {
         default:
             state.version -= 1
         }
-        return state
     }
 
     public static func fold(_ raceId: String, _ events: [any CatalogEvent]) -> RaceState {
-        events.reduce(RaceState(raceId: raceId), evolve)
+        events.reduce(into: RaceState(raceId: raceId)) { apply($1, to: &$0) }
     }
 
     /// Ranking: return on marked equity, higher first; then lower maximum drawdown; racers equal
