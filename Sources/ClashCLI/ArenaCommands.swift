@@ -41,8 +41,7 @@ struct ArenaStatus: ClashCommand {
     @OptionGroup var report: ReportOptions
 
     func execute() throws {
-        let models = try data.readModels()
-        try models.read("arena") { db in
+        try data.read("arena") { db in
             report.print(try Report.rows(db, "SELECT slot, s.clone_id, c.name, since_ms FROM arena_slot s JOIN career c USING (clone_id) ORDER BY slot"),
                          title: "slots")
             report.print(try Report.rows(db, "SELECT q.clone_id, c.name, passed_ms FROM arena_queue q JOIN career c USING (clone_id) ORDER BY passed_ms, length(q.clone_id), q.clone_id"),
@@ -142,7 +141,7 @@ struct RacesList: ClashCommand {
     @OptionGroup var report: ReportOptions
 
     func execute() throws {
-        try data.readModels().read("arena") { db in
+        try data.read("arena") { db in
             report.print(try Report.rows(db, "SELECT race_id, phase, opened_ms, started_ms, ended_ms, tickets, pool_wei, winner FROM race ORDER BY number"))
         }
     }
@@ -155,7 +154,7 @@ struct RacesShow: ClashCommand {
     @Argument(help: "The race's id.") var race: String
 
     func execute() throws {
-        try data.readModels().read("arena") { db in
+        try data.read("arena") { db in
             let summary = try Report.rows(db, "SELECT * FROM race WHERE race_id = ?", [race])
             guard !summary.isEmpty else { throw DomainError("race.unknown", "no race has id \(race); `clash races list` shows the races") }
             report.print(summary, title: "race")
@@ -217,7 +216,7 @@ struct TicketsShow: ClashCommand {
 
     func execute() throws {
         let address = holder.lowercased()
-        try data.readModels().read("arena") { db in
+        try data.read("arena") { db in
             report.print(try Report.rows(db, "SELECT ticket_id, race_id, clone_id, price_wei, status, bought_ms FROM ticket WHERE holder = ? ORDER BY bought_ms, ticket_id", [address]),
                          title: "tickets")
             report.print(try Report.rows(db, "SELECT race_id, clone_id, tickets, amount_wei FROM payout WHERE recipient = ? AND kind = 'holder' ORDER BY race_id", [address]),
@@ -249,7 +248,7 @@ struct LeaderboardCommand: ClashCommand {
     @Option(help: "One race's ranking.") var race: String?
 
     func execute() throws {
-        try data.readModels().read("arena") { db in
+        try data.read("arena") { db in
             if let race {
                 report.print(try Report.rows(db, "SELECT rank, clone_id, return_bp, max_drawdown_bp, final_equity_e6, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [race]))
             } else {
@@ -266,6 +265,6 @@ struct HallOfFameCommand: ClashCommand {
     @OptionGroup var report: ReportOptions
 
     func execute() throws {
-        try data.readModels().read("arena") { db in report.print(try Report.rows(db, HallOfFame.sql)) }
+        try data.read("arena") { db in report.print(try Report.rows(db, HallOfFame.sql)) }
     }
 }

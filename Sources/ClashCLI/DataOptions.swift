@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import LedgerLog
 import Projections
 
@@ -38,6 +39,14 @@ struct DataOptions: ParsableArguments {
     /// folded into copies in memory), refusing a directory that holds no log.
     func readModels() throws -> ProjectionRunner {
         try ProjectionRunner(readingDirectory: directory + "/projections", log: try existingLog(), projectors: ReadModels.all)
+    }
+
+    /// Reads one read model as of the log's head (read-only; what lags is folded in memory first).
+    func read<Result>(_ model: String, _ body: (Database) throws -> Result) throws -> Result {
+        let runner = try readModels()
+        defer { try? runner.close() }
+        try runner.catchUp()
+        return try runner.read(model, body)
     }
 }
 

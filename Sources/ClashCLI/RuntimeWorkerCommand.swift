@@ -31,16 +31,11 @@ struct RuntimeWorkerCommand: ClashCommand {
         let stop = StopSignal()
         let ledger = try artifacts.open(data)
         defer { try? ledger.close() }
-        // One model engine for every clone, so that its concurrency limit holds over all of them.
-        let shared = engine.engine == .model ? try engine.engine(artifacts: ledger.artifacts) : nil
-        var offsets: [String: UInt64] = [:]
+        // One model engine for every clone (its concurrency limit holds over all of them), or the
+        // rules engine seeded by the clone's id, whatever order the worker finds the clones in.
         let worker = try RuntimeWorker(log: ledger.log, artifacts: ledger.artifacts,
-                                       settings: .init(competitionId: competition, cloneIds: clones.isEmpty ? nil : clones)) { id in
-            if let shared { return shared }
-            let offset = offsets[id] ?? UInt64(offsets.count)
-            offsets[id] = offset
-            return try engine.engine(artifacts: ledger.artifacts, seedOffset: offset)
-        }
+                                       settings: .init(competitionId: competition, cloneIds: clones.isEmpty ? nil : clones),
+                                       engine: try engine.perClone(artifacts: ledger.artifacts))
         let ingestion = DispatchGroup()
         if ingest {
             nonisolated(unsafe) let poller = try polling.poller(sources: sources, log: ledger.log)

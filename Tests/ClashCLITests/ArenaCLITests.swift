@@ -63,4 +63,44 @@ struct ArenaCLITests {
         }
         #expect(try CLI.json(try clash(["log", "verify"]).stdout)["head_sequence"] as? Int == head, "nothing written")
     }
+
+    @Test("races cancel: the accumulating race's tickets refunded, seen at once by the read commands; a final or unknown race refused, nothing written; arena run in real time stops on SIGTERM")
+    func cancel() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try simulate(data).status == 0)
+        // The season stopped after two races; the scheduler, run again, opens the next one.
+        let opened = try clash(["arena", "run", "--simulated"])
+        let summary = try CLI.json(opened.stdout)
+        #expect(opened.status == 0 && summary["races_opened"] as? Int == 1, "\(opened.stdout)")
+        let holder = "0x" + String(repeating: "a", count: 40)
+        #expect(try clash(["tickets", "buy", "--race", "r-3", "--clone", "c-1", "--holder", holder, "--count", "2", "--at", "1717351300000"]).status == 0)
+        #expect(try clash(["races", "list", "--json"]).stdout.contains("\"phase\":\"accumulating\",\"pool_wei\":\"20000000000000000\",\"race_id\":\"r-3\""))
+
+        let cancelled = try clash(["races", "cancel", "r-3", "--reason", "data outage", "--at", "1717351400000"])
+        #expect(cancelled.status == 0 && cancelled.stdout.contains("\"phase\":\"cancelled\",\"refunded\":2"), "\(cancelled.stdout)")
+        let tickets = try clash(["tickets", "show", "--holder", holder, "--json"]).stdout.split(separator: "\n")
+        #expect(tickets.count == 2 && tickets.allSatisfy { $0.contains("\"status\":\"refunded\"") }, "\(tickets)")
+        #expect(try clash(["race", "audit", "r-3"]).status == 0, "the cancellation and its refunds recomputed")
+
+        let head = try CLI.json(try clash(["log", "verify"]).stdout)["head_sequence"] as? Int
+        for (race, code) in [("r-3", "race.final"), ("r-1", "race.final"), ("r-9", "race.unknown")] {
+            let refused = try clash(["races", "cancel", race, "--reason", "again"])
+            #expect(refused.status == 65 && refused.stderr.contains("[\(code)]"), "\(race): \(refused.stderr)")
+        }
+        #expect(try CLI.json(try clash(["log", "verify"]).stdout)["head_sequence"] as? Int == head, "nothing written")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["arena", "run", "--poll-seconds", "0.2", "--data", data]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.terminate()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && stdout.contains("\"races_opened\""), "\(stdout)")
+        #expect(try clash(["log", "verify"]).status == 0)
+    }
 }

@@ -172,6 +172,9 @@ struct ClonesCLITests {
         let cycle = try CLI.json(once.stdout)
         #expect(cycle["runs"] as? Int == 2 && cycle["skipped"] as? Int == 0 && cycle["market_ms"] as? Int == 1_717_207_140_000, "\(once.stdout)")
         #expect(try clash(["runtime", "worker", "--once"]).stdout.contains("\"events\":0"), "nothing new: nothing written")
+        // The rules engine is seeded by the clone's id (seed 1 + 1 for c-1), as the arena seeds it and whatever order clones are found in.
+        let decisions = try clash(["log", "dump", "--type", "runtime.decision_proposed"]).stdout.split(separator: "\n")
+        #expect(decisions.count == 2 && decisions.allSatisfy { $0.contains("\"engine_seed\":\"2\"") }, "\(decisions)")
         // An hour of market logged while no worker ran: its minutes' runs are skipped, the newest one's run.
         #expect(try clash(["market", "simulate", "--seed", "4", "--assets", "8", "--hours", "1", "--start", "1717207200000"]).status == 0)
         let later = try CLI.json(try clash(["runtime", "worker", "--once"]).stdout)
