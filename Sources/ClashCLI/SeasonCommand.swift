@@ -18,8 +18,8 @@ struct SeasonSimulate: ClashCommand {
         commandName: "simulate",
         abstract: "Simulate a season on a synthetic market into a new data directory; print its summary as JSON.",
         discussion: """
-            The market starts at 2024-06-01 00:00 UTC; the clones are created then and audition over the first 24 hours; a race \
-            opens every 6 hours from then on, accumulates tickets for 6 hours and runs for 6. Spectators buy 1 to 5 tickets each on \
+            The market starts at 2024-06-01 00:00 UTC; the clones are created then and audition over the first 24 hours (every \
+            fifth clone decides only every 4 hours: its audition fails and its owner retires it); a race opens every 6 hours from then on, accumulates tickets for 6 hours and runs for 6. Spectators buy 1 to 5 tickets each on \
             the accumulating race an hour after it opens. The same seed gives the same log, byte for byte.
             """)
 
@@ -82,18 +82,24 @@ enum Season {
         try ledger.log.appendInBatches(market)
         var random = SplitMix64(seed: seed ^ 0x5EA5_0000)
         let symbols = SyntheticMarket(seed: seed, assets: assets, hours: 1, startMs: start).symbols
+        // Every fifth clone is a slow trader, deciding every 4 hours: its audition fails (policy v1
+        // wants a decision per asset every hour), and its owner retires it.
+        var slow: [(id: String, owner: String)] = []
         for index in 0..<clones {
             let rule = RuleEngine.rules[index % RuleEngine.rules.count]
             let risk = RiskPreset.names[Int(random.next() % UInt64(RiskPreset.names.count))]
             let picked = symbols.filter { _ in random.next() % 3 != 0 }
-            var graph = StrategyChoices(assets: picked.isEmpty ? [symbols[0]] : picked, prompt: "\(rule) on the \(cadence) tape", cadence: cadence,
+            let pace = index % 5 == 4 ? "4h" : cadence
+            var graph = StrategyChoices(assets: picked.isEmpty ? [symbols[0]] : picked, prompt: "\(rule) on the \(pace) tape", cadence: pace,
                                         risk: risk, sources: ["price", "derivatives"]).graph(.custom).convertedUp()
             let prompt = graph.blocks.firstIndex { $0.kind == "trading_prompt" }!
             graph.blocks[prompt].rule = rule
             let name = SeasonSimulate.names[index % SeasonSimulate.names.count] + (index >= SeasonSimulate.names.count ? " \(index / SeasonSimulate.names.count + 1)" : "")
             let owner = "0x" + String(format: "%016llx%016llx%08x", random.next(), random.next(), UInt32(truncatingIfNeeded: random.next()))
             try ledger.createClone(id: "c-\(index + 1)", owner: owner,
-                                   identity: .init(name: name, avatarText: String(name.prefix(2)), tagline: "\(rule), \(risk) risk"), graph: graph)
+                                   identity: .init(name: name, avatarText: String(name.prefix(2)), tagline: "\(rule), \(risk) risk, every \(pace)"),
+                                   graph: graph)
+            if index % 5 == 4 { slow.append(("c-\(index + 1)", owner)) }
         }
         progress?("\(clones) clones created; auditions over the first 24 hours")
         var settings = ArenaScheduler.Settings(originMs: origin)
@@ -113,6 +119,16 @@ enum Season {
             let report = try scheduler.advance(to: time, progress: progress)
             totals.decisions += report.decisions
             totals.report += report
+            // The owners of clones that failed their audition retire them once the verdicts are in.
+            if time == origin {
+                for (id, owner) in slow {
+                    let verdict = try ledger.log.read(stream: "audition.\(id)").last { $0.type == AuditionDecided.type }
+                    guard let verdict, try !EventCatalog.decode(verdict, as: AuditionDecided.self).passed else { continue }
+                    try scheduler.retire(id, reason: "owner", policy: 0, owner: owner, at: time)
+                    totals.report.retirements += 1
+                    progress?("\(id) retired by its owner after its audition failed")
+                }
+            }
             // An hour into each race's accumulation, the spectators buy.
             if let race = scheduler.accumulatingRace, !ticketed.contains(race.raceId), !race.lineup.isEmpty {
                 ticketed.insert(race.raceId)

@@ -8,7 +8,7 @@ struct ArenaCLITests {
     func clash(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
 
     func simulate(_ directory: String) throws -> CLI.Result {
-        try CLI.run(["season", "simulate", "--seed", "3", "--clones", "3", "--races", "2", "--spectators", "4", "--assets", "2", "--cadence", "1h",
+        try CLI.run(["season", "simulate", "--seed", "3", "--clones", "5", "--races", "2", "--spectators", "4", "--assets", "2", "--cadence", "1h",
                      "--slots", "2", "--no-store-packets", "--quiet", "--data", directory])
     }
 
@@ -22,7 +22,8 @@ struct ArenaCLITests {
         let run = try simulate(data)
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try CLI.json(run.stdout)
-        #expect(summary["auditions_passed"] as? Int == 3 && summary["races_settled"] as? Int == 2)
+        #expect(summary["auditions_passed"] as? Int == 4 && summary["races_settled"] as? Int == 2)
+        #expect(summary["auditions_failed"] as? Int == 1 && summary["retirements"] as? Int == 1, "c-5 decides every 4 hours: it fails, and its owner retires it")
         #expect((summary["last_race"] as? [String: Any])?["race_id"] as? String == "r-2")
         #expect(try simulate(other).status == 0)
         let heads = try [data, other].map { try CLI.json(try CLI.run(["log", "verify", "--data", $0]).stdout)["head_hash"] as? String }
@@ -37,7 +38,9 @@ struct ArenaCLITests {
         let leaderboard = try clash(["leaderboard", "--json"]).stdout.split(separator: "\n")
         #expect(leaderboard.count == 2, "the two clones that raced")
         #expect(try clash(["leaderboard", "--race", "r-2", "--json"]).stdout.split(separator: "\n").first?.contains("\"rank\":1") == true)
-        #expect(try clash(["hall-of-fame", "--json"]).stdout.split(separator: "\n").count == 3, "every clone, racing or not")
+        let hall = try clash(["hall-of-fame", "--json"]).stdout.split(separator: "\n")
+        #expect(hall.count == 5, "every clone, racing, queued or retired")
+        #expect(hall.contains { $0.contains("\"clone_id\":\"c-5\"") && $0.contains("\"status\":\"retired\"") }, "\(hall)")
         let holderLine = try #require(try clash(["races", "show", "r-1", "--json"]).stdout.split(separator: "\n").first { $0.contains("\"kind\":\"holder\"") })
         let holder = try #require((try JSONSerialization.jsonObject(with: Data(holderLine.utf8)) as? [String: Any])?["recipient"] as? String)
         #expect(try clash(["tickets", "show", "--holder", holder, "--json"]).stdout.contains("\"status\":\"won\""))
