@@ -112,6 +112,9 @@ enum Season {
         let holders = (0..<spectators).map { _ in "0x" + String(format: "%016llx%016llx%08x", random.next(), random.next(), UInt32(truncatingIfNeeded: random.next())) }
         var totals = Totals()
         let head = try ledger.head.sequence
+        // The read models follow the log on another thread while the season runs.
+        let follower = ProjectionFollower(ledger)
+        defer { try? follower.finish() }
         var time = start
         let end = origin + Int64(races - 1) * settings.raceEveryMs + settings.raceEveryMs + settings.raceDurationMs
         var ticketed = Set<String>()
@@ -142,6 +145,7 @@ enum Season {
             }
             time += 3_600_000
         }
+        try follower.finish()
         totals.events = try ledger.head.sequence - head
         totals.endMs = end
         return totals
