@@ -48,25 +48,15 @@ struct BenchRuntime: ClashCommand {
         }
         try ledger.project()
         let head = try ledger.head.sequence
-        nonisolated(unsafe) let session = try TradingSession(log: ledger.log, artifacts: ledger.artifacts, clones: specs)
-        // The session trades on one thread while the read models follow the log on this one, as a
+        let session = try TradingSession(log: ledger.log, artifacts: ledger.artifacts, clones: specs)
+        // The session trades while the read models follow the log on another thread, as a
         // deployment's projections follow its runtime; the clock stops when they have caught up.
         let began = monotonicSeconds()
-        let traded = Completion()
-        nonisolated(unsafe) var summaries: [TradingRun.Summary] = []
-        Thread {
-            do {
-                summaries = try session.run()
-                traded.finish(nil, seconds: monotonicSeconds() - began)
-            } catch {
-                traded.finish(error, seconds: 0)
-            }
-        }.start()
-        while !traded.finished {
-            usleep(100_000)
-            _ = try ledger.project()
-        }
-        let tradeSeconds = try traded.wait()
+        let follower = ProjectionFollower(ledger)
+        defer { try? follower.finish() }
+        let summaries = try session.run()
+        let tradeSeconds = monotonicSeconds() - began
+        try follower.finish()
         try ledger.project()
         let seconds = monotonicSeconds() - began
         let foldSeconds = seconds - tradeSeconds
