@@ -344,6 +344,7 @@ public final class ArenaScheduler {
     // MARK: - Races
 
     func endRace(_ raceId: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
+        try catchUp()  // the kill switch's newest records among them
         let race = races[raceId]!
         let started = startedMs[raceId]!
         let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
