@@ -21,10 +21,7 @@ struct AssetsList: ClashCommand {
     @Option(help: "Symbols to leave out, comma separated.") var exclude = ""
 
     func execute() throws {
-        let runner = try data.readModels()
-        defer { try? runner.close() }
-        try runner.catchUp()
-        let selected = try runner.read("market_memory") { db in
+        let selected = try data.read("market_memory") { db in
             try AssetSelection.select(db, category: category, include: Self.symbols(include), exclude: Self.symbols(exclude))
         }
         for asset in selected {

@@ -146,10 +146,7 @@ struct ClonesShow: ClashCommand {
     }
 
     static func rows(_ data: DataOptions, cloneId: String? = nil, owner: String? = nil) throws -> [Row] {
-        let runner = try data.readModels()
-        defer { try? runner.close() }
-        try runner.catchUp()
-        return try runner.read("clones") { db in
+        try data.read("clones") { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM clone WHERE (?1 IS NULL OR clone_id = ?1) AND (?2 IS NULL OR owner = ?2) ORDER BY created_sequence
                 """, arguments: [cloneId, owner])

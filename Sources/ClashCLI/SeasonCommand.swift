@@ -19,8 +19,9 @@ struct SeasonSimulate: ClashCommand {
         abstract: "Simulate a season on a synthetic market into a new data directory; print its summary as JSON.",
         discussion: """
             The market starts at 2024-06-01 00:00 UTC; the clones are created then and audition over the first 24 hours (every \
-            fifth clone decides only every 4 hours: its audition fails and its owner retires it); a race opens every 6 hours from then on, accumulates tickets for 6 hours and runs for 6. Spectators buy 1 to 5 tickets each on \
-            the accumulating race an hour after it opens. The same seed gives the same log, byte for byte.
+            fifth clone decides only every 4 hours: its audition fails and its owner retires it); a race opens every 6 hours \
+            from then on, accumulates tickets for 6 hours and runs for 6. Spectators buy 1 to 5 tickets each on the \
+            accumulating race an hour after it opens. The same seed gives the same log, byte for byte.
             """)
 
     @OptionGroup var data: DataOptions
@@ -89,7 +90,8 @@ enum Season {
             let rule = RuleEngine.rules[index % RuleEngine.rules.count]
             let risk = RiskPreset.names[Int(random.next() % UInt64(RiskPreset.names.count))]
             let picked = symbols.filter { _ in random.next() % 3 != 0 }
-            let pace = index % 5 == 4 ? "4h" : cadence
+            let isSlow = index % 5 == 4
+            let pace = isSlow ? "4h" : cadence
             var graph = StrategyChoices(assets: picked.isEmpty ? [symbols[0]] : picked, prompt: "\(rule) on the \(pace) tape", cadence: pace,
                                         risk: risk, sources: ["price", "derivatives"]).graph(.custom).convertedUp()
             let prompt = graph.blocks.firstIndex { $0.kind == "trading_prompt" }!
@@ -99,7 +101,7 @@ enum Season {
             try ledger.createClone(id: "c-\(index + 1)", owner: owner,
                                    identity: .init(name: name, avatarText: String(name.prefix(2)), tagline: "\(rule), \(risk) risk, every \(pace)"),
                                    graph: graph)
-            if index % 5 == 4 { slow.append(("c-\(index + 1)", owner)) }
+            if isSlow { slow.append(("c-\(index + 1)", owner)) }
         }
         progress?("\(clones) clones created; auditions over the first 24 hours")
         var settings = ArenaScheduler.Settings(originMs: origin)
@@ -123,9 +125,10 @@ enum Season {
             totals.decisions += report.decisions
             totals.report += report
             // The owners of clones that failed their audition retire them once the verdicts are in.
-            if time == origin {
+            if time == origin, !slow.isEmpty {
+                let auditions = try ledger.log.read(streams: Set(slow.map { "audition.\($0.id)" }))
                 for (id, owner) in slow {
-                    let verdict = try ledger.log.read(stream: "audition.\(id)").last { $0.type == AuditionDecided.type }
+                    let verdict = auditions["audition.\(id)"]?.last { $0.type == AuditionDecided.type }
                     guard let verdict, try !EventCatalog.decode(verdict, as: AuditionDecided.self).passed else { continue }
                     try scheduler.retire(id, reason: "owner", policy: 0, owner: owner, at: time)
                     totals.report.retirements += 1

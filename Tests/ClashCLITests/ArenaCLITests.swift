@@ -92,18 +92,8 @@ struct ArenaCLITests {
         }
         #expect(try CLI.json(try clash(["log", "verify"]).stdout)["head_sequence"] as? Int == head, "nothing written")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["arena", "run", "--poll-seconds", "0.2", "--data", data]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        process.terminate()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && stdout.contains("\"races_opened\""), "\(stdout)")
+        let realTime = try CLI.runUntilTerminated(["arena", "run", "--poll-seconds", "0.2", "--data", data], after: 1.5)
+        #expect(realTime.status == 0 && realTime.stdout.contains("\"races_opened\""), "\(realTime.stdout)")
         #expect(try clash(["log", "verify"]).status == 0)
     }
 }

@@ -39,6 +39,25 @@ struct CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Starts `clash` with `arguments`, sends it SIGTERM after `seconds`, and returns what it did.
+    static func runUntilTerminated(_ arguments: [String], after seconds: Double) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: seconds)
+        process.terminate()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
     /// Runs a system tool (found on the PATH); returns its exit status.
     static func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
         let process = Process()

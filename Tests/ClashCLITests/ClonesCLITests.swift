@@ -180,18 +180,8 @@ struct ClonesCLITests {
         let later = try CLI.json(try clash(["runtime", "worker", "--once"]).stdout)
         #expect(later["runs"] as? Int == 2 && later["skipped"] as? Int == 59 && later["market_ms"] as? Int == 1_717_210_740_000, "\(later)")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["runtime", "worker", "--poll-seconds", "0.2", "--data", data]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        process.terminate()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && stderr.contains("(signal)"), "\(stderr)")
+        let stopped = try CLI.runUntilTerminated(["runtime", "worker", "--poll-seconds", "0.2", "--data", data], after: 1.5)
+        #expect(stopped.status == 0 && stopped.stderr.contains("(signal)"), "\(stopped.stderr)")
         #expect(try clash(["log", "verify"]).status == 0)
     }
 

@@ -63,22 +63,11 @@ struct MarketCLITests {
     @Test("ingest run polls until SIGTERM, reports failed requests and stops cleanly between appends")
     func runStopsOnSignal() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
         // Nothing listens on port 9: every request fails fast and is retried at its next turn.
-        process.arguments = ["ingest", "run", "--data", data, "--only", "hyperliquid", "--cadence", "1", "--timeout", "1",
-                             "--hyperliquid-url", "http://127.0.0.1:9"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        Thread.sleep(forTimeInterval: 2)
-        kill(process.processIdentifier, SIGTERM)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        let run = try CLI.runUntilTerminated(["ingest", "run", "--data", data, "--only", "hyperliquid", "--cadence", "1", "--timeout", "1",
+                                              "--hyperliquid-url", "http://127.0.0.1:9"], after: 2)
+        let (stdout, stderr) = (run.stdout, run.stderr)
+        #expect(run.status == 0, "\(stderr)")
         let summary = try CLI.json(stdout)
         #expect(summary["stopped_by"] as? String == "signal")
         #expect((summary["failures"] as? Int ?? 0) >= 1)
