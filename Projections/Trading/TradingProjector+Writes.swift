@@ -21,8 +21,7 @@ extension TradingProjector.Fold {
                 fill_fee_e6 = coalesce(?22, fill_fee_e6)
             WHERE run_id = ?1
             """)
-        for runId in auditOrder {
-            let audit = audits[runId]!
+        for (runId, audit) in audits {
             try SQLiteBinder.run(audit.due == nil ? update : insert, db) { statement in
                 SQLiteBinder.bind(statement, 1, runId)
                 if let due = audit.due {

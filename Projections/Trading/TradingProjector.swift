@@ -10,7 +10,7 @@ import LedgerLog
 /// written with raw binds when it ends.
 public struct TradingProjector: Projector {
     public let name = "trading"
-    public let version = 2
+    public let version = 3
     public let schemaSQL = Resources.sql("trading")
     public let eventTypes: Set<String>? = [RunDue.type, ContextAssembled.type, DecisionProposed.type, GateRejected.type, OrderDryRun.type,
                                            Fill.type, FundingPaid.type, Liquidated.type, AccountMarked.type]
@@ -42,8 +42,10 @@ public struct TradingProjector: Projector {
 
     struct Fold: ProjectorFold {
         let db: Database
-        var audits: [String: Audit] = [:]
-        var auditOrder: [String] = []
+        /// Runs in the order this transaction met them; a run's events are mostly adjacent, so the
+        /// last run is tried before the index.
+        var audits: [(runId: String, audit: Audit)] = []
+        var auditIndex: [String: Int] = [:]
         var orders: [(order: OrderDryRun, stream: String, ts: Int64, sequence: Int64)] = []
         var filledOrders: [String] = []
         var fills: [(fill: Fill, ts: Int64, sequence: Int64)] = []
@@ -112,61 +114,98 @@ public struct TradingProjector: Projector {
             }
         }
 
+        /// The fields of the events every run writes, as the one-pass scanner finds them.
+        struct RunFields {
+            var runId, clone, competition, context, asset, packetHash, engine, action, holdCause, gate, detail: String?
+            var cadence, bytes, through, engineVersion, sizeUsdE6, leverage, confidenceBp: Int64?
+
+            init(_ record: LogRecord) throws {
+                var fields = RunFields()
+                do {
+                    try PayloadFields.scan(record.payload) { key, value in
+                        switch value {
+                        case .string(let text): fields.set(key, text)
+                        case .integer(let number): fields.set(key, number)
+                        case .other: break
+                        }
+                    }
+                } catch {
+                    throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "\(error)")
+                }
+                self = fields
+            }
+
+            private init() {}
+
+            private mutating func set(_ key: UnsafeRawBufferPointer, _ text: String) {
+                if PayloadFields.key(key, is: "run_id") { runId = text }
+                else if PayloadFields.key(key, is: "clone_id") { clone = text }
+                else if PayloadFields.key(key, is: "context_id") { competition = text }
+                else if PayloadFields.key(key, is: "context") { context = text }
+                else if PayloadFields.key(key, is: "asset") { asset = text }
+                else if PayloadFields.key(key, is: "packet_hash") { packetHash = text }
+                else if PayloadFields.key(key, is: "engine") { engine = text }
+                else if PayloadFields.key(key, is: "action") { action = text }
+                else if PayloadFields.key(key, is: "hold_cause") { holdCause = text }
+                else if PayloadFields.key(key, is: "gate") { gate = text }
+                else if PayloadFields.key(key, is: "detail") { detail = text }
+            }
+
+            private mutating func set(_ key: UnsafeRawBufferPointer, _ number: Int64) {
+                if PayloadFields.key(key, is: "cadence_ms") { cadence = number }
+                else if PayloadFields.key(key, is: "bytes") { bytes = number }
+                else if PayloadFields.key(key, is: "through_sequence") { through = number }
+                else if PayloadFields.key(key, is: "engine_version") { engineVersion = number }
+                else if PayloadFields.key(key, is: "size_usd_e6") { sizeUsdE6 = number }
+                else if PayloadFields.key(key, is: "leverage") { leverage = number }
+                else if PayloadFields.key(key, is: "confidence_bp") { confidenceBp = number }
+            }
+        }
+
         /// The events every run writes (three to five per decision), read with the one-pass field
         /// scanner instead of the catalog's decoder; false for anything else (another version too),
         /// which takes the catalog's path. Run due, context assembled and gate rejected have one
         /// version, so they are read here only.
         mutating func applyFast(_ record: LogRecord) throws -> Bool {
-            let versions = [RunDue.type: RunDue.version, ContextAssembled.type: ContextAssembled.version,
-                            DecisionProposed.type: DecisionProposed.version, GateRejected.type: GateRejected.version]
-            guard let version = versions[record.type], version == record.schemaVersion else { return false }
-            var strings: [String: String] = [:]
-            var integers: [String: Int64] = [:]
-            do {
-                try PayloadFields.scan(record.payload) { key, value in
-                    let name = String(decoding: key, as: UTF8.self)
-                    switch value {
-                    case .string(let text): strings[name] = text
-                    case .integer(let number): integers[name] = number
-                    case .other: break
-                    }
-                }
-            } catch {
-                throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "\(error)")
+            let version: Int
+            switch record.type {
+            case RunDue.type: version = RunDue.version
+            case ContextAssembled.type: version = ContextAssembled.version
+            case DecisionProposed.type: version = DecisionProposed.version
+            case GateRejected.type: version = GateRejected.version
+            default: return false
             }
-            func string(_ name: String) throws -> String {
-                guard let value = strings[name] else {
+            guard version == record.schemaVersion else { return false }
+            let fields = try RunFields(record)
+            func required<Value>(_ value: Value?, _ name: String) throws -> Value {
+                guard let value else {
                     throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "no \(name)")
                 }
                 return value
             }
-            func integer(_ name: String) throws -> Int64 {
-                guard let value = integers[name] else {
-                    throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type, reason: "no \(name)")
-                }
-                return value
-            }
-            let runId = try string("run_id")
+            let runId = try required(fields.runId, "run_id")
             switch record.type {
             case RunDue.type:
-                let clone = try string("clone_id"), competition = try string("context_id")
-                let due = (clone, competition, try string("context"), try string("asset"), record.timestampMs, try integer("cadence_ms"),
-                           Int64(record.sequence))
+                let clone = try required(fields.clone, "clone_id"), competition = try required(fields.competition, "context_id")
+                let due = (clone, competition, try required(fields.context, "context"), try required(fields.asset, "asset"), record.timestampMs,
+                           try required(fields.cadence, "cadence_ms"), Int64(record.sequence))
                 audit(runId) { $0.due = due }
                 try change(AccountKey(clone: clone, competition: competition), at: record.timestampMs) { _ in }
             case ContextAssembled.type:
-                let hash = try string("packet_hash"), bytes = try integer("bytes"), through = try integer("through_sequence")
+                let hash = try required(fields.packetHash, "packet_hash"), bytes = try required(fields.bytes, "bytes")
+                let through = try required(fields.through, "through_sequence")
                 audit(runId) {
                     $0.packetHash = hash
                     $0.packetBytes = bytes
                     $0.throughSequence = through
                 }
             case DecisionProposed.type:
-                noteDecision(runId, engine: try string("engine"), version: try integer("engine_version"), action: try string("action"),
-                             sizeUsdE6: integers["size_usd_e6"], leverage: try integer("leverage"), confidenceBp: try integer("confidence_bp"),
-                             holdCause: strings["hold_cause"])
+                noteDecision(runId, engine: try required(fields.engine, "engine"), version: try required(fields.engineVersion, "engine_version"),
+                             action: try required(fields.action, "action"), sizeUsdE6: fields.sizeUsdE6,
+                             leverage: try required(fields.leverage, "leverage"), confidenceBp: try required(fields.confidenceBp, "confidence_bp"),
+                             holdCause: fields.holdCause)
             default:
-                let gate = try string("gate"), detail = try string("detail")
+                let gate = try required(fields.gate, "gate"), detail = try required(fields.detail, "detail")
                 audit(runId) {
                     $0.gate = gate
                     $0.gateDetail = detail
@@ -194,8 +233,15 @@ public struct TradingProjector: Projector {
         }
 
         mutating func audit(_ runId: String, _ change: (inout Audit) -> Void) {
-            if audits[runId] == nil { auditOrder.append(runId) }
-            change(&audits[runId, default: Audit()])
+            if let last = audits.indices.last, audits[last].runId == runId {
+                change(&audits[last].audit)
+            } else if let index = auditIndex[runId] {
+                change(&audits[index].audit)
+            } else {
+                auditIndex[runId] = audits.count
+                audits.append((runId, Audit()))
+                change(&audits[audits.count - 1].audit)
+            }
         }
 
         func leverage(of orderId: String) throws -> Int64 {
@@ -204,9 +250,15 @@ public struct TradingProjector: Projector {
         }
 
         mutating func change(_ key: AccountKey, at time: Int64, _ body: (inout AccountState) -> Void) throws {
-            if accounts[key] == nil { accounts[key] = try load(key) }
-            body(&accounts[key]!)
-            accounts[key]!.updatedMs = time
+            if let index = accounts.index(forKey: key) {
+                body(&accounts.values[index])
+                accounts.values[index].updatedMs = time
+            } else {
+                var state = try load(key)
+                body(&state)
+                state.updatedMs = time
+                accounts[key] = state
+            }
         }
 
         /// An account as the read model holds it, or a fresh one.
@@ -243,8 +295,8 @@ public struct TradingProjector: Projector {
             try flushAudits()
             try flushOrdersAndFills()
             try flushAccounts()
-            audits = [:]
-            auditOrder = []
+            audits = []
+            auditIndex = [:]
             orders = []
             filledOrders = []
             fills = []

@@ -4,8 +4,10 @@
 -- from market memory).
 
 -- One row per run: packet, engine, decision, gate result, order, fill.
+-- Keyed by the sequence of the run's run_due event, so that rows are appended in log order.
 CREATE TABLE execution_audit (
-    run_id           TEXT    NOT NULL PRIMARY KEY,
+    sequence         INTEGER NOT NULL PRIMARY KEY,   -- of the run_due event
+    run_id           TEXT    NOT NULL UNIQUE,
     clone_id         TEXT    NOT NULL,
     competition_id   TEXT    NOT NULL,
     context          TEXT    NOT NULL,   -- audition, race or free
@@ -26,9 +28,8 @@ CREATE TABLE execution_audit (
     gate_detail      TEXT,
     order_id         TEXT,
     fill_price_e8    INTEGER,
-    fill_fee_e6      INTEGER,
-    sequence         INTEGER NOT NULL    -- of the run_due event
-) WITHOUT ROWID;
+    fill_fee_e6      INTEGER
+);
 
 CREATE INDEX execution_audit_by_clone ON execution_audit (clone_id, competition_id, ts);
 

@@ -37,6 +37,11 @@ public final class MarketReplica {
     /// once per step (a step's read would decode whole batches only to stop a few records in).
     private var ahead: [LogRecord] = []
     private var aheadIndex = 0
+    /// The last sequence the read ahead covers (records in a span known to hold no market event
+    /// are covered without being read).
+    private var aheadThrough: UInt64 = 0
+    /// Spans of the log known to hold no market event (a session's own appends), in order.
+    private let unread = SequenceSpans()
     /// How many records one read brings ahead.
     static let readAheadRecords = 16_384
 
@@ -51,8 +56,12 @@ public final class MarketReplica {
         var window: [LogRecord] = []
         while true {
             if aheadIndex == ahead.count {
+                last = max(last, aheadThrough)
                 try readAhead(after: last)
-                if ahead.isEmpty { break }
+                if ahead.isEmpty {
+                    last = max(last, aheadThrough)
+                    break
+                }
             }
             let record = ahead[aheadIndex]
             if record.type != lastType {
@@ -69,22 +78,49 @@ public final class MarketReplica {
             last = record.sequence
         }
         try candles.folding(window)
+        prefix.windowStart = prefix.through + 1
         prefix.through = last
         prefix.window = window
         lastMarketSequence = lastMarket
         newestMarketMs = newest
         try runner.catchUp()
         prefix.window = []
+        prefix.windowStart = prefix.through + 1
         asOfMs = time
+    }
+
+    /// Says that the log's records in `span` hold no market event (records the caller appended
+    /// itself): moving forward passes over them without reading them. Any thread may call it; a
+    /// span not yet known when the market moves past it is read, which changes nothing but speed.
+    public func passOver(_ span: ClosedRange<UInt64>) {
+        unread.add(span)
     }
 
     private func readAhead(after sequence: UInt64) throws {
         ahead.removeAll(keepingCapacity: true)
         aheadIndex = 0
+        aheadThrough = sequence
         try log.refresh()
-        try log.forEach(from: sequence + 1, filter: .all) { record in
-            ahead.append(record)
-            return ahead.count < Self.readAheadRecords
+        var from = sequence + 1
+        while ahead.count < Self.readAheadRecords {
+            if let skipped = unread.span(containing: from) {
+                aheadThrough = skipped.upperBound
+                from = skipped.upperBound + 1
+                continue
+            }
+            let stop = unread.start(after: from)
+            var more = false
+            try log.forEach(from: from, filter: .all) { record in
+                if let stop, record.sequence >= stop {
+                    more = true
+                    return false
+                }
+                ahead.append(record)
+                aheadThrough = record.sequence
+                return ahead.count < Self.readAheadRecords
+            }
+            guard more else { break }
+            from = stop!
         }
     }
 
@@ -127,13 +163,60 @@ public final class MarketReplica {
     }
 }
 
+/// Sequence spans, kept disjoint and in order, shared between threads.
+final class SequenceSpans: @unchecked Sendable {
+    private let lock = NSLock()
+    private var spans: [ClosedRange<UInt64>] = []
+
+    func add(_ span: ClosedRange<UInt64>) {
+        lock.withLock {
+            spans.insert(span, at: firstIndex { $0.lowerBound > span.lowerBound })
+            spans = spans.reduce(into: []) { merged, next in
+                if let last = merged.last, next.lowerBound <= last.upperBound &+ 1 {
+                    merged[merged.count - 1] = last.lowerBound...max(last.upperBound, next.upperBound)
+                } else {
+                    merged.append(next)
+                }
+            }
+        }
+    }
+
+    /// The span holding `sequence`, if any.
+    func span(containing sequence: UInt64) -> ClosedRange<UInt64>? {
+        lock.withLock {
+            let index = firstIndex { $0.upperBound >= sequence }
+            return index < spans.count && spans[index].contains(sequence) ? spans[index] : nil
+        }
+    }
+
+    /// Where the first span beginning after `sequence` begins, if any.
+    func start(after sequence: UInt64) -> UInt64? {
+        lock.withLock {
+            let index = firstIndex { $0.lowerBound > sequence }
+            return index < spans.count ? spans[index].lowerBound : nil
+        }
+    }
+
+    /// The first span for which `isPast` holds, by binary search (`isPast` flips once, false to true).
+    private func firstIndex(_ isPast: (ClosedRange<UInt64>) -> Bool) -> Int {
+        var low = 0, high = spans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isPast(spans[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
+
 /// A log seen only up to `through`.
 final class PrefixLog: LogReading, @unchecked Sendable {
     let base: any LogReading
     var through: UInt64 = 0
-    /// The records just added to the prefix, held in memory: a fold reading them gets them from
-    /// here rather than decoding them from the log again.
+    /// The records just added to the prefix, from `windowStart` on, held in memory: a fold reading
+    /// them gets them from here rather than decoding them from the log again. Spans passed over
+    /// are left out (they hold nothing a market fold reads).
     var window: [LogRecord] = []
+    var windowStart: UInt64 = 1
 
     init(_ base: any LogReading) {
         self.base = base
@@ -145,8 +228,14 @@ final class PrefixLog: LogReading, @unchecked Sendable {
 
     func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
         guard sequence <= through else { return }
-        if let first = window.first?.sequence, sequence >= first {
-            for record in window[Int(sequence - first)...] where filter.matches(record) {
+        if sequence >= windowStart {
+            // In order, with the spans passed over left out.
+            var low = 0, high = window.count
+            while low < high {
+                let middle = (low + high) / 2
+                if window[middle].sequence < sequence { low = middle + 1 } else { high = middle }
+            }
+            for record in window[low...] where filter.matches(record) {
                 if try !body(record) { return }
             }
             return

@@ -279,12 +279,17 @@ public final class TradingRun {
         }
     }
 
-    /// Decides runs in order; when an engine calls out (a model), the runs are asked concurrently
-    /// (the engine bounds what is in flight) and their answers kept in the runs' order.
-    /// Each run's packet is assembled first (a packet that cannot be built fails the step).
+    /// Assembles each run's packet (a packet that cannot be built fails the step), then decides.
     static func decideAll(_ due: [PendingRun], views: AssetViews) -> [Result<EngineAnswer, any Error>] {
+        decideAll(due, assembly: PacketAssembly(due, views: views))
+    }
+
+    /// Decides runs in order once `assembly` (of the same runs) is finished; when an engine calls
+    /// out (a model), the runs are asked concurrently (the engine bounds what is in flight) and
+    /// their answers kept in the runs' order.
+    static func decideAll(_ due: [PendingRun], assembly: PacketAssembly) -> [Result<EngineAnswer, any Error>] {
         do {
-            for run in due { try run.assemble(views: views) }
+            try assembly.finish()
         } catch {
             return due.map { _ in .failure(error) }
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Domain
+import Foundation
 import LedgerLog
 
 /// Many clones trading the same span together (a race, a benchmark): one market view, advanced
@@ -52,23 +53,24 @@ public final class TradingSession {
         var time = fromMs
         var drafts: [EventDraft] = []
         var counts = [Int](repeating: 0, count: runs.count)
-        /// Events gathered for one append, written by the next step's other thread.
-        var ready: Append?
+        // Events are appended on a thread of their own, in order, while the steps go on.
+        // They hold no market data: the market view passes over them without reading them.
+        let appender = Appender(log: log) { [replica = pipeline.replica] in replica.passOver($0) }
+        defer { appender.stop() }
         var advanced = true
         while time < toMs {
             if !advanced { try pipeline.advance(to: time) }
             let due = try runs.map { try $0.prepare(at: time) }
-            // On another thread: the last append, then every clone's runs due decided together
+            // On another thread: the packets put together, every clone's runs due decided together
             // (concurrently when an engine calls out) and each clone's events made in the clones'
             // order — while this one moves the market to the next step and reads what its runs
-            // will. The two share nothing: completing a run reads nothing of the pipeline, and
-            // market data as of a time is the same whenever it is read.
+            // will, then helps with the packets. The two share nothing else: completing a run
+            // reads nothing of the pipeline, and market data as of a time is the same whenever it
+            // is read.
             let next = time + step
-            let appending = ready
-            ready = nil
-            let completing = Background { [runs, time, due, log, views] in
-                try appending?.write(to: log, runs: runs)
-                var answers = TradingRun.decideAll(due.flatMap { $0 }, views: views)[...]
+            let assembly = PacketAssembly(due.flatMap { $0 }, views: views)
+            let completing = Background { [runs, time, due, assembly] in
+                var answers = TradingRun.decideAll(due.flatMap { $0 }, assembly: assembly)[...]
                 for (index, run) in runs.enumerated() {
                     try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
                     answers = answers.dropFirst(due[index].count)
@@ -79,6 +81,7 @@ public final class TradingSession {
                     try pipeline.advance(to: next)
                     try pipeline.prefetch(Set(runs.flatMap { $0.plans.map(\.asset) }))
                 }
+                assembly.help()
             }
             try completing.wait()
             try preparing.get()
@@ -93,25 +96,14 @@ public final class TradingSession {
             // for: the boundaries follow from the events alone, so the batches, and the hash
             // chain, are the same on every run.
             if !drafts.isEmpty, TradingRun.flushes(before: time, pending: drafts.count) || time >= toMs {
-                ready = Append(drafts: drafts, counts: counts)
+                try appender.submit(drafts, counts: counts)
                 drafts.removeAll(keepingCapacity: true)
                 counts = [Int](repeating: 0, count: runs.count)
             }
         }
-        try ready?.write(to: log, runs: runs)
+        for (run, events) in zip(runs, try appender.finish()) { run.summary.events += events }
         try runs.first?.artifacts.flush()
         return runs.map { $0.finish() }
-    }
-
-    /// One append of several clones' events, and how many are each clone's.
-    struct Append {
-        var drafts: [EventDraft]
-        var counts: [Int]
-
-        func write(to log: any LogStore, runs: [TradingRun]) throws {
-            guard try log.append(drafts).written else { return }
-            for (index, run) in runs.enumerated() { run.summary.events += counts[index] }
-        }
     }
 
     /// Each clone's summary as it stands.
@@ -131,6 +123,87 @@ public final class TradingSession {
     }
 }
 
+/// Appends several clones' events on a thread of its own, in the order submitted, each waited
+/// for (durable) before the next; at most two wait, so a slow disk holds the steps back rather
+/// than memory growing. A failed append fails the next `submit` or `finish`, and nothing after it
+/// is written.
+final class Appender: @unchecked Sendable {
+    private let log: any LogStore
+    private let written: (ClosedRange<UInt64>) -> Void
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var waiting: [(drafts: [EventDraft], counts: [Int])] = []
+    private var counts: [Int] = []
+    private var failure: (any Error)?
+    private var finishing = false
+    private var running = true
+
+    /// `written`: told the sequences of each append written, on the appender's thread.
+    init(log: any LogStore, written: @escaping (ClosedRange<UInt64>) -> Void) {
+        self.log = log
+        self.written = written
+        Thread { [self] in work() }.start()
+    }
+
+    /// Hands over one append: `counts`, how many of its events are each clone's.
+    func submit(_ drafts: [EventDraft], counts: [Int]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.count >= 2 && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        waiting.append((drafts, counts))
+        condition.broadcast()
+    }
+
+    /// Waits for every append handed over; returns how many events of each clone were written.
+    func finish() throws -> [Int] {
+        condition.lock()
+        defer { condition.unlock() }
+        finishing = true
+        condition.broadcast()
+        while running { condition.wait() }
+        if let failure { throw failure }
+        return counts
+    }
+
+    /// Ends the thread after the append under way; what still waits is not written.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        if running, failure == nil { failure = CancellationError() }
+        waiting.removeAll()
+        condition.broadcast()
+        while running { condition.wait() }
+    }
+
+    private func work() {
+        condition.lock()
+        while true {
+            while waiting.isEmpty && !finishing && failure == nil { condition.wait() }
+            guard failure == nil, !waiting.isEmpty else { break }
+            let (drafts, appended) = waiting[0]
+            condition.unlock()
+            let outcome = Result { try log.append(drafts) }
+            if case .success(let result) = outcome, result.written { written(result.firstSequence...result.lastSequence) }
+            condition.lock()
+            waiting.removeFirst()
+            switch outcome {
+            case .success(let result):
+                if result.written {
+                    if counts.count < appended.count { counts += Array(repeating: 0, count: appended.count - counts.count) }
+                    for (index, count) in appended.enumerated() { counts[index] += count }
+                }
+            case .failure(let error):
+                failure = error
+            }
+            condition.broadcast()
+        }
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
 /// Work started on another thread at once; `wait` returns when it is done, or throws what it threw.
 final class Background: @unchecked Sendable {
     private let group = DispatchGroup()
@@ -139,7 +212,13 @@ final class Background: @unchecked Sendable {
 
     init(_ work: @escaping () throws -> Void) {
         self.work = work
-        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in outcome = Result { try self.work() } }
+        // A thread of its own, not a pool's: a pool of as many threads as cores, some of them
+        // waiting (a log read's helper), would start it late.
+        group.enter()
+        Thread { [self] in
+            outcome = Result { try self.work() }
+            group.leave()
+        }.start()
     }
 
     func wait() throws {

@@ -105,6 +105,76 @@ struct ContextPipelineTests {
         }
     }
 
+    @Test("spans passed over (a session's own appends) are never read, and stepping across them gives the packets a fresh fold gives")
+    func passedOver() throws {
+        let market = try marketLedger(hours: 2)
+        // The market's first hour, then runs of non-market events, then the rest of the market.
+        var drafts: [EventDraft] = []
+        var own: [ClosedRange<UInt64>] = []
+        var inserted = false
+        try market.log.forEach(from: 1, filter: .all) { record in
+            if !inserted, record.timestampMs > Self.start + 3_600_000 {
+                for run in 0..<3 {
+                    let first = UInt64(drafts.count + 1)
+                    for index in 0..<50 {
+                        drafts.append(try RunSkipped(cloneId: "c-1", competitionId: "free", dueMs: Self.start + 3_600_000, assets: ["BTC"],
+                                                     caughtUpMs: Self.start).draft(id: "own-\(run)-\(index)", stream: "run.c-1.free",
+                                                                                    timestampMs: Self.start + 3_600_000))
+                    }
+                    own.append(first...UInt64(drafts.count))
+                    // A market event between two of them, which must still be read.
+                    if run == 0 {
+                        drafts.append(EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                                 timestampMs: record.timestampMs, payload: Array(record.payload)))
+                    }
+                }
+                inserted = true
+                return true
+            }
+            drafts.append(EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                     timestampMs: record.timestampMs, payload: Array(record.payload)))
+            return true
+        }
+        let log = MemoryLog()
+        try log.append(drafts)
+        let spy = ReadSpy(log)
+        let pipeline = try ContextPipeline(log: spy)
+        // Told out of order, and one span in two halves: the spans are merged.
+        pipeline.replica.passOver(own[2])
+        pipeline.replica.passOver(own[0].lowerBound...own[0].lowerBound + 9)
+        pipeline.replica.passOver(own[0].lowerBound + 10...own[0].upperBound)
+        pipeline.replica.passOver(own[1])
+        var time = Self.start + 50 * 60_000
+        while time <= Self.start + 2 * 3_600_000 {
+            try pipeline.advance(to: time)
+            let stepped = Dictionary(uniqueKeysWithValues: try pipeline.plans(Self.graph).map { ($0.asset, try pipeline.packet($0)) })
+            #expect(stepped == (try Self.packets(log, at: time)), "at minute \((time - Self.start) / 60_000)")
+            time += 60_000
+        }
+        #expect(spy.read.intersection(own.flatMap { Array($0) }).isEmpty, "no record of a span passed over was read")
+        #expect(spy.read.contains(own[0].upperBound + 1), "the market event between two spans was read")
+        #expect(spy.read.contains(UInt64(drafts.count)), "the market after the spans was read")
+    }
+
+    /// Notes the sequence of every record a reader took (it asked for the next one, or kept it
+    /// as the last it wanted; a record it only looked at to stop before is not noted).
+    final class ReadSpy: LogReading, @unchecked Sendable {
+        let base: any LogReading
+        private(set) var read: Set<UInt64> = []
+
+        init(_ base: any LogReading) { self.base = base }
+
+        var head: LogHead { get throws { try base.head } }
+
+        func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
+            try base.forEach(from: sequence, filter: filter) { record in
+                let more = try body(record)
+                if more { read.insert(record.sequence) }
+                return more
+            }
+        }
+    }
+
     @Test("the same packets after an export and import into another directory, and from the rebuilt SQLite read models")
     func acrossCopies() throws {
         let (directory, ledger) = try Self.onDisk()
