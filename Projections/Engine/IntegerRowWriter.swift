@@ -9,7 +9,12 @@ import GRDBSQLite
 struct IntegerRowWriter {
     private let db: Database
     private let single: Statement
-    private let multi: Statement
+    /// The multi-row statement, made when a first full set of rows waits (a fold of a few rows,
+    /// as a market view's each minute, never spells it out).
+    private var multi: Statement?
+    private let head: String
+    private let tuple: String
+    private let suffix: String
     private let columns: Int
     private let rowsPerStatement: Int
     private var buffer: [Int64] = []
@@ -18,11 +23,10 @@ struct IntegerRowWriter {
         self.db = db
         self.columns = columns.count
         self.rowsPerStatement = rowsPerStatement
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        self.suffix = suffix
+        tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         single = try db.cachedStatement(sql: head + tuple + " " + suffix)
-        multi = try db.cachedStatement(sql: head + Array(repeating: tuple, count: rowsPerStatement).joined(separator: ", ") + " " + suffix)
-        buffer.reserveCapacity(columns.count * rowsPerStatement)
     }
 
     /// Adds one row of four columns.
@@ -40,21 +44,26 @@ struct IntegerRowWriter {
     }
 
     private mutating func rowAdded() throws {
-        if buffer.count == columns * rowsPerStatement { try write(multi, rows: rowsPerStatement) }
+        guard buffer.count == columns * rowsPerStatement else { return }
+        if multi == nil {
+            multi = try db.cachedStatement(sql: head + Array(repeating: tuple, count: rowsPerStatement).joined(separator: ", ") + " " + suffix)
+        }
+        try write(multi!, from: 0, rows: rowsPerStatement)
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Writes the rows still waiting.
     mutating func finish() throws {
-        while !buffer.isEmpty { try write(single, rows: 1) }
+        for row in 0..<(buffer.count / columns) { try write(single, from: row * columns, rows: 1) }
+        buffer.removeAll(keepingCapacity: true)
     }
 
-    private mutating func write(_ statement: Statement, rows: Int) throws {
+    private func write(_ statement: Statement, from start: Int, rows: Int) throws {
         let count = rows * columns
         try buffer.withUnsafeBufferPointer { values in
             try SQLiteBinder.run(statement, db) { raw in
-                for offset in 0..<count { sqlite3_bind_int64(raw, Int32(offset + 1), values[offset]) }
+                for offset in 0..<count { sqlite3_bind_int64(raw, Int32(offset + 1), values[start + offset]) }
             }
         }
-        buffer.removeFirst(count)
     }
 }

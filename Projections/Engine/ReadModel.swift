@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerLog
 
 /// One projector's database file, `<name>.sqlite`, holding its tables and, in `_projection`, the
@@ -135,7 +136,10 @@ final class ReadModel {
                 if reads { try fold.apply(record) }
             }
             try fold.flush()
-            try db.execute(sql: "UPDATE \(Self.metaTable) SET checkpoint = ? WHERE name = ?", arguments: [Int64(through), projector.name])
+            try SQLiteBinder.run(db.cachedStatement(sql: "UPDATE \(Self.metaTable) SET checkpoint = ? WHERE name = ?"), db) { raw in
+                sqlite3_bind_int64(raw, 1, Int64(through))
+                SQLiteBinder.bind(raw, 2, projector.name)
+            }
             return .commit
         }
         checkpoint = through

@@ -12,6 +12,8 @@ public struct AssetMemory {
     public let ticks: Database
     /// Tick candles kept between reads (a market replica's), or nil to read every one each time.
     public var candleCache: TickCandleCache?
+    /// The untimed parts of market memory kept between reads (a market replica's), or nil.
+    public var memoryCache: MarketMemoryCache?
 
     public init(memory: Database, ticks: Database, candleCache: TickCandleCache? = nil) {
         self.memory = memory
@@ -32,9 +34,46 @@ public struct AssetMemory {
         return Swift.max(fromTicks, fromMemory)
     }
 
+    /// What a view takes from a universe row.
+    struct AssetRow {
+        var dex: String, kind: String, quote: String, maxLeverage: Int64, delisted: Bool
+    }
+
     /// A universe row, or nil for a symbol no universe listed.
-    func assetRow(_ symbol: String) throws -> Row? {
-        try Row.fetchOne(memory.cachedStatement(sql: "SELECT * FROM asset WHERE symbol = ? ORDER BY delisted, dex = 'spot' LIMIT 1"), arguments: [symbol])
+    func assetRow(_ symbol: String) throws -> AssetRow? {
+        if let known = memoryCache?.assets[symbol] { return known }
+        let row = try readAssetRow(symbol)
+        memoryCache?.assets[symbol] = row
+        return row
+    }
+
+    func readAssetRow(_ symbol: String) throws -> AssetRow? {
+        try first(memory, "SELECT dex, kind, quote, max_leverage, delisted FROM asset WHERE symbol = ? ORDER BY delisted, dex = 'spot' LIMIT 1",
+                  { SQLiteBinder.bind($0, 1, symbol) }) { raw in
+            AssetRow(dex: SQLiteBinder.text(raw, 0), kind: SQLiteBinder.text(raw, 1), quote: SQLiteBinder.text(raw, 2),
+                     maxLeverage: sqlite3_column_int64(raw, 3), delisted: sqlite3_column_int64(raw, 4) != 0)
+        }
+    }
+
+    // The reads of a view, with raw binds and column reads on cached statements: a view takes a
+    // score of them, and building rows and argument arrays cost several times the queries.
+
+    /// The first row of `sql`, made by `row`, or nil.
+    func first<T>(_ db: Database, _ sql: String, _ bind: (OpaquePointer) -> Void = { _ in }, _ row: (OpaquePointer) -> T) throws -> T? {
+        try SQLiteBinder.first(db.cachedStatement(sql: sql), db, bind, row)
+    }
+
+    /// Every row of `sql`, each made by `row`.
+    func rows<T>(_ db: Database, _ sql: String, _ bind: (OpaquePointer) -> Void = { _ in }, _ row: (OpaquePointer) -> T) throws -> [T] {
+        try SQLiteBinder.rows(db.cachedStatement(sql: sql), db, bind, row)
+    }
+
+    /// Binds a symbol (1) and a time (2).
+    static func symbolAndTime(_ symbol: String, _ time: Int64) -> (OpaquePointer) -> Void {
+        { raw in
+            SQLiteBinder.bind(raw, 1, symbol)
+            sqlite3_bind_int64(raw, 2, time)
+        }
     }
 
     /// The latest data of `symbol` as of `asOfMs` (default: the newest time in memory).
@@ -43,9 +82,9 @@ public struct AssetMemory {
         let asOf = try asOfMs ?? newestMs()
         let reads = try TickCandleReads(ticks: ticks, symbol: symbol, shared: candleCache)
         return AssetLatest(
-            symbol: symbol, dex: asset["dex"], kind: asset["kind"], quote: asset["quote"], maxLeverage: asset["max_leverage"],
-            delisted: asset["delisted"], categories: try categories(symbol, kind: asset["kind"], quote: asset["quote"]), asOfMs: asOf,
-            price: try price(symbol, kind: asset["kind"], asOf: asOf), candles: try candles(symbol, asOf: asOf, reads: reads),
+            symbol: symbol, dex: asset.dex, kind: asset.kind, quote: asset.quote, maxLeverage: asset.maxLeverage,
+            delisted: asset.delisted, categories: try categories(symbol, kind: asset.kind, quote: asset.quote), asOfMs: asOf,
+            price: try price(symbol, kind: asset.kind, asOf: asOf), candles: try candles(symbol, asOf: asOf, reads: reads),
             liquidity: try liquidity(symbol), funding: try funding(symbol, asOf: asOf), volatility: try volatility(symbol, asOf: asOf, reads: reads),
             positioning: try positioning(symbol, asOf: asOf), polymarket: try polymarket(symbol, asOf: asOf),
             defillama: try defillama(symbol, asOf: asOf))
@@ -56,8 +95,8 @@ public struct AssetMemory {
     /// figures as `latest` has for them, read far faster (marks, triggers and funding every minute).
     public func tradingFacts(_ symbol: String, asOfMs: Int64) throws -> AssetLatest? {
         guard let asset = try assetRow(symbol) else { return nil }
-        return AssetLatest(symbol: symbol, dex: asset["dex"], kind: asset["kind"], quote: asset["quote"], maxLeverage: asset["max_leverage"],
-                           delisted: asset["delisted"], asOfMs: asOfMs, price: try price(symbol, kind: asset["kind"], asOf: asOfMs),
+        return AssetLatest(symbol: symbol, dex: asset.dex, kind: asset.kind, quote: asset.quote, maxLeverage: asset.maxLeverage,
+                           delisted: asset.delisted, asOfMs: asOfMs, price: try price(symbol, kind: asset.kind, asOf: asOfMs),
                            liquidity: try liquidity(symbol), funding: try funding(symbol, asOf: asOfMs))
     }
 
@@ -71,8 +110,10 @@ public struct AssetMemory {
 
     func categories(_ symbol: String, kind: String, quote: String) throws -> [String] {
         if kind == "spot" { return ["Spot"] + (AssetCategory.spotPath(forQuote: quote).map { [$0] } ?? []) }
-        let paths = try String.fetchAll(memory.cachedStatement(sql: "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path"),
-                                        arguments: [symbol])
+        if let known = memoryCache?.categories[symbol] { return known }
+        let paths = try rows(memory, "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path",
+                        { SQLiteBinder.bind($0, 1, symbol) }) { SQLiteBinder.text($0, 0) }
+        memoryCache?.categories[symbol] = paths
         return paths
     }
 
@@ -82,48 +123,63 @@ public struct AssetMemory {
         return Int64((Int128(now) - Int128(then)) * 10_000 / Int128(then))
     }
 
+    /// A context row as `price` reads it.
+    struct PriceContext {
+        var mid: Int64?, ts: Int64?, sequence: Int64?, markPxE8: Int64?, oraclePxE8: Int64?, prevDayPxE8: Int64?, dayNotionalVolumeE2: Int64?
+    }
+
     func price(_ symbol: String, kind: String, asOf: Int64) throws -> AssetLatest.Price? {
         // The newest mid of any source (ticks, allMids, the contexts); on equal times, the later in the log.
         var best: (mid: Int64, ts: Int64, sequence: Int64)?
-        func consider(_ row: Row?) {
-            guard let row, let mid: Int64 = row[0], let ts: Int64 = row[1], let sequence: Int64 = row[2] else { return }
+        func consider(_ row: (mid: Int64?, ts: Int64?, sequence: Int64?)?) {
+            guard let row, let mid = row.mid, let ts = row.ts, let sequence = row.sequence else { return }
             if best == nil || (ts, sequence) > (best!.ts, best!.sequence) { best = (mid, ts, sequence) }
         }
-        consider(try Row.fetchOne(ticks.cachedStatement(sql: "SELECT mid_e8, ts, sequence FROM latest_tick WHERE symbol = ? AND ts <= ?"), arguments: [symbol, asOf]))
+        func midTsSequence(_ raw: OpaquePointer) -> (mid: Int64?, ts: Int64?, sequence: Int64?) {
+            (SQLiteBinder.int(raw, 0), SQLiteBinder.int(raw, 1), SQLiteBinder.int(raw, 2))
+        }
+        consider(try first(ticks, "SELECT mid_e8, ts, sequence FROM latest_tick WHERE symbol = ? AND ts <= ?", Self.symbolAndTime(symbol, asOf),
+                           midTsSequence))
         // allMids keys a spot pair by the exchange's coin name (@107 for HYPE/USDC).
-        let midKey = kind == "spot" ? try String.fetchOne(memory.cachedStatement(sql: "SELECT coin FROM spot_context WHERE symbol = ?"), arguments: [symbol]) ?? symbol : symbol
-        consider(try Row.fetchOne(memory.cachedStatement(sql: "SELECT mid_e8, ts, sequence FROM mid WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1"),
-                                  arguments: [midKey, asOf]))
-        let context = kind == "spot"
-            ? try Row.fetchOne(memory.cachedStatement(sql: """
-                SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, NULL AS oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
-                FROM spot_context WHERE symbol = ? AND ts <= ?
-                """), arguments: [symbol, asOf])
-            : try Row.fetchOne(memory.cachedStatement(sql: """
-                SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
-                FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1
-                """), arguments: [symbol, asOf])
-        consider(context)
+        let midKey = kind == "spot"
+            ? try first(memory, "SELECT coin FROM spot_context WHERE symbol = ?", { SQLiteBinder.bind($0, 1, symbol) }) { SQLiteBinder.text($0, 0) } ?? symbol
+            : symbol
+        consider(try first(memory, "SELECT mid_e8, ts, sequence FROM mid WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1",
+                           Self.symbolAndTime(midKey, asOf), midTsSequence))
+        let context = try first(memory, kind == "spot" ? """
+            SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, NULL AS oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
+            FROM spot_context WHERE symbol = ? AND ts <= ?
+            """ : """
+            SELECT coalesce(mid_px_e8, mark_px_e8) AS mid, ts, sequence, mark_px_e8, oracle_px_e8, prev_day_px_e8, day_notional_volume_e2
+            FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC, sequence DESC LIMIT 1
+            """, Self.symbolAndTime(symbol, asOf)) { raw in
+            PriceContext(mid: SQLiteBinder.int(raw, 0), ts: SQLiteBinder.int(raw, 1), sequence: SQLiteBinder.int(raw, 2),
+                         markPxE8: SQLiteBinder.int(raw, 3), oraclePxE8: SQLiteBinder.int(raw, 4), prevDayPxE8: SQLiteBinder.int(raw, 5),
+                         dayNotionalVolumeE2: SQLiteBinder.int(raw, 6))
+        }
+        consider(context.map { ($0.mid, $0.ts, $0.sequence) })
         if best == nil {
             // As of an earlier time: the close of the last 1-minute candle complete by then.
-            consider(try Row.fetchOne(ticks.cachedStatement(sql: """
+            consider(try first(ticks, """
                 SELECT close_e8, open_ms + 59999, 0 FROM candle_1m WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
                 AND open_ms + 60000 <= ? + 1 ORDER BY open_ms DESC LIMIT 1
-                """), arguments: [symbol, asOf]))
+                """, Self.symbolAndTime(symbol, asOf), midTsSequence))
         }
         guard let best else { return nil }
-        let prevDay: Int64? = context?["prev_day_px_e8"]
-        return AssetLatest.Price(midE8: best.mid, ts: best.ts, markPxE8: context?["mark_px_e8"], oraclePxE8: context?["oracle_px_e8"],
+        let prevDay = context?.prevDayPxE8
+        return AssetLatest.Price(midE8: best.mid, ts: best.ts, markPxE8: context?.markPxE8, oraclePxE8: context?.oraclePxE8,
                                  prevDayPxE8: prevDay, change24hBp: Self.changeBp(best.mid, prevDay),
-                                 dayNotionalVolumeE2: context?["day_notional_volume_e2"], sequence: best.sequence > 0 ? best.sequence : nil,
-                                 contextSequence: context?["sequence"])
+                                 dayNotionalVolumeE2: context?.dayNotionalVolumeE2, sequence: best.sequence > 0 ? best.sequence : nil,
+                                 contextSequence: context?.sequence)
     }
 
     /// The latest candle start usable as of `asOf`, for each interval length: the candle holding
     /// `asOf` when nothing newer was folded for the symbol (it holds only what came before), else
     /// the last one complete by then.
     func candleCutoff(_ symbol: String, asOf: Int64) throws -> (Int64) -> Int64 {
-        let newest = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT ts FROM latest_tick WHERE symbol = ?"), arguments: [symbol]) ?? .min
+        let newest = try first(ticks, "SELECT ts FROM latest_tick WHERE symbol = ?", { SQLiteBinder.bind($0, 1, symbol) }) {
+            SQLiteBinder.int($0, 0)
+        }.flatMap { $0 } ?? .min
         return { length in asOf >= newest ? asOf : asOf + 1 - length }
     }
 
@@ -159,24 +215,29 @@ public struct AssetMemory {
     }
 
     func liquidity(_ symbol: String) throws -> AssetLatest.Liquidity {
-        var liquidity = AssetLatest.Liquidity()
-        if let book = try Row.fetchOne(memory.cachedStatement(sql: "SELECT * FROM book WHERE symbol = ?"), arguments: [symbol]) {
-            liquidity.spreadBp = book["spread_bp"]
-            liquidity.bestBidE8 = book["best_bid_e8"]
-            liquidity.bestAskE8 = book["best_ask_e8"]
-            liquidity.bidDepthE2 = book["bid_depth_e2"]
-            liquidity.askDepthE2 = book["ask_depth_e2"]
-            liquidity.ts = book["ts"]
-            liquidity.bookSequence = book["sequence"]
-        }
-        if let context = try Row.fetchOne(memory.cachedStatement(sql: """
+        if let known = memoryCache?.liquidity[symbol] { return known }
+        let liquidity = try readLiquidity(symbol)
+        memoryCache?.liquidity[symbol] = liquidity
+        return liquidity
+    }
+
+    func readLiquidity(_ symbol: String) throws -> AssetLatest.Liquidity {
+        var liquidity = try first(memory, "SELECT spread_bp, best_bid_e8, best_ask_e8, bid_depth_e2, ask_depth_e2, ts, sequence FROM book WHERE symbol = ?",
+                                  { SQLiteBinder.bind($0, 1, symbol) }) { raw in
+            AssetLatest.Liquidity(spreadBp: SQLiteBinder.int(raw, 0), bestBidE8: SQLiteBinder.int(raw, 1), bestAskE8: SQLiteBinder.int(raw, 2),
+                                  bidDepthE2: SQLiteBinder.int(raw, 3), askDepthE2: SQLiteBinder.int(raw, 4), ts: SQLiteBinder.int(raw, 5),
+                                  bookSequence: SQLiteBinder.int(raw, 6))
+        } ?? AssetLatest.Liquidity()
+        if let context = try first(memory, """
             SELECT impact_bid_px_e8, impact_ask_px_e8, coalesce(mid_px_e8, mark_px_e8) AS mid, ts FROM asset_context
             WHERE symbol = ? ORDER BY ts DESC LIMIT 1
-            """), arguments: [symbol]), let bid: Int64 = context[0], let ask: Int64 = context[1], let mid: Int64 = context[2], mid > 0 {
+            """, { SQLiteBinder.bind($0, 1, symbol) }, { raw in
+                (bid: SQLiteBinder.int(raw, 0), ask: SQLiteBinder.int(raw, 1), mid: SQLiteBinder.int(raw, 2), ts: sqlite3_column_int64(raw, 3))
+            }), let bid = context.bid, let ask = context.ask, let mid = context.mid, mid > 0 {
             liquidity.impactBidPxE8 = bid
             liquidity.impactAskPxE8 = ask
             liquidity.impactSpreadBp = Int64((Int128(ask) - Int128(bid)) * 10_000 / Int128(mid))
-            liquidity.ts = Swift.max(liquidity.ts ?? .min, context[3])
+            liquidity.ts = Swift.max(liquidity.ts ?? .min, context.ts)
         }
         return liquidity
     }
@@ -184,19 +245,24 @@ public struct AssetMemory {
     /// Hourly funding rates (× 10^12) of the 24 hours up to `asOf`, newest first: the contexts',
     /// else the exchange's funding history, else the ticks'.
     public func hourlyFunding(_ symbol: String, asOf: Int64) throws -> [(rate: Int64, premium: Int64?, ts: Int64)] {
-        let from = asOf - 24 * 3_600_000
-        let contexts = try Row.fetchAll(memory.cachedStatement(sql: """
+        let bind = { (raw: OpaquePointer) in
+            SQLiteBinder.bind(raw, 1, symbol)
+            sqlite3_bind_int64(raw, 2, asOf - 24 * 3_600_000)
+            sqlite3_bind_int64(raw, 3, asOf)
+        }
+        let sample = { (raw: OpaquePointer) in (rate: sqlite3_column_int64(raw, 0), premium: SQLiteBinder.int(raw, 1), ts: sqlite3_column_int64(raw, 2)) }
+        let contexts = try rows(memory, """
             SELECT funding_e12, premium_e12, hour_ms FROM context_hour WHERE symbol = ? AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
-            """), arguments: [symbol, from, asOf])
-        if !contexts.isEmpty { return contexts.map { ($0[0], $0[1], $0[2]) } }
-        let history = try Row.fetchAll(memory.cachedStatement(sql: """
+            """, bind, sample)
+        if !contexts.isEmpty { return contexts }
+        let history = try rows(memory, """
             SELECT funding_e12, premium_e12, time_ms FROM funding WHERE symbol = ? AND time_ms > ? AND time_ms <= ? ORDER BY time_ms DESC
-            """), arguments: [symbol, from, asOf])
-        if !history.isEmpty { return history.map { ($0[0], $0[1], $0[2]) } }
-        return try Row.fetchAll(ticks.cachedStatement(sql: """
-            SELECT funding_e8 * 10000, hour_ms FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
+            """, bind, sample)
+        if !history.isEmpty { return history }
+        return try rows(ticks, """
+            SELECT funding_e8 * 10000, NULL, hour_ms FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
             AND hour_ms > ? AND hour_ms <= ? ORDER BY hour_ms DESC
-            """), arguments: [symbol, from, asOf]).map { ($0[0], nil, $0[1]) }
+            """, bind, sample)
     }
 
     func funding(_ symbol: String, asOf: Int64) throws -> AssetLatest.Funding {
@@ -207,11 +273,9 @@ public struct AssetMemory {
         var current = samples.first?.rate
         var premium = samples.first?.premium
         var ts = samples.first?.ts
-        if let context = try Row.fetchOne(memory.cachedStatement(sql: "SELECT funding_e12, premium_e12, ts FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1"),
-                                          arguments: [symbol, asOf]) {
-            current = context[0]
-            premium = context[1]
-            ts = context[2]
+        if let context = try first(memory, "SELECT funding_e12, premium_e12, ts FROM asset_context WHERE symbol = ? AND ts <= ? ORDER BY ts DESC LIMIT 1",
+                                   Self.symbolAndTime(symbol, asOf), { raw in (SQLiteBinder.int(raw, 0), SQLiteBinder.int(raw, 1), SQLiteBinder.int(raw, 2)) }) {
+            (current, premium, ts) = context
         }
         return AssetLatest.Funding(currentE12: current, average8hE12: mean(samples.prefix(8)), average24hE12: mean(samples[...]),
                                    premiumE12: premium, samples24h: samples.count, ts: ts)
@@ -262,7 +326,9 @@ public struct AssetMemory {
             self.ticks = ticks
             self.symbol = symbol
             self.shared = shared
-            symbolId = try Int64.fetchOne(ticks.cachedStatement(sql: "SELECT id FROM symbol WHERE symbol = ?"), arguments: [symbol])
+            symbolId = try SQLiteBinder.first(ticks.cachedStatement(sql: "SELECT id FROM symbol WHERE symbol = ?"), ticks, { SQLiteBinder.bind($0, 1, symbol) }) {
+                sqlite3_column_int64($0, 0)
+            }
         }
 
         /// The candles that exist among the `count` starts from `newest` back, newest first.
@@ -334,15 +400,21 @@ public struct AssetMemory {
 
     func positioning(_ symbol: String, asOf: Int64) throws -> AssetLatest.Positioning {
         // Open interest in USD × 10^2 at the last sample of each hour, newest first.
-        var series = try Row.fetchAll(memory.cachedStatement(sql: """
+        let bind = { (raw: OpaquePointer) in
+            SQLiteBinder.bind(raw, 1, symbol)
+            sqlite3_bind_int64(raw, 2, asOf)
+            sqlite3_bind_int64(raw, 3, asOf - 25 * 3_600_000)
+        }
+        let point = { (raw: OpaquePointer) in (hour: sqlite3_column_int64(raw, 0), usd: sqlite3_column_int64(raw, 1)) }
+        var series = try rows(memory, """
             SELECT hour_ms, open_interest_e8 * mark_px_e8 / 100000000000000 FROM context_hour
             WHERE symbol = ? AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
-            """), arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
+            """, bind, point)
         if series.isEmpty {
-            series = try Row.fetchAll(ticks.cachedStatement(sql: """
+            series = try rows(ticks, """
                 SELECT hour_ms, open_interest_e2 FROM tick_hour WHERE symbol_id = (SELECT id FROM symbol WHERE symbol = ?)
                 AND hour_ms <= ? AND hour_ms > ? ORDER BY hour_ms DESC
-                """), arguments: [symbol, asOf, asOf - 25 * 3_600_000]).map { (hour: $0[0] as Int64, usd: $0[1] as Int64) }
+                """, bind, point)
         }
         guard let now = series.first else { return AssetLatest.Positioning() }
         func change(_ hours: Int64) -> Int64? {

@@ -22,7 +22,9 @@ public struct MarketTicksProjector: Projector {
 
     public func makeFold(_ db: Database) throws -> any ProjectorFold {
         var ids: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT symbol, id FROM symbol") { ids[row[0]] = row[1] }
+        try SQLiteBinder.query(db.cachedStatement(sql: "SELECT symbol, id FROM symbol"), db, { _ in }) { raw in
+            ids[SQLiteBinder.text(raw, 0)] = sqlite3_column_int64(raw, 1)
+        }
         return Fold(db: db, projector: name, ids: ids)
     }
 

@@ -62,9 +62,15 @@ public final class ContextPipeline {
         return latest
     }
 
-    /// Reads the market data of `symbols` as of now, ahead of the runs that will read it.
+    /// Reads the market data of `symbols` as of now, ahead of the runs that will read it (in one
+    /// read of market memory).
     public func prefetch(_ symbols: Set<String>) throws {
-        for symbol in symbols.sorted() { _ = try latest(symbol) }
+        let missing = symbols.sorted().filter { latests[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let time = replica.asOfMs
+        try replica.withMemory { memory in
+            for symbol in missing { latests[symbol] = try memory.latest(symbol, asOfMs: time) }
+        }
     }
 
     /// An asset's price, spread, funding and limits as of now (`AssetMemory.tradingFacts`; the

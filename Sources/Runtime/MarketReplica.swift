@@ -15,6 +15,8 @@ public final class MarketReplica {
     private let projectors: [any Projector] = [MarketTicksProjector(), MarketMemoryProjector()]
     /// Tick candles read for views, kept while the fold leaves them as they are.
     private let candles = TickCandleCache()
+    /// Market memory's untimed parts read for views, kept while its fold leaves them as they are.
+    private let memoryParts = MarketMemoryCache()
     /// The time the view is for.
     public private(set) var asOfMs: Int64 = .min
     /// The newest market event folded so far.
@@ -78,6 +80,7 @@ public final class MarketReplica {
             last = record.sequence
         }
         try candles.folding(window)
+        memoryParts.folding(window)
         prefix.windowStart = prefix.through + 1
         prefix.through = last
         prefix.window = window
@@ -158,6 +161,7 @@ public final class MarketReplica {
         try runner.withAssetMemory { memory in
             var memory = memory
             memory.candleCache = candles
+            memory.memoryCache = memoryParts
             return try body(memory)
         }
     }
