@@ -156,6 +156,53 @@ struct ContextPipelineTests {
         #expect(spy.read.contains(UInt64(drafts.count)), "the market after the spans was read")
     }
 
+    @Test("a market view moved on keeps untimed market memory only until it changes: Polymarket listings and books as a fresh fold has them")
+    func memoryPartsFollowTheFold() throws {
+        let market = try marketLedger(hours: 2)
+        func listing(_ markets: String, at time: Int64) throws -> [EventDraft] {
+            try IngestRequest(source: .polymarket, kind: "markets").drafts(pages: [Array(markets.utf8)], timestampMs: time)
+        }
+        // A first listing at minute 30; at minute 60 one market's price moves, one closes, one is new.
+        let first = #"""
+            [{"id":"1","slug":"bitcoin-above-70k","question":"Bitcoin above $70k?","endDate":"2024-06-09T16:00:00Z","active":true,"closed":false,"outcomes":"[\"Yes\",\"No\"]","outcomePrices":"[\"0.61\",\"0.39\"]","volume":"120000","liquidity":"5000"},
+             {"id":"2","slug":"btc-up-or-down","question":"BTC up or down?","endDate":"2024-06-03T16:00:00Z","active":true,"closed":false,"outcomes":"[\"Up\",\"Down\"]","outcomePrices":"[\"0.5\",\"0.5\"]","volume":"990000","liquidity":"8000"}]
+            """#
+        let second = #"""
+            [{"id":"1","slug":"bitcoin-above-70k","question":"Bitcoin above $70k?","endDate":"2024-06-09T16:00:00Z","active":true,"closed":false,"outcomes":"[\"Yes\",\"No\"]","outcomePrices":"[\"0.7\",\"0.3\"]","volume":"130000","liquidity":"5000"},
+             {"id":"2","slug":"btc-up-or-down","question":"BTC up or down?","endDate":"2024-06-03T16:00:00Z","active":false,"closed":true,"outcomes":"[\"Up\",\"Down\"]","outcomePrices":"[\"1\",\"0\"]","volume":"990000","liquidity":"8000"},
+             {"id":"3","slug":"bitcoin-above-80k","question":"Bitcoin above $80k?","endDate":"2024-06-20T16:00:00Z","active":true,"closed":false,"outcomes":"[\"Yes\",\"No\"]","outcomePrices":"[\"0.2\",\"0.8\"]","volume":"40000","liquidity":"900"}]
+            """#
+        var drafts: [EventDraft] = []
+        var listed = 0
+        try market.log.forEach(from: 1, filter: .all) { record in
+            for (index, (markets, minute)) in [(first, Int64(30)), (second, 60)].enumerated() where listed == index && record.timestampMs > Self.start + minute * 60_000 {
+                drafts += try listing(markets, at: Self.start + minute * 60_000)
+                listed += 1
+            }
+            drafts.append(EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                     timestampMs: record.timestampMs, payload: Array(record.payload)))
+            return true
+        }
+        #expect(listed == 2)
+        let log = MemoryLog()
+        try log.append(drafts)
+        let pipeline = try ContextPipeline(log: log)
+        var time = Self.start + 20 * 60_000
+        var seen: Set<[String]> = []
+        while time <= Self.start + 80 * 60_000 {
+            try pipeline.advance(to: time)
+            let fresh = try ContextPipeline(log: log)
+            try fresh.advance(to: time)
+            for symbol in ["BTC", "ETH"] {
+                let stepped = try pipeline.latest(symbol)
+                #expect(stepped == (try fresh.latest(symbol)), "\(symbol) at minute \((time - Self.start) / 60_000)")
+                if symbol == "BTC" { seen.insert(stepped?.polymarket.discovery.map(\.marketId) ?? []) }
+            }
+            time += 60_000
+        }
+        #expect(seen == [[], ["2", "1"], ["1", "3"]], "the view saw no listing, then the first, then the second")
+    }
+
     /// Notes the sequence of every record a reader took (it asked for the next one, or kept it
     /// as the last it wanted; a record it only looked at to stop before is not noted).
     final class ReadSpy: LogReading, @unchecked Sendable {
