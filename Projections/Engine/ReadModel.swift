@@ -124,6 +124,13 @@ final class ReadModel {
         guard through > checkpoint else { return }
         let projector = self.projector
         let from = checkpoint
+        // A read model in memory (a market view's, stepping a minute at a time) that reads none of
+        // the records only moves its checkpoint: nothing in it would change, and no later process
+        // reads the stored one (the next fold that writes stores it).
+        if path == nil, !records.contains(where: { $0.sequence > from && projector.reads($0.type) }) {
+            checkpoint = through
+            return
+        }
         try queue.inTransaction { db in
             var fold = try projector.makeFold(db)
             var lastType = ""

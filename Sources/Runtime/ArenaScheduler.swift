@@ -356,7 +356,14 @@ public final class ArenaScheduler {
         // race.started; the kill switch's records are known.
         var streams = try log.read(streams: session.streamsRead.subtracting([KillSwitchSet.stream]), from: startedSequence[raceId] ?? 1)
         streams[KillSwitchSet.stream] = killSwitchRecords
-        let traded = try session.run(streams: streams)
+        // The settlement names the Merkle root through race.ended: the tree follows the log on
+        // another thread while the race trades, and only the last events are left to hash.
+        if tree == nil { tree = try LogTree(log: log, directory: settings.treeDirectory) }
+        let following = Follower { [tree] in _ = try tree!.catchUp() }
+        let trading = Result { try session.run(streams: streams) }
+        let followed = Result { try following.finish() }
+        let traded = try trading.get()
+        try followed.get()
         report.decisions += traded.reduce(0) { $0 + $1.runs }
         let standings = RaceTrading.standings(lineup: race.lineup, closing: try session.closingMarks())
         try catchUp()
