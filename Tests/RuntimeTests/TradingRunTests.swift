@@ -77,6 +77,52 @@ struct TradingRunTests {
         }
     }
 
+    @Test("an append that fails stops the session with its error: nothing after it is written, and the steps stop")
+    func failedAppend() throws {
+        let (ledger, graph) = try Self.setUp()
+        let log = FailingAppends(ledger.log, failing: 2)
+        let session = try TradingSession(log: log, artifacts: ledger.artifacts, clones: [
+            (graph, RulesEngine(seed: 5), TradingRun.Settings(cloneId: "c-1", competitionId: "free", fromMs: Self.from, toMs: Self.to)),
+        ])
+        let head = try ledger.log.head.sequence
+        #expect(throws: FailingAppends.Refused.self) { try session.run() }
+        #expect(log.attempts == [true, false], "the first append written, the second refused, none tried after it")
+        let written = try ledger.log.head.sequence - head
+        #expect(written > 0 && written == log.written, "the log holds the first append and nothing more")
+    }
+
+    /// A log whose `failing`-th append is refused (and counted), the others passed through.
+    final class FailingAppends: LogStore, @unchecked Sendable {
+        struct Refused: Error {}
+        let base: any LogStore
+        let failing: Int
+        private(set) var attempts: [Bool] = []
+        private(set) var written: UInt64 = 0
+
+        init(_ base: any LogStore, failing: Int) {
+            self.base = base
+            self.failing = failing
+        }
+
+        var head: LogHead { get throws { try base.head } }
+        func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
+            try base.forEach(from: sequence, filter: filter, body)
+        }
+        func streamVersion(_ stream: String) throws -> UInt64 { try base.streamVersion(stream) }
+        func close() throws { try base.close() }
+
+        func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
+            guard attempts.count + 1 != failing else {
+                attempts.append(false)
+                throw Refused()
+            }
+            attempts.append(true)
+            let result = try base.append(drafts, expectations: expectations)
+            written += UInt64(drafts.count)
+            return result
+        }
+    }
+
     @Test("every packet a run logs is the one a fresh market view builds at its time (views stepped and parts kept equal views built anew)")
     func packetsEqualFreshViews() throws {
         let (ledger, graph) = try Self.setUp()
