@@ -14,8 +14,11 @@ extension AssetMemory {
 
     /// The markets that mention the asset, seen by any time, by market id.
     func mentioning(_ symbol: String, names: [String]) throws -> [PolymarketRow] {
-        if let known = memoryCache?.polymarket[symbol] { return known }
-        let related = try rows(memory, """
+        try kept(\.polymarket, symbol) { try readMentioning(names) }
+    }
+
+    func readMentioning(_ names: [String]) throws -> [PolymarketRow] {
+        try rows(memory, """
             SELECT market_id, slug, question, end_ms, active, closed, outcomes, outcome_prices_e6, volume_e2, liquidity_e2, ts, first_seen_ms
             FROM polymarket_market ORDER BY market_id
             """) { raw in
@@ -24,8 +27,6 @@ extension AssetMemory {
                           outcomes: SQLiteBinder.text(raw, 6), outcomePricesE6: SQLiteBinder.text(raw, 7), volumeE2: sqlite3_column_int64(raw, 8),
                           liquidityE2: sqlite3_column_int64(raw, 9), ts: sqlite3_column_int64(raw, 10), firstSeenMs: sqlite3_column_int64(raw, 11))
         }.filter { AssetLinks.mentions($0.question, names) || AssetLinks.mentions($0.slug.replacingOccurrences(of: "-", with: " "), names) }
-        memoryCache?.polymarket[symbol] = related
-        return related
     }
 
     func polymarket(_ symbol: String, asOf: Int64) throws -> AssetLatest.Polymarket {

@@ -39,12 +39,16 @@ public struct AssetMemory {
         var dex: String, kind: String, quote: String, maxLeverage: Int64, delisted: Bool
     }
 
+    /// `read`, or what the cache kept of it (none: read every time).
+    func kept<Value>(_ parts: ReferenceWritableKeyPath<MarketMemoryCache, [String: Value]>, _ symbol: String,
+                     _ read: () throws -> Value) rethrows -> Value {
+        guard let memoryCache else { return try read() }
+        return try memoryCache.kept(parts, symbol, read)
+    }
+
     /// A universe row, or nil for a symbol no universe listed.
     func assetRow(_ symbol: String) throws -> AssetRow? {
-        if let known = memoryCache?.assets[symbol] { return known }
-        let row = try readAssetRow(symbol)
-        memoryCache?.assets[symbol] = row
-        return row
+        try kept(\.assets, symbol) { try readAssetRow(symbol) }
     }
 
     func readAssetRow(_ symbol: String) throws -> AssetRow? {
@@ -110,11 +114,10 @@ public struct AssetMemory {
 
     func categories(_ symbol: String, kind: String, quote: String) throws -> [String] {
         if kind == "spot" { return ["Spot"] + (AssetCategory.spotPath(forQuote: quote).map { [$0] } ?? []) }
-        if let known = memoryCache?.categories[symbol] { return known }
-        let paths = try rows(memory, "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path",
-                        { SQLiteBinder.bind($0, 1, symbol) }) { SQLiteBinder.text($0, 0) }
-        memoryCache?.categories[symbol] = paths
-        return paths
+        return try kept(\.categories, symbol) {
+            try rows(memory, "SELECT DISTINCT path FROM category WHERE symbol = ? AND path IS NOT NULL ORDER BY path",
+                     { SQLiteBinder.bind($0, 1, symbol) }) { SQLiteBinder.text($0, 0) }
+        }
     }
 
     /// `(now - then) × 10^4 / then`, or nil without a base.
@@ -215,10 +218,7 @@ public struct AssetMemory {
     }
 
     func liquidity(_ symbol: String) throws -> AssetLatest.Liquidity {
-        if let known = memoryCache?.liquidity[symbol] { return known }
-        let liquidity = try readLiquidity(symbol)
-        memoryCache?.liquidity[symbol] = liquidity
-        return liquidity
+        try kept(\.liquidity, symbol) { try readLiquidity(symbol) }
     }
 
     func readLiquidity(_ symbol: String) throws -> AssetLatest.Liquidity {

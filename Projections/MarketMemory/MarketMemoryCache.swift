@@ -15,6 +15,15 @@ public final class MarketMemoryCache {
 
     public init() {}
 
+    /// The part of `symbol` kept in `parts`, else `read` and kept.
+    func kept<Value>(_ parts: ReferenceWritableKeyPath<MarketMemoryCache, [String: Value]>, _ symbol: String,
+                     _ read: () throws -> Value) rethrows -> Value {
+        if let known = self[keyPath: parts][symbol] { return known }
+        let value = try read()
+        self[keyPath: parts][symbol] = value
+        return value
+    }
+
     /// Forgets everything when `records` hold an event market memory folds.
     public func folding(_ records: [LogRecord]) {
         var lastType = ""

@@ -358,8 +358,7 @@ public final class ArenaScheduler {
         streams[KillSwitchSet.stream] = killSwitchRecords
         // The settlement names the Merkle root through race.ended: the tree follows the log on
         // another thread while the race trades, and only the last events are left to hash.
-        if tree == nil { tree = try LogTree(log: log, directory: settings.treeDirectory) }
-        let following = Follower { [tree] in _ = try tree!.catchUp() }
+        let following = Follower { [tree = try logTree()] in _ = try tree.catchUp() }
         let trading = Result { try session.run(streams: streams) }
         let followed = Result { try following.finish() }
         let traded = try trading.get()
@@ -475,9 +474,17 @@ public final class ArenaScheduler {
 
     /// The Merkle tree root (RFC 9162) of the log's first `size` events.
     private func treeRoot(through size: UInt64) throws -> String {
-        if tree == nil { tree = try LogTree(log: log, directory: settings.treeDirectory) }
-        try tree!.catchUp(through: size)
-        return try tree!.root(size: size).hex
+        let tree = try logTree()
+        try tree.catchUp(through: size)
+        return try tree.root(size: size).hex
+    }
+
+    /// The log's Merkle tree, opened at first use.
+    private func logTree() throws -> LogTree {
+        if let tree { return tree }
+        let opened = try LogTree(log: log, directory: settings.treeDirectory)
+        tree = opened
+        return opened
     }
 
 }

@@ -55,7 +55,7 @@ public final class TradingSession {
         var counts = [Int](repeating: 0, count: runs.count)
         // Events are appended on a thread of their own, in order, while the steps go on.
         // They hold no market data: the market view passes over them without reading them.
-        let appender = Appender(log: log) { [replica = pipeline.replica] in replica.passOver($0) }
+        let appender = Appender(log: log, clones: runs.count) { [replica = pipeline.replica] in replica.passOver($0) }
         defer { appender.stop() }
         var advanced = true
         while time < toMs {
@@ -133,15 +133,17 @@ final class Appender: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var waiting: [(drafts: [EventDraft], counts: [Int])] = []
-    private var counts: [Int] = []
+    private var counts: [Int]
     private var failure: (any Error)?
     private var finishing = false
     private var running = true
 
-    /// `written`: told the sequences of each append written, on the appender's thread.
-    init(log: any LogStore, written: @escaping (ClosedRange<UInt64>) -> Void) {
+    /// `clones`: how many clones' events are appended; `written`: told the sequences of each append
+    /// written, on the appender's thread.
+    init(log: any LogStore, clones: Int, written: @escaping (ClosedRange<UInt64>) -> Void) {
         self.log = log
         self.written = written
+        counts = Array(repeating: 0, count: clones)
         Thread { [self] in work() }.start()
     }
 
@@ -190,7 +192,6 @@ final class Appender: @unchecked Sendable {
             switch outcome {
             case .success(let result):
                 if result.written {
-                    if counts.count < appended.count { counts += Array(repeating: 0, count: appended.count - counts.count) }
                     for (index, count) in appended.enumerated() { counts[index] += count }
                 }
             case .failure(let error):
