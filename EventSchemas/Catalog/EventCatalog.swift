@@ -30,9 +30,11 @@ public enum EventCatalog {
         current(TicketRefunded.self),
         current(RaceOpened.self),
         current(RaceStarted.self),
+        old(RaceEndedV1.self, upcast: RaceEndedV1.upcast),
         current(RaceEnded.self),
         current(RaceCancelled.self),
         old(RaceSettledV1.self, upcast: RaceSettledV1.upcast),
+        old(RaceSettledV2.self, upcast: RaceSettledV2.upcast),
         current(RaceSettled.self),
         current(HyperliquidUniverse.self),
         current(HyperliquidAssetContexts.self),
@@ -88,6 +90,22 @@ public enum EventCatalog {
     /// Decodes a logged event into its current version, upcasting older versions step by step.
     /// An unknown type or version, or a payload that does not fit, is an error naming its sequence.
     public static func decode(_ record: LogRecord) throws -> any CatalogEvent {
+        let (entry, payload) = try upcastToCurrent(record)
+        do {
+            return try entry.decode(payload)
+        } catch {
+            throw CatalogError.badPayload(sequence: record.sequence, type: record.type, version: record.schemaVersion, reason: "\(error)")
+        }
+    }
+
+    /// A logged event's payload in its type's current version (canonical bytes), with that version's
+    /// entry: the record's own payload when it is current. What an older event means today.
+    public static func currentPayload(_ record: LogRecord) throws -> (version: Int, payload: Data) {
+        let (entry, payload) = try upcastToCurrent(record)
+        return (entry.version, payload)
+    }
+
+    private static func upcastToCurrent(_ record: LogRecord) throws -> (Entry, Data) {
         guard var entry = entry(type: record.type, version: record.schemaVersion) else {
             throw CatalogError.unknownEvent(sequence: record.sequence, type: record.type, version: record.schemaVersion)
         }
@@ -101,7 +119,7 @@ public enum EventCatalog {
                 payload = Data(next.canonicalBytes)
                 entry = newer
             }
-            return try entry.decode(payload)
+            return (entry, payload)
         } catch let error as CatalogError {
             throw error
         } catch {

@@ -5,10 +5,12 @@ import LedgerLog
 
 /// The `arena` read model: auditions, slots and queue, races, racers, tickets, payout lines and
 /// careers (the Hall of Fame). Leaderboards are queries over it: a race's by rank; all time by
-/// wins, then podiums, then cumulative return, then clone id.
+/// wins, then podiums, then cumulative gain (exact), then clone id. Returns are computed from the
+/// exact equities and rounded only for display. A value it cannot read (a wei amount that is not a
+/// decimal, a refund of a ticket it never saw) stops the fold with an error naming the sequence.
 public struct ArenaProjector: Projector {
     public let name = "arena"
-    public let version = 1
+    public let version = 2
     public let schemaSQL = Resources.sql("arena")
     public let eventTypes: Set<String>? = [
         CloneCreated.type, CloneRetired.type, AuditionStarted.type, AuditionDecided.type, PromotionQueued.type, PromotionWithdrawn.type,
@@ -38,9 +40,9 @@ public struct ArenaProjector: Projector {
             switch event {
             case let created as CloneCreated:
                 try run("""
-                    INSERT INTO career (clone_id, creator, name, status, created_ms, races, wins, podiums, last_places, cumulative_return_bp,
-                                        tickets_backed, holder_earnings_wei, creator_earnings_wei)
-                    VALUES (?, ?, ?, 'created', ?, 0, 0, 0, 0, 0, 0, '0', '0')
+                    INSERT INTO career (clone_id, creator, name, status, created_ms, races, wins, podiums, last_places, cumulative_gain_e6,
+                                        cumulative_return_bp, tickets_backed, holder_earnings_wei, creator_earnings_wei)
+                    VALUES (?, ?, ?, 'created', ?, 0, 0, 0, 0, 0, 0, 0, '0', '0')
                     """, [created.cloneId, created.creator, created.identity.name, at])
             case let retired as CloneRetired:
                 try run("UPDATE career SET status = 'retired', retired_ms = ?, retired_reason = ? WHERE clone_id = ?", [at, retired.reason, retired.cloneId])
@@ -79,30 +81,46 @@ public struct ArenaProjector: Projector {
             case let ticket as TicketBought:
                 try run("INSERT INTO ticket VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL)",
                         [ticket.ticketId, ticket.raceId, ticket.cloneId, ticket.holder, ticket.priceWei.description, at, Int64(record.sequence)])
-                try tickets(race: ticket.raceId, clone: ticket.cloneId, by: 1, priceWei: ticket.priceWei)
+                try tickets(race: ticket.raceId, clone: ticket.cloneId, by: 1, priceWei: ticket.priceWei, record)
             case let refund as TicketRefunded:
                 guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT clone_id, price_wei FROM ticket WHERE ticket_id = ?"),
-                                                 arguments: [refund.ticketId]) else { break }
+                                                 arguments: [refund.ticketId]) else {
+                    throw unreadable(record, field: "ticket_id", "refunds ticket \(refund.ticketId), which no ticket.bought before it names")
+                }
                 try run("UPDATE ticket SET status = 'refunded', refunded_ms = ? WHERE ticket_id = ?", [at, refund.ticketId])
-                try tickets(race: refund.raceId, clone: row["clone_id"], by: -1, priceWei: Wei(decimal: row["price_wei"]) ?? Wei(0))
+                try tickets(race: refund.raceId, clone: row["clone_id"], by: -1, priceWei: try wei(row["price_wei"], record, field: "ticket.price_wei"),
+                            record)
             case let withdrawn as RacerWithdrawn:
                 try run("UPDATE racer SET withdrawn = 1 WHERE race_id = ? AND clone_id = ?", [withdrawn.raceId, withdrawn.cloneId])
             case let started as RaceStarted:
                 try run("UPDATE race SET phase = 'running', started_ms = ? WHERE race_id = ?", [at, started.raceId])
             case let ended as RaceEnded:
                 try run("UPDATE race SET phase = 'ended', ended_ms = ?, winner = ? WHERE race_id = ?", [at, ended.results.first?.cloneId, ended.raceId])
+                guard let start = try Int64.fetchOne(db.cachedStatement(sql: "SELECT starting_equity_e6 FROM race WHERE race_id = ?"),
+                                                     arguments: [ended.raceId]) else {
+                    throw unreadable(record, field: "race_id", "ends race \(ended.raceId), which no race.opened before it names")
+                }
                 let last = ended.results.map(\.rank).max() ?? 0
                 for result in ended.results {
+                    let gain = result.finalEquityE6 - start
                     try run("""
-                        UPDATE racer SET rank = ?, final_equity_e6 = ?, return_bp = ?, max_drawdown_bp = ? WHERE race_id = ? AND clone_id = ?
-                        """, [result.rank, result.finalEquityE6, result.returnBp, result.maxDrawdownBp, ended.raceId, result.cloneId])
+                        UPDATE racer SET rank = ?, final_equity_e6 = ?, gain_e6 = ?, return_bp = ?, max_drawdown_bp = ?, max_drawdown_e6 = ?
+                        WHERE race_id = ? AND clone_id = ?
+                        """, [result.rank, result.finalEquityE6, gain, ArenaProjector.basisPoints(gain, of: start), result.maxDrawdownBp, result.maxDrawdownE6,
+                              ended.raceId, result.cloneId])
                     let isLast = ended.results.count > 1 && result.rank == last
+                    guard let career = try Row.fetchOne(db.cachedStatement(sql: "SELECT best_gain_e6, cumulative_gain_e6 FROM career WHERE clone_id = ?"),
+                                                        arguments: [result.cloneId]) else {
+                        throw unreadable(record, field: "results.clone_id", "ranks clone \(result.cloneId), which no clone.created before it names")
+                    }
+                    let best = max(career["best_gain_e6"] ?? gain, gain)
+                    let cumulative: Int64 = career["cumulative_gain_e6"] + gain
                     try run("""
                         UPDATE career SET races = races + 1, wins = wins + ?, podiums = podiums + ?, last_places = last_places + ?,
-                               best_return_bp = max(coalesce(best_return_bp, ?), ?), cumulative_return_bp = cumulative_return_bp + ?
+                               best_gain_e6 = ?, cumulative_gain_e6 = ?, best_return_bp = ?, cumulative_return_bp = ?
                         WHERE clone_id = ?
-                        """, [result.rank == 1 ? 1 : 0, result.rank <= 3 ? 1 : 0, isLast ? 1 : 0, result.returnBp, result.returnBp,
-                              result.returnBp, result.cloneId])
+                        """, [result.rank == 1 ? 1 : 0, result.rank <= 3 ? 1 : 0, isLast ? 1 : 0, best, cumulative,
+                              ArenaProjector.basisPoints(best, of: start), ArenaProjector.basisPoints(cumulative, of: start), result.cloneId])
                 }
             case let settled as RaceSettled:
                 try run("""
@@ -117,7 +135,7 @@ public struct ArenaProjector: Projector {
                     guard let clone = line.cloneId else { continue }
                     let column = line.kind == "holder" ? "holder_earnings_wei" : "creator_earnings_wei"
                     if line.kind == "holder" { paidClones.insert(clone) }
-                    try addWei(clone, column: column, line.amountWei)
+                    try addWei(clone, column: column, line.amountWei, record)
                 }
                 try run("UPDATE ticket SET status = 'lost' WHERE race_id = ? AND status = 'open'", [settled.raceId])
                 for clone in paidClones {
@@ -134,21 +152,46 @@ public struct ArenaProjector: Projector {
             try run("UPDATE career SET status = ? WHERE clone_id = ? AND status != 'retired'", [status, clone])
         }
 
-        func tickets(race: String, clone: String, by change: Int, priceWei: Wei) throws {
-            let pool = try String.fetchOne(db.cachedStatement(sql: "SELECT pool_wei FROM race WHERE race_id = ?"), arguments: [race])
-                .flatMap(Wei.init(decimal:)) ?? Wei(0)
-            let next = change > 0 ? pool.value + priceWei.value : pool.value - min(pool.value, priceWei.value)
+        func tickets(race: String, clone: String, by change: Int, priceWei: Wei, _ record: LogRecord) throws {
+            guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT pool_wei FROM race WHERE race_id = ?"), arguments: [race]) else {
+                throw unreadable(record, field: "race_id", "names race \(race), which no race.opened before it names")
+            }
+            let pool = try wei(text, record, field: "race.pool_wei")
+            guard change > 0 || pool.value >= priceWei.value else {
+                throw unreadable(record, field: "amount_wei", "refunds \(priceWei) wei from race \(race)'s pool of \(pool) wei")
+            }
+            let next = change > 0 ? pool.value + priceWei.value : pool.value - priceWei.value
             try run("UPDATE race SET tickets = tickets + ?, pool_wei = ? WHERE race_id = ?", [change, String(next), race])
             try run("UPDATE racer SET tickets = tickets + ? WHERE race_id = ? AND clone_id = ?", [change, race, clone])
             try run("UPDATE career SET tickets_backed = tickets_backed + ? WHERE clone_id = ?", [change, clone])
         }
 
-        func addWei(_ clone: String, column: String, _ amount: Wei) throws {
-            let current = try String.fetchOne(db.cachedStatement(sql: "SELECT \(column) FROM career WHERE clone_id = ?"), arguments: [clone])
-                .flatMap(Wei.init(decimal:)) ?? Wei(0)
+        func addWei(_ clone: String, column: String, _ amount: Wei, _ record: LogRecord) throws {
+            guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT \(column) FROM career WHERE clone_id = ?"), arguments: [clone]) else {
+                throw unreadable(record, field: "payouts.clone_id", "pays for clone \(clone), which no clone.created before it names")
+            }
+            let current = try wei(text, record, field: "career.\(column)")
             try run("UPDATE career SET \(column) = ? WHERE clone_id = ?", [String(current.value + amount.value), clone])
         }
 
+        /// A wei amount the read model holds, or an error naming the event being folded and the field.
+        func wei(_ text: String, _ record: LogRecord, field: String) throws -> Wei {
+            guard let amount = Wei(decimal: text) else { throw unreadable(record, field: field, "reads \(text.debugDescription), which is not a decimal wei amount") }
+            return amount
+        }
+
+        func unreadable(_ record: LogRecord, field: String, _ reason: String) -> ProjectionError {
+            .badEvent(projector: "arena", sequence: record.sequence, type: record.type, reason: "\(field): \(reason)")
+        }
+
         mutating func flush() throws {}
+    }
+
+    /// `amount` in basis points of `start`, rounded toward −∞ (a display figure; never compared).
+    static func basisPoints(_ amount: Int64, of start: Int64) -> Int64 {
+        guard start > 0 else { return 0 }
+        let scaled = Int128(amount) * 10_000
+        let quotient = scaled / Int128(start)
+        return Int64(scaled % Int128(start) < 0 ? quotient - 1 : quotient)
     }
 }

@@ -59,8 +59,10 @@ CREATE TABLE racer (
     tickets          INTEGER NOT NULL,
     rank             INTEGER,
     final_equity_e6  INTEGER,
-    return_bp        INTEGER,
-    max_drawdown_bp  INTEGER,
+    gain_e6          INTEGER,              -- final equity less the starting equity, exactly
+    return_bp        INTEGER,              -- for display: the gain in basis points, rounded toward -inf
+    max_drawdown_bp  INTEGER,              -- for display
+    max_drawdown_e6  INTEGER,              -- exactly (NULL for races ranked under ranking policy v1)
     PRIMARY KEY (race_id, clone_id)
 ) WITHOUT ROWID;
 
@@ -102,8 +104,11 @@ CREATE TABLE career (
     wins                  INTEGER NOT NULL,  -- rank 1 (dead heats included)
     podiums               INTEGER NOT NULL,  -- rank 1 to 3
     last_places           INTEGER NOT NULL,
-    best_return_bp        INTEGER,
-    cumulative_return_bp  INTEGER NOT NULL,  -- the sum of its races' returns
+    best_gain_e6          INTEGER,           -- its best race's gain, exactly (USD x 10^6)
+    cumulative_gain_e6    INTEGER NOT NULL,  -- the sum of its races' gains, exactly: what leaderboards order by
+    best_return_bp        INTEGER,           -- for display: the best race's return, rounded toward -inf
+    cumulative_return_bp  INTEGER NOT NULL,  -- for display: the sum of its races' returns (every arena race starts
+                                             -- with the same equity), from the exact gains, rounded toward -inf
     tickets_backed        INTEGER NOT NULL,  -- tickets bought on it, refunds excluded
     holder_earnings_wei   TEXT    NOT NULL,  -- paid to the holders of tickets on it
     creator_earnings_wei  TEXT    NOT NULL,  -- paid to its creator

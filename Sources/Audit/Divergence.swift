@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import EventSchemas
 import LedgerLog
 
 /// Where a recomputed history parts from the logged one: the logged event (its sequence; nil when
@@ -28,8 +29,15 @@ public struct Divergence: Sendable, Equatable {
     }
 
     /// The first difference between a logged event and its recomputation, or nil when they are the
-    /// same event byte for byte.
-    static func first(logged record: LogRecord, recomputed draft: EventDraft) -> Divergence? {
+    /// same event byte for byte. A logged event of an older version of the type is compared as its
+    /// upcast to the version recomputed (what it means today): an old race audits under its old rules.
+    static func first(logged original: LogRecord, recomputed draft: EventDraft) -> Divergence? {
+        var record = original
+        if record.type == draft.type, record.schemaVersion < draft.schemaVersion,
+           let current = try? EventCatalog.currentPayload(record), current.version == draft.schemaVersion {
+            record.schemaVersion = current.version
+            record.payload = ArraySlice(current.payload)
+        }
         func divergence(_ field: String, _ logged: String, _ recomputed: String) -> Divergence {
             Divergence(sequence: record.sequence, id: record.id, type: record.type, field: field, logged: logged, recomputed: recomputed)
         }

@@ -77,6 +77,10 @@ public enum RaceAudit {
         guard let started, let ended else {
             throw AuditError.cannotAudit("race \(raceId) is \(state.phase.rawValue); an audit needs a race that has run and ended")
         }
+        let rankingPolicy = try EventCatalog.decode(ended, as: RaceEnded.self).rankingPolicy
+        guard RankingPolicy.known.contains(rankingPolicy) else {
+            throw AuditError.cannotAudit("race.ended at sequence \(ended.sequence) follows ranking policy v\(rankingPolicy); this build knows v\(RankingPolicy.known.lowerBound) to v\(RankingPolicy.known.upperBound)")
+        }
         let atEnd = before[ended.sequence]!
         let lineup = atEnd.lineup
         report.racers = lineup.count
@@ -114,7 +118,8 @@ public enum RaceAudit {
         let standings = RaceTrading.standings(lineup: lineup, closing: try session.closingMarks())
 
         // The ranking, then the settlement from the recomputed ranking and the logged tickets.
-        let endEvents = try RaceDecider.decide(.end(standings: standings), atEnd)
+        // Under the ranking policy the race ended under: a race ranked by v1 audits under v1.
+        let endEvents = try RaceDecider.decide(.end(standings: standings, rankingPolicy: rankingPolicy), atEnd)
         for event in endEvents {
             recomputing.check(try event.draft(id: ended.id, stream: raceStream, timestampMs: ended.timestampMs))
         }

@@ -158,7 +158,7 @@ struct RacesShow: ClashCommand {
             let summary = try Report.rows(db, "SELECT * FROM race WHERE race_id = ?", [race])
             guard !summary.isEmpty else { throw DomainError("race.unknown", "no race has id \(race); `clash races list` shows the races") }
             report.print(summary, title: "race")
-            report.print(try Report.rows(db, "SELECT lane, clone_id, withdrawn, tickets, rank, final_equity_e6, return_bp, max_drawdown_bp FROM racer WHERE race_id = ? ORDER BY coalesce(rank, 1000000), lane", [race]),
+            report.print(try Report.rows(db, "SELECT lane, clone_id, withdrawn, tickets, rank, final_equity_e6, gain_e6, return_bp, max_drawdown_bp, max_drawdown_e6 FROM racer WHERE race_id = ? ORDER BY coalesce(rank, 1000000), lane", [race]),
                          title: "\nracers")
             report.print(try Report.rows(db, "SELECT line, kind, recipient, clone_id, tickets, amount_wei FROM payout WHERE race_id = ? ORDER BY line", [race]),
                          title: "\npayouts")
@@ -226,23 +226,23 @@ struct TicketsShow: ClashCommand {
 }
 
 enum Leaderboard {
-    /// All time: wins, then podiums, then cumulative return, then clone id.
+    /// All time: wins, then podiums, then cumulative gain (exact), then clone id.
     static let allTimeSQL = """
-        SELECT clone_id, name, status, races, wins, podiums, cumulative_return_bp, best_return_bp FROM career WHERE races > 0
-        ORDER BY wins DESC, podiums DESC, cumulative_return_bp DESC, clone_id
+        SELECT clone_id, name, status, races, wins, podiums, cumulative_return_bp, best_return_bp, cumulative_gain_e6 FROM career WHERE races > 0
+        ORDER BY wins DESC, podiums DESC, cumulative_gain_e6 DESC, clone_id
         """
 }
 
 enum HallOfFame {
     static let sql = """
-        SELECT clone_id, name, status, races, wins, podiums, best_return_bp, cumulative_return_bp, tickets_backed, holder_earnings_wei,
-               retired_reason FROM career ORDER BY wins DESC, podiums DESC, cumulative_return_bp DESC, clone_id
+        SELECT clone_id, name, status, races, wins, podiums, best_return_bp, cumulative_return_bp, best_gain_e6, cumulative_gain_e6,
+               tickets_backed, holder_earnings_wei, retired_reason FROM career ORDER BY wins DESC, podiums DESC, cumulative_gain_e6 DESC, clone_id
         """
 }
 
 struct LeaderboardCommand: ClashCommand {
     static let configuration = CommandConfiguration(
-        commandName: "leaderboard", abstract: "A race's ranking, or all time: wins, then podiums, then cumulative return, then clone id.")
+        commandName: "leaderboard", abstract: "A race's ranking, or all time: wins, then podiums, then cumulative gain (exact), then clone id.")
     @OptionGroup var data: DataOptions
     @OptionGroup var report: ReportOptions
     @Option(help: "One race's ranking.") var race: String?
@@ -250,7 +250,7 @@ struct LeaderboardCommand: ClashCommand {
     func execute() throws {
         try data.read("arena") { db in
             if let race {
-                report.print(try Report.rows(db, "SELECT rank, clone_id, return_bp, max_drawdown_bp, final_equity_e6, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [race]))
+                report.print(try Report.rows(db, "SELECT rank, clone_id, return_bp, max_drawdown_bp, final_equity_e6, gain_e6, max_drawdown_e6, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [race]))
             } else {
                 report.print(try Report.rows(db, Leaderboard.allTimeSQL))
             }

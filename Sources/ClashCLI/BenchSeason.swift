@@ -67,8 +67,10 @@ struct BenchSeason: ClashCommand {
         }
         let foldSeconds = monotonicSeconds() - folding
         race = try RaceDecider.decide(.start, race).reduce(race, RaceDecider.evolve)
-        let standings = lineup.enumerated().map { RaceDecider.Standing(cloneId: $1, finalEquityE6: 10_000_000_000, returnBp: Int64($0 % 4), maxDrawdownBp: 0) }
-        race = try RaceDecider.decide(.end(standings: standings), race).reduce(race, RaceDecider.evolve)
+        let standings = lineup.enumerated().map {
+            RaceDecider.Standing(cloneId: $1, finalEquityE6: 10_000_000_000 + Int64($0 % 4), returnBp: 0, maxDrawdownBp: 0, maxDrawdownE6: 0)
+        }
+        race = try RaceDecider.decide(.end(standings: standings, rankingPolicy: RankingPolicy.version), race).reduce(race, RaceDecider.evolve)
         let creators = Dictionary(uniqueKeysWithValues: lineup.map { ($0, "0x" + String(repeating: "c", count: 40)) })
         let began = monotonicSeconds()
         let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 1, dependsOnChain: "", dependsOnTreeRoot: ""), race)

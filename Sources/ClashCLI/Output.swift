@@ -24,9 +24,9 @@ enum Output {
         FileHandle.standardOutput.write(Data(bytes))
     }
 
-    static func json(_ build: (inout CanonicalJSONWriter) -> Void) {
+    static func json(_ build: (inout CanonicalJSONWriter) throws -> Void) rethrows {
         var writer = CanonicalJSONWriter()
-        build(&writer)
+        try build(&writer)
         line(writer.bytes)
     }
 

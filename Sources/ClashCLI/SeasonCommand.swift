@@ -158,7 +158,7 @@ enum Season {
     static func printSummary(_ ledger: Ledger, season: Totals, seconds: Double) throws {
         try ledger.query("arena") { db in
             let lastRace = try String.fetchOne(db, sql: "SELECT race_id FROM race WHERE phase = 'settled' ORDER BY number DESC LIMIT 1")
-            Output.json { json in
+            try Output.json { json in
                 json.beginObject()
                 json.key("auditions_failed"); json.int(season.report.auditionsFailed)
                 json.key("auditions_passed"); json.int(season.report.auditionsPassed)
@@ -168,13 +168,13 @@ enum Season {
                     json.key("last_race")
                     json.beginObject()
                     json.key("race_id"); json.string(lastRace)
-                    json.key("ranking"); rows(&json, db, "SELECT clone_id, rank, return_bp, max_drawdown_bp, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [lastRace])
-                    json.key("settlement"); rows(&json, db, "SELECT pool_wei, rake_wei, creator_pool_wei, holder_pool_wei, breakage_wei, depends_on_sequence FROM race WHERE race_id = ?", [lastRace], single: true)
-                    json.key("payout_lines"); json.int(Int64((try? Int.fetchOne(db, sql: "SELECT count(*) FROM payout WHERE race_id = ?", arguments: [lastRace])) ?? 0))
+                    json.key("ranking"); try rows(&json, db, "SELECT clone_id, rank, final_equity_e6, gain_e6, return_bp, max_drawdown_bp, max_drawdown_e6, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [lastRace])
+                    json.key("settlement"); try rows(&json, db, "SELECT pool_wei, rake_wei, creator_pool_wei, holder_pool_wei, breakage_wei, depends_on_sequence FROM race WHERE race_id = ?", [lastRace], single: true)
+                    json.key("payout_lines"); json.int(Int64(try Int.fetchOne(db, sql: "SELECT count(*) FROM payout WHERE race_id = ?", arguments: [lastRace]) ?? 0))
                     json.endObject()
                 }
-                json.key("leaderboard"); rows(&json, db, Leaderboard.allTimeSQL + " LIMIT 5")
-                json.key("hall_of_fame"); rows(&json, db, HallOfFame.sql + " LIMIT 5")
+                json.key("leaderboard"); try rows(&json, db, Leaderboard.allTimeSQL + " LIMIT 5")
+                json.key("hall_of_fame"); try rows(&json, db, HallOfFame.sql + " LIMIT 5")
                 json.key("races_cancelled"); json.int(season.report.racesCancelled)
                 json.key("races_settled"); json.int(season.report.racesSettled)
                 json.key("retirements"); json.int(season.report.retirements)
@@ -185,8 +185,9 @@ enum Season {
         }
     }
 
-    static func rows(_ json: inout CanonicalJSONWriter, _ db: Database, _ sql: String, _ arguments: StatementArguments = [], single: Bool = false) {
-        let rows = (try? Report.rows(db, sql, arguments)) ?? []
+    /// The rows of a query as JSON; a query that fails stops the summary with its error.
+    static func rows(_ json: inout CanonicalJSONWriter, _ db: Database, _ sql: String, _ arguments: StatementArguments = [], single: Bool = false) throws {
+        let rows = try Report.rows(db, sql, arguments)
         if single, let row = rows.first {
             json.raw(Report.json(row))
             return

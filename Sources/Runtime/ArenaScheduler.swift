@@ -316,13 +316,17 @@ public final class ArenaScheduler {
         do {
             _ = try session.run()
             summaries = try session.closingMarks()
-        } catch let error as ArtifactError {
-            throw error
-        } catch {
-            // The run could not complete (its engine or the market failed it): judged on what it did.
+        } catch where error is DomainError || error is GraphProblems {
+            // A rule stopped the run before its day ended (a domain outcome: the strategy no longer
+            // validates against the market, say), not a fault: judged on what it did.
+            progress?("audition session stopped early: \(error)")
             completed = false
             summaries = session.summaries()
         }
+        // Anything else — a failed append, a full disk, an unreadable read model, a missing
+        // artifact — is a fault of the machine, not a fact about the clones: it stops the scheduler
+        // with its error and no verdict is written (a restart judges the audition afresh).
+
         for (id, summary) in zip(due, summaries) {
             report.decisions += summary.runs
             let figures = AuditionPolicy.Figures(completed: completed, decisions: Int64(summary.runs), failedDecisions: Int64(summary.engineFailures),
@@ -366,7 +370,7 @@ public final class ArenaScheduler {
         report.decisions += traded.reduce(0) { $0 + $1.runs }
         let standings = RaceTrading.standings(lineup: race.lineup, closing: try session.closingMarks())
         try catchUp()
-        let ended = try decideRace(raceId, .end(standings: standings))
+        let ended = try decideRace(raceId, .end(standings: standings, rankingPolicy: RankingPolicy.version))
         let result = try append(ended, ids: ["\(raceId)-ended"], stream: RaceDecider.stream(raceId), at: at, expecting: .exactly(races[raceId]!.version))
         try catchUp()
         // The settlement depends on everything up to the end of the race: its last event is race.ended.

@@ -64,6 +64,7 @@ extension PaperAccount {
                 // Drawdown is measured on the hourly marks: taken up from the last one.
                 account.peakEquityE6 = marked.peakEquityE6
                 account.maxDrawdownBp = marked.maxDrawdownBp
+                account.maxDrawdownE6 = max(account.maxDrawdownE6, marked.peakEquityE6 - marked.equityE6)
             case let funding as FundingPaid:
                 account = account.applying(.funding(asset: funding.asset, amountE6: funding.amountE6))
             case let liquidated as Liquidated:

@@ -21,7 +21,8 @@ public enum RaceTrading {
     public static func standings(lineup: [String], closing summaries: [TradingRun.Summary]) -> [RaceDecider.Standing] {
         zip(lineup, summaries).map { id, summary in
             RaceDecider.Standing(cloneId: id, finalEquityE6: summary.account.equityE6(marks: summary.marks),
-                                 returnBp: summary.account.returnBp(marks: summary.marks), maxDrawdownBp: summary.account.maxDrawdownBp)
+                                 returnBp: summary.account.returnBp(marks: summary.marks), maxDrawdownBp: summary.account.maxDrawdownBp,
+                                 maxDrawdownE6: summary.account.maxDrawdownE6)
         }
     }
 }

@@ -99,6 +99,68 @@ struct RaceAuditTests {
         }
     }
 
+    /// A payload without `keys`, at any depth: an event as an older version of its type wrote it.
+    static func removing(_ keys: Set<String>, from value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members): .object(members.filter { !keys.contains($0.key) }.map { ($0.key, removing(keys, from: $0.value)) })
+        case .array(let elements): .array(elements.map { removing(keys, from: $0) })
+        default: value
+        }
+    }
+
+    @Test("a race ranked and settled before ranking policy v2 (race.ended v1, race.settled v2: whole basis points) audits as a match under v1, and fails when its ranks are not v1's")
+    func rankedUnderPolicyOne() throws {
+        let (ledger, _) = try Self.season(until: Self.origin + 13 * 3_600_000) { _ in nil }
+        /// The season's log with race r-1 ranked under v1 and written as the builds before v2 wrote it
+        /// (its settlement recomputed from that ranking, over the copy's own chain and tree).
+        func historyRankedUnderPolicyOne(reversingRanks: Bool) throws -> MemoryLog {
+            let copy = MemoryLog()
+            var race = RaceState(raceId: "r-1")
+            for record in try ledger.log.read() {
+                var draft = EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                       timestampMs: record.timestampMs, correlationId: record.correlationId, causationId: record.causationId,
+                                       payload: Array(record.payload))
+                if record.stream == "race.r-1" {
+                    var event = try EventCatalog.decode(record)
+                    if let ended = event as? RaceEnded {
+                        let standings = ended.results.map {
+                            RaceDecider.Standing(cloneId: $0.cloneId, finalEquityE6: $0.finalEquityE6, returnBp: $0.returnBp,
+                                                 maxDrawdownBp: $0.maxDrawdownBp, maxDrawdownE6: 0)
+                        }
+                        var results = try RankingPolicy.rank(standings, tickets: Dictionary(uniqueKeysWithValues: ended.results.map { ($0.cloneId, $0.tickets) }), policy: 1)
+                        if reversingRanks { results = zip(results, results.reversed()).map { var result = $0; result.rank = $1.rank; return result } }
+                        event = RaceEnded(raceId: "r-1", rankingPolicy: 1, results: results)
+                        draft.schemaVersion = 1
+                    } else if event is RaceSettled {
+                        let size = try copy.head.sequence
+                        let tree = try LogTree(log: copy, directory: nil)
+                        _ = try tree.catchUp()
+                        let creators = Dictionary(uniqueKeysWithValues: race.results.map { ($0.cloneId, "0x" + String(repeating: "a", count: 39) + $0.cloneId.dropFirst(2)) })
+                        event = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: Int64(size),
+                                                               dependsOnChain: try copy.chain(endingAt: size)?.hex ?? "",
+                                                               dependsOnTreeRoot: try tree.root(size: size).hex), race)[0]
+                        draft.schemaVersion = 2
+                    }
+                    let written = try event.draft(id: record.id, stream: record.stream, timestampMs: record.timestampMs)
+                    draft.payload = event is RaceEnded || event is RaceSettled
+                        ? Self.removing(["ranking_policy", "max_drawdown_e6"], from: try JSONValue.parse(written.payload)).canonicalBytes
+                        : draft.payload
+                    RaceDecider.apply(event, to: &race)
+                }
+                try copy.append([draft])
+            }
+            return copy
+        }
+        let old = try historyRankedUnderPolicyOne(reversingRanks: false)
+        let ended = try #require(try old.read(stream: "race.r-1").first { $0.type == RaceEnded.type })
+        #expect(ended.schemaVersion == 1 && !String(decoding: ended.payload, as: UTF8.self).contains("ranking_policy"))
+        #expect(try EventCatalog.decode(ended, as: RaceEnded.self).rankingPolicy == 1)
+        let report = try RaceAudit.audit(raceId: "r-1", log: old, artifacts: ledger.artifacts)
+        #expect(report.matches, "\(String(describing: report.divergence))")
+        let wrong = try RaceAudit.audit(raceId: "r-1", log: try historyRankedUnderPolicyOne(reversingRanks: true), artifacts: ledger.artifacts)
+        #expect(!wrong.matches && wrong.divergence?.type == RaceEnded.type && wrong.divergence?.field.hasSuffix(".rank") == true)
+    }
+
     @Test("a dispute recomputes every step from its own figures, agrees with the logged settlement, and proves each input to the recorded tree head")
     func disputeDerivation() throws {
         let (ledger, _) = try Self.season(until: Self.origin + 13 * 3_600_000) { _ in nil }

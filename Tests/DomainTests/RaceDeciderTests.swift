@@ -40,19 +40,60 @@ struct RaceDeciderTests {
         #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: Self.holder, count: 1), running) } == "race.not_accumulating")
     }
 
-    @Test("the ranking: return first, then lower drawdown; equal on both is a dead heat sharing a rank")
-    func ranking() throws {
+    static func standing(_ id: String, _ equityE6: Int64, bp returnBp: Int64, drawdownBp: Int64, drawdownE6: Int64) -> RaceDecider.Standing {
+        RaceDecider.Standing(cloneId: id, finalEquityE6: equityE6, returnBp: returnBp, maxDrawdownBp: drawdownBp, maxDrawdownE6: drawdownE6)
+    }
+
+    /// Race r-1 of `season simulate --seed 7 --clones 14 --races 5`: exact figures that round to the
+    /// same basis points (c-4 made 0.596768 USDC, c-2 and c-8 never traded).
+    static let roundedAlike = [
+        standing("c-2", 10_000_000_000, bp: 0, drawdownBp: 0, drawdownE6: 0),
+        standing("c-3", 10_000_000_001, bp: 0, drawdownBp: 1, drawdownE6: 20_000),
+        standing("c-4", 10_000_596_768, bp: 0, drawdownBp: 1, drawdownE6: 412_000),
+        standing("c-8", 10_000_000_000, bp: 0, drawdownBp: 0, drawdownE6: 0),
+        standing("c-11", 10_000_412_000, bp: 0, drawdownBp: 1, drawdownE6: 700_000),
+        standing("c-12", 10_000_412_000, bp: 0, drawdownBp: 1, drawdownE6: 1_000_000),
+    ]
+
+    @Test("ranking policy v2: exact final equity first, then exact drawdown; a dead heat only when both are equal to the unit")
+    func rankingExact() throws {
+        let results = try RankingPolicy.rank(Self.roundedAlike, tickets: ["c-4": 2], policy: 2)
+        #expect(results.map(\.cloneId) == ["c-4", "c-11", "c-12", "c-3", "c-2", "c-8"])
+        #expect(results.map(\.rank) == [1, 2, 3, 4, 5, 5])
+        #expect(results.map(\.maxDrawdownE6) == [412_000, 700_000, 1_000_000, 20_000, 0, 0])
+        #expect(results.map(\.tickets) == [2, 0, 0, 0, 0, 0])
+    }
+
+    @Test("ranking policy v1 (races ended before v2, as audits replay them): whole basis points, so unequal results tie")
+    func rankingByBasisPoints() throws {
+        let results = try RankingPolicy.rank(Self.roundedAlike, tickets: [:], policy: 1)
+        #expect(results.map(\.cloneId) == ["c-2", "c-8", "c-11", "c-12", "c-3", "c-4"])
+        #expect(results.map(\.rank) == [1, 1, 3, 3, 3, 3])
+        #expect(results.allSatisfy { $0.maxDrawdownE6 == nil })
         let standings = [
-            RaceDecider.Standing(cloneId: "c-1", finalEquityE6: 10_100_000_000, returnBp: 100, maxDrawdownBp: 50),
-            RaceDecider.Standing(cloneId: "c-2", finalEquityE6: 10_200_000_000, returnBp: 200, maxDrawdownBp: 90),
-            RaceDecider.Standing(cloneId: "c-3", finalEquityE6: 10_100_000_000, returnBp: 100, maxDrawdownBp: 40),
-            RaceDecider.Standing(cloneId: "c-4", finalEquityE6: 10_100_000_000, returnBp: 100, maxDrawdownBp: 40),
-            RaceDecider.Standing(cloneId: "c-5", finalEquityE6: 9_000_000_000, returnBp: -1_000, maxDrawdownBp: 1_000),
+            Self.standing("c-1", 10_100_000_000, bp: 100, drawdownBp: 50, drawdownE6: 0),
+            Self.standing("c-2", 10_200_000_000, bp: 200, drawdownBp: 90, drawdownE6: 0),
+            Self.standing("c-3", 10_100_000_000, bp: 100, drawdownBp: 40, drawdownE6: 0),
         ]
-        let results = RaceDecider.rank(standings, tickets: ["c-3": 2])
-        #expect(results.map(\.cloneId) == ["c-2", "c-3", "c-4", "c-1", "c-5"])
-        #expect(results.map(\.rank) == [1, 2, 2, 4, 5])
-        #expect(results.map(\.tickets) == [0, 2, 0, 0, 0])
+        #expect(try RankingPolicy.rank(standings, tickets: [:], policy: 1).map(\.rank) == [1, 2, 3])
+        #expect(code { _ = try RankingPolicy.rank(standings, tickets: [:], policy: 3) } == "race.ranking_policy")
+    }
+
+    @Test("a race whose best racers round alike pays the one that made most, not a dead heat; ended and settled name the ranking policy")
+    func exactWinnerIsPaid() throws {
+        var race = try Self.opened(Self.roundedAlike.map(\.cloneId))
+        race = try Self.apply(.buy(cloneId: "c-4", holder: "0x" + String(repeating: "4", count: 40), count: 1), race)
+        race = try Self.apply(.buy(cloneId: "c-11", holder: "0x" + String(repeating: "b", count: 40), count: 1), race)
+        race = try Self.apply(.buy(cloneId: "c-2", holder: "0x" + String(repeating: "2", count: 40), count: 1), race)
+        race = try Self.apply(.start, race)
+        let ended = try #require(try RaceDecider.decide(.end(standings: Self.roundedAlike, rankingPolicy: RankingPolicy.version), race).first as? RaceEnded)
+        #expect(ended.rankingPolicy == 2 && ended.results.first?.cloneId == "c-4" && ended.results.first?.rank == 1)
+        race = RaceDecider.evolve(race, ended)
+        let creators = Dictionary(uniqueKeysWithValues: Self.roundedAlike.map { ($0.cloneId, "0x" + String(repeating: "c", count: 40)) })
+        let settled = try #require(try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 9, dependsOnChain: "ab", dependsOnTreeRoot: "cd"), race).first as? RaceSettled)
+        let holders = settled.payouts.filter { $0.kind == "holder" }
+        #expect(settled.rankingPolicy == 2)
+        #expect(holders.map(\.recipient) == ["0x" + String(repeating: "4", count: 40)] && holders.first?.amountWei == settled.holderPoolWei)
     }
 
     @Test("a race's life: opened, tickets, started, ended, settled with its invariant; cancelled instead, every ticket refunded")
@@ -64,9 +105,9 @@ struct RaceDeciderTests {
         race = try Self.apply(.start, race)
         #expect(code { _ = try RaceDecider.decide(.settle(creators: [:], dependsOnSequence: 1, dependsOnChain: "", dependsOnTreeRoot: ""), race) } == "race.not_ended")
         let standings = ["c-1", "c-2", "c-3"].enumerated().map {
-            RaceDecider.Standing(cloneId: $0.element, finalEquityE6: 10_000_000_000 + Int64($0.offset), returnBp: Int64($0.offset), maxDrawdownBp: 0)
+            Self.standing($0.element, 10_000_000_000 + Int64($0.offset), bp: Int64($0.offset), drawdownBp: 0, drawdownE6: 0)
         }
-        race = try Self.apply(.end(standings: standings), race)
+        race = try Self.apply(.end(standings: standings, rankingPolicy: RankingPolicy.version), race)
         #expect(race.results.first?.cloneId == "c-3")
         let creators = ["c-1": "0xa", "c-2": "0xb", "c-3": "0xc"]
         let settled = try RaceDecider.decide(.settle(creators: creators, dependsOnSequence: 42, dependsOnChain: "ab", dependsOnTreeRoot: "cd"), race)

@@ -177,6 +177,28 @@ struct ProjectionsTests {
         #expect(try runner.status().first?.checkpoint == 700)
     }
 
+    @Test("the arena read model stops at a value it cannot read (a refund of a ticket never bought), naming the sequence and field, instead of skipping it")
+    func arenaStopsAtWhatItCannotRead() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        let writer = try FileLog.open(directory: log.logPath, options: FileLogOptions(fsync: .none))
+        let opened = #"{"clone_ids":["c-1"],"duration_ms":21600000,"race_id":"r-1","settlement_policy":1,"starting_equity_e6":10000000000,"ticket_price_wei":"10000000000000000"}"#
+        let refund = #"{"amount_wei":"10000000000000000","holder":"0x1111111111111111111111111111111111111111","race_id":"r-1","ticket_id":"r-1-t9"}"#
+        try writer.append([EventDraft(id: "r-1-opened", type: "race.opened", stream: "race.r-1", timestampMs: 1_717_200_000_000, payload: Array(opened.utf8))])
+        try writer.append([EventDraft(id: "r-1-t9-refunded", type: "ticket.refunded", stream: "race.r-1", timestampMs: 1_717_200_060_000, payload: Array(refund.utf8))])
+        try writer.close()
+        let runner = try log.runner([ArenaProjector()])
+        defer { try? runner.close() }
+        do {
+            try runner.catchUp()
+            Issue.record("expected an error")
+        } catch let error as ProjectionError {
+            guard case .badEvent(let projector, let sequence, _, let reason) = error else { Issue.record("\(error)"); return }
+            #expect(projector == "arena" && sequence == 2 && reason.hasPrefix("ticket_id:") && reason.contains("r-1-t9"))
+        }
+        #expect(try runner.status().first?.checkpoint == 1)
+    }
+
     @Test("a projector whose version or schema changed is rebuilt on open, by a swap the reader never sees half done")
     func schemaChangeRebuilds() throws {
         let log = TickLog()

@@ -54,6 +54,25 @@ struct ArenaSchedulerTests {
         }
     }
 
+    @Test("a fault is not a fact: an append that fails while auditions trade stops the scheduler with its error, and no verdict is written")
+    func faultIsNotAVerdict() throws {
+        let ledger = try Self.ledger()
+        let failing = TradingRunTests.FailingAppends(ledger.log, failing: 12)
+        var settings = ArenaScheduler.Settings(originMs: Self.origin)
+        settings.storePackets = false
+        let scheduler = ArenaScheduler(log: failing, artifacts: ledger.artifacts, settings: settings) { id in RulesEngine(seed: UInt64(id.count)) }
+        #expect(throws: TradingRunTests.FailingAppends.Refused.self) { try Self.drive(scheduler, until: Self.origin) }
+        #expect(failing.attempts.last == false, "the refused append is the last one tried")
+        let types = Set(try ledger.log.read().map(\.type))
+        #expect(types.contains(AuditionStarted.type) && !types.contains(AuditionDecided.type), "no audition verdict after a fault")
+
+        // A restart on a log that works judges the auditions afresh, as if the fault never happened.
+        let restarted = Self.scheduler(ledger)
+        try Self.drive(restarted, until: Self.origin)
+        let verdicts = try ledger.log.read().filter { $0.type == AuditionDecided.type }.map { try EventCatalog.decode($0, as: AuditionDecided.self) }
+        #expect(verdicts.count == 3 && verdicts.allSatisfy(\.completed))
+    }
+
     static func lines(_ ledger: Ledger) throws -> [String] {
         try ledger.log.read().filter { !$0.type.hasPrefix("market.") && !$0.type.hasPrefix("hyperliquid.") }.map { record in
             var writer = CanonicalJSONWriter()

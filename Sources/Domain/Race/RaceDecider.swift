@@ -25,6 +25,8 @@ public struct RaceState: Sendable, Equatable {
     /// Tickets bought over the race's life (refunded ones included): numbers the next ticket.
     public var ticketsBought = 0
     public var results: [RacerResult] = []
+    /// The ranking policy the race ended under (its settlement records it).
+    public var rankingPolicy = RankingPolicy.version
     public var openedMs: Int64?
 
     public init(raceId: String) { self.raceId = raceId }
@@ -43,8 +45,9 @@ public enum RaceCommand: Sendable {
     /// A racer leaves the line-up before the start (retired); its tickets are refunded.
     case withdraw(cloneId: String, reason: String)
     case start
-    /// Each racer's figures at the end; the decider ranks them.
-    case end(standings: [RaceDecider.Standing])
+    /// Each racer's figures at the end; the decider ranks them under `rankingPolicy`
+    /// (`RankingPolicy.version` for a race ending now; an audit passes the version logged).
+    case end(standings: [RaceDecider.Standing], rankingPolicy: Int)
     /// Settles under policy v1; `creators` by clone; the last event the settlement depends on, with
     /// the chain value after it and the Merkle tree root of the log through it.
     case settle(creators: [String: String], dependsOnSequence: Int64, dependsOnChain: String, dependsOnTreeRoot: String)
@@ -63,14 +66,18 @@ public enum RaceDecider {
     public struct Standing: Sendable, Equatable {
         public var cloneId: String
         public var finalEquityE6: Int64
+        /// Return and drawdown in whole basis points: shown, and what ranking policy v1 compared.
         public var returnBp: Int64
         public var maxDrawdownBp: Int64
+        /// The deepest fall from a peak over the hourly marks, USD × 10^6: what policy v2 compares.
+        public var maxDrawdownE6: Int64
 
-        public init(cloneId: String, finalEquityE6: Int64, returnBp: Int64, maxDrawdownBp: Int64) {
+        public init(cloneId: String, finalEquityE6: Int64, returnBp: Int64, maxDrawdownBp: Int64, maxDrawdownE6: Int64) {
             self.cloneId = cloneId
             self.finalEquityE6 = finalEquityE6
             self.returnBp = returnBp
             self.maxDrawdownBp = maxDrawdownBp
+            self.maxDrawdownE6 = maxDrawdownE6
         }
     }
 
@@ -119,7 +126,7 @@ public enum RaceDecider {
             guard state.phase == .accumulating else { throw DomainError("race.not_accumulating", "race \(id) is \(state.phase.rawValue), not accumulating") }
             guard !state.lineup.isEmpty else { throw DomainError("race.no_racer", "race \(id) has no racer left; cancel it") }
             return [RaceStarted(raceId: id, ticketsSold: Int64(state.tickets.count), poolWei: state.poolWei)]
-        case let .end(standings):
+        case let .end(standings, rankingPolicy):
             try requireKnown(state)
             guard state.phase == .running else { throw DomainError("race.not_running", "race \(id) is \(state.phase.rawValue), not running") }
             guard Set(standings.map(\.cloneId)) == Set(state.lineup), standings.count == state.lineup.count else {
@@ -127,7 +134,8 @@ public enum RaceDecider {
             }
             var perClone: [String: Int64] = [:]
             for ticket in state.tickets { perClone[ticket.cloneId, default: 0] += 1 }
-            return [RaceEnded(raceId: id, results: rank(standings, tickets: perClone))]
+            return [RaceEnded(raceId: id, rankingPolicy: rankingPolicy,
+                              results: try RankingPolicy.rank(standings, tickets: perClone, policy: rankingPolicy))]
         case let .settle(creators, sequence, chain, treeRoot):
             try requireKnown(state)
             guard state.phase == .ended else { throw DomainError("race.not_ended", "race \(id) is \(state.phase.rawValue); it settles once ended") }
@@ -140,7 +148,7 @@ public enum RaceDecider {
             } catch {
                 throw DomainError("settlement.invariant", "\(error)")
             }
-            return [RaceSettled(raceId: id, settlementPolicy: Settlement.policyVersion, poolWei: outcome.poolWei, rakeWei: outcome.rakeWei,
+            return [RaceSettled(raceId: id, settlementPolicy: Settlement.policyVersion, rankingPolicy: state.rankingPolicy, poolWei: outcome.poolWei, rakeWei: outcome.rakeWei,
                                 creatorPoolWei: outcome.creatorPoolWei, holderPoolWei: outcome.holderPoolWei, breakageWei: outcome.breakageWei,
                                 results: state.results, payouts: outcome.lines, dependsOnSequence: sequence, dependsOnChain: chain,
                                 dependsOnTreeRoot: treeRoot)]
@@ -187,6 +195,7 @@ public enum RaceDecider {
         case let ended as RaceEnded:
             state.phase = .ended
             state.results = ended.results
+            state.rankingPolicy = ended.rankingPolicy
         case is RaceSettled:
             state.phase = .settled
         case is RaceCancelled:
@@ -198,22 +207,6 @@ public enum RaceDecider {
 
     public static func fold(_ raceId: String, _ events: [any CatalogEvent]) -> RaceState {
         events.reduce(into: RaceState(raceId: raceId)) { apply($1, to: &$0) }
-    }
-
-    /// Ranking: return on marked equity, higher first; then lower maximum drawdown; racers equal
-    /// on both share a rank (a dead heat), the next rank skipping as many (1, 1, 3).
-    public static func rank(_ standings: [Standing], tickets: [String: Int64]) -> [RacerResult] {
-        let sorted = standings.sorted { ($0.returnBp, -$0.maxDrawdownBp) > ($1.returnBp, -$1.maxDrawdownBp)
-            || (($0.returnBp, $0.maxDrawdownBp) == ($1.returnBp, $1.maxDrawdownBp) && $0.cloneId < $1.cloneId) }
-        var results: [RacerResult] = []
-        for (index, standing) in sorted.enumerated() {
-            let tied = index > 0 && (sorted[index - 1].returnBp, sorted[index - 1].maxDrawdownBp) == (standing.returnBp, standing.maxDrawdownBp)
-            let rank = tied ? results[index - 1].rank : index + 1
-            results.append(RacerResult(cloneId: standing.cloneId, rank: rank, finalEquityE6: standing.finalEquityE6, returnBp: standing.returnBp,
-                                       maxDrawdownBp: standing.maxDrawdownBp,
-                                       tickets: tickets[standing.cloneId] ?? 0))
-        }
-        return results
     }
 
     /// An address lowercased: 0x and 40 hexadecimal digits (checksummed ones accepted), or nil.

@@ -53,6 +53,8 @@ public struct PaperAccount: Sendable, Equatable {
     public var peakEquityE6: Int64
     /// The largest fall from a peak, basis points of the peak, as marked (hourly, by the runtime).
     public var maxDrawdownBp: Int64 = 0
+    /// The same fall exactly, USD × 10^6 below the peak: what a race ranks on (ranking policy v2).
+    public var maxDrawdownE6: Int64 = 0
 
     /// 10,000 USDC, the equity every racer starts with.
     public static let startingEquityDefaultE6: Int64 = 10_000_000_000
@@ -137,6 +139,7 @@ public struct PaperAccount: Sendable, Equatable {
     public mutating func markDrawdown(marks: [String: Int64]) {
         let equity = equityE6(marks: marks)
         if equity > peakEquityE6 { peakEquityE6 = equity }
+        maxDrawdownE6 = max(maxDrawdownE6, peakEquityE6 - equity)
         guard peakEquityE6 > 0 else { return }
         let drawdown = Int64(FillPolicy.ceilDiv(Int128(peakEquityE6 - equity) * 10_000, Int128(peakEquityE6)))
         maxDrawdownBp = max(maxDrawdownBp, drawdown)
