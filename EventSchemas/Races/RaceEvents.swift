@@ -314,10 +314,10 @@ public struct TicketRefunded: CatalogEvent {
 
     public var ticketId: String
     public var raceId: String
-    public var holder: String
+    public var holder: Address
     public var amountWei: Wei
 
-    public init(ticketId: String, raceId: String, holder: String, amountWei: Wei) {
+    public init(ticketId: String, raceId: String, holder: Address, amountWei: Wei) {
         self.ticketId = ticketId
         self.raceId = raceId
         self.holder = holder

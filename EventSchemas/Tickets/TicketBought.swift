@@ -10,11 +10,11 @@ public struct TicketBought: CatalogEvent {
     public var ticketId: String
     public var raceId: String
     public var cloneId: String
-    /// The holder's address.
-    public var holder: String
+    /// The holder's address (an `Address` can hold only what the schema allows).
+    public var holder: Address
     public var priceWei: Wei
 
-    public init(ticketId: String, raceId: String, cloneId: String, holder: String, priceWei: Wei) {
+    public init(ticketId: String, raceId: String, cloneId: String, holder: Address, priceWei: Wei) {
         self.ticketId = ticketId
         self.raceId = raceId
         self.cloneId = cloneId

@@ -80,7 +80,7 @@ public struct ArenaProjector: Projector {
                 }
             case let ticket as TicketBought:
                 try run("INSERT INTO ticket VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL)",
-                        [ticket.ticketId, ticket.raceId, ticket.cloneId, ticket.holder, ticket.priceWei.description, at, Int64(record.sequence)])
+                        [ticket.ticketId, ticket.raceId, ticket.cloneId, ticket.holder.lowercase, ticket.priceWei.description, at, Int64(record.sequence)])
                 try tickets(race: ticket.raceId, clone: ticket.cloneId, by: 1, priceWei: ticket.priceWei, record)
             case let refund as TicketRefunded:
                 guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT clone_id, price_wei FROM ticket WHERE ticket_id = ?"),

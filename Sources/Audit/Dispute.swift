@@ -122,7 +122,7 @@ public enum Dispute {
         guard let settled else { return derivation }
         let racers = state.results.map { Settlement.Racer(cloneId: $0.cloneId, creator: creators[$0.cloneId] ?? "", rank: $0.rank) }
         let outcome = try Settlement.settle(ticketPriceWei: state.ticketPriceWei, racers: racers,
-                                            tickets: state.tickets.map { .init(holder: $0.holder, cloneId: $0.cloneId) })
+                                            tickets: state.tickets.map { .init(holder: $0.holder.lowercase, cloneId: $0.cloneId) })
         derivation.lines = outcome.lines
         derivation.paidClones = outcome.paidClones
         derivation.holderShareWei = outcome.paidClones.isEmpty ? 0 : outcome.holderPoolWei.value / UInt128(outcome.paidClones.count)
@@ -186,7 +186,7 @@ public enum Dispute {
             throw DisputeError(description: "no ticket has id \(ticketId) in this log; `clash tickets show --holder ADDRESS` lists a holder's tickets")
         }
         var race = try Self.race(bought.raceId, log: log, tree: tree)
-        var derivation = TicketDerivation(ticketId: ticketId, holder: bought.holder, cloneId: bought.cloneId, status: "pending", ticketWei: 0,
+        var derivation = TicketDerivation(ticketId: ticketId, holder: bought.holder.lowercase, cloneId: bought.cloneId, status: "pending", ticketWei: 0,
                                           steps: [], holderLine: nil, race: race)
         let refunds = try log.read(stream: RaceDecider.stream(bought.raceId)).filter { $0.type == TicketRefunded.type }
         if let refund = try refunds.lazy.map({ try EventCatalog.decode($0, as: TicketRefunded.self) }).first(where: { $0.ticketId == ticketId }) {
@@ -200,7 +200,7 @@ public enum Dispute {
         race.inputs = race.inputs.filter { $0.type != TicketBought.type || $0.id == ticketId }
         derivation.race = race
         guard race.paidClones.contains(bought.cloneId),
-              let line = race.lines.first(where: { $0.kind == "holder" && $0.recipient == bought.holder && $0.cloneId == bought.cloneId }) else {
+              let line = race.lines.first(where: { $0.kind == "holder" && $0.recipient == bought.holder.lowercase && $0.cloneId == bought.cloneId }) else {
             derivation.status = "lost"
             return derivation
         }

@@ -194,7 +194,7 @@ struct TicketsBuy: ClashCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "The race.") var race: String
     @Option(help: "The clone backed.") var clone: String
-    @Option(help: "The holder's address (0x and 40 hex digits).") var holder: String
+    @Option(help: "The holder's address: 0x and 40 hex digits, lowercase or EIP-55 checksummed.") var holder: String
     @Option(help: "How many tickets.") var count = 1
     @Option(help: "Stamp the tickets with this time in ms (default: now).") var at: Int64?
 
@@ -215,7 +215,7 @@ struct TicketsShow: ClashCommand {
     @Option(help: "The holder's address.") var holder: String
 
     func execute() throws {
-        let address = holder.lowercased()
+        let address = try address(holder, field: "--holder")
         try data.read("arena") { db in
             report.print(try Report.rows(db, "SELECT ticket_id, race_id, clone_id, price_wei, status, bought_ms FROM ticket WHERE holder = ? ORDER BY bought_ms, ticket_id", [address]),
                          title: "tickets")

@@ -58,7 +58,7 @@ struct BenchSeason: ClashCommand {
         let opened = try RaceDecider.decide(.open(lineup: lineup, ticketPriceWei: Wei(10_000_000_000_000_000), startingEquityE6: 10_000_000_000,
                                                   durationMs: 21_600_000), race)
         race = opened.reduce(race, RaceDecider.evolve)
-        let holders = (0..<5_000).map { "0x" + String(format: "%040x", $0 + 1) }
+        let holders = try (0..<5_000).map { try Address("0x" + String(format: "%040x", $0 + 1)) }
         let folding = monotonicSeconds()
         for _ in 0..<tickets {
             let ticket = TicketBought(ticketId: "t\(race.ticketsBought + 1)", raceId: race.raceId, cloneId: lineup[Int(random.next() % 10)],

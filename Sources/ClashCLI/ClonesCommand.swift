@@ -30,7 +30,11 @@ struct FixedClock: LedgerClock {
 }
 
 /// An address as given, lowercased (checksummed addresses are accepted).
-func address(_ text: String) -> String { text.lowercased() }
+/// An address given on the command line, as events store it (lowercase); a mixed-case one must be
+/// its EIP-55 checksum (exit 65 otherwise, nothing written).
+func address(_ text: String, field: String = "--owner") throws -> String {
+    try Address.parse(text, field: field, code: "clone.bad_address").lowercase
+}
 
 /// Reads a strategy graph document from a file, naming the file in any error.
 func readGraph(_ path: String) throws -> StrategyGraph {
@@ -73,7 +77,7 @@ struct ClonesCreate: ClashCommand {
                                                  risk: risk, sources: sources)
         let ledger = try writer.open(data, artifacts: artifacts)
         defer { try? ledger.close() }
-        let created = try ledger.createClone(id: id, owner: address(owner), identity: .init(name: name, avatarText: avatar, tagline: tagline),
+        let created = try ledger.createClone(id: id, owner: try address(owner), identity: .init(name: name, avatarText: avatar, tagline: tagline),
                                              graph: strategy, auditionFeeWei: fee)
         Output.json { json in
             json.beginObject()
@@ -109,7 +113,7 @@ struct ClonesList: ClashCommand {
     @Option(help: "Only the clones of this owner.") var owner: String?
 
     func execute() throws {
-        let rows = try ClonesShow.rows(data, owner: owner.map(address))
+        let rows = try ClonesShow.rows(data, owner: owner.map { try address($0) })
         for row in rows { Output.line(ClonesShow.publicJSON(row)) }
     }
 }
@@ -133,7 +137,7 @@ struct ClonesShow: ClashCommand {
         var output = Self.publicJSON(row)
         if audience != .public {
             if audience == .owner {
-                guard let owner, address(owner) == row["owner"] as String else {
+                guard let owner, try address(owner) == row["owner"] as String else {
                     throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(id)'s creator")
                 }
             }
@@ -245,7 +249,7 @@ struct ClonesChangeStrategy: ClashCommand {
         let strategy = try readGraph(graph)
         let ledger = try writer.open(data, artifacts: artifacts)
         defer { try? ledger.close() }
-        let hash = try ledger.changeStrategy(id, owner: address(owner), graph: strategy)
+        let hash = try ledger.changeStrategy(id, owner: try address(owner), graph: strategy)
         Output.line("{\"clone_id\":\"\(id)\",\"strategy_hash\":\"\(hash)\"}")
     }
 }
@@ -265,7 +269,7 @@ struct ClonesChangeIdentity: ClashCommand {
     func execute() throws {
         let ledger = try writer.open(data)
         defer { try? ledger.close() }
-        try ledger.changeIdentity(id, owner: address(owner), identity: .init(name: name, avatarText: avatar, tagline: tagline))
+        try ledger.changeIdentity(id, owner: try address(owner), identity: .init(name: name, avatarText: avatar, tagline: tagline))
         Output.line("{\"clone_id\":\"\(id)\"}")
     }
 }
@@ -284,7 +288,7 @@ struct ClonesRetire: ClashCommand {
         defer { try? ledger.close() }
         // Through the arena: refused while the clone races; it leaves the accumulating race (its
         // tickets refunded) and its slot or its place in the queue.
-        try arenaBookkeeping(ledger).retire(id, reason: "owner", policy: 0, owner: address(owner), at: writer.at ?? Clock.nowMs())
+        try arenaBookkeeping(ledger).retire(id, reason: "owner", policy: 0, owner: try address(owner), at: writer.at ?? Clock.nowMs())
         Output.line("{\"clone_id\":\"\(id)\",\"status\":\"retired\"}")
     }
 }

@@ -433,7 +433,8 @@ public final class ArenaScheduler {
     public func buyTickets(raceId: String, cloneId: String, holder: String, count: Int, at: Int64) throws -> [TicketBought] {
         try catchUp()
         let race = races[raceId] ?? RaceState(raceId: raceId)
-        let events = try RaceDecider.decide(.buy(cloneId: cloneId, holder: holder, count: count), race)
+        let events = try RaceDecider.decide(.buy(cloneId: cloneId, holder: try Address.parse(holder, field: "holder", code: "ticket.holder"),
+                                                 count: count), race)
         try append(events, ids: events.map { Self.eventId($0, race: raceId) }, stream: RaceDecider.stream(raceId), at: at,
                    expecting: .exactly(race.version))
         try catchUp()

@@ -176,7 +176,7 @@ struct RaceAuditTests {
         #expect(!race.inputs.isEmpty && race.inputs.allSatisfy { $0.proof.isValid && $0.proof.treeSize == race.treeSize && $0.proof.rootHash == race.treeRoot })
         let won = try #require(race.lines.first { $0.kind == "holder" })
         let ticketId = try #require(try ledger.log.read(stream: "race.r-1").lazy.filter { $0.type == TicketBought.type }
-            .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { $0.holder == won.recipient && $0.cloneId == won.cloneId }?.ticketId)
+            .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { $0.holder.lowercase == won.recipient && $0.cloneId == won.cloneId }?.ticketId)
         let ticket = try Dispute.ticket(ticketId, log: ledger.log, tree: tree)
         #expect(ticket.status == "won" && ticket.ticketWei == won.amountWei.value / UInt128(won.tickets!))
         let lost = try ledger.log.read(stream: "race.r-1").lazy.filter { $0.type == TicketBought.type }

@@ -48,7 +48,7 @@ struct ArenaCLITests {
         #expect(status.status == 0 && status.stdout.contains("\"slot\":1"))
     }
 
-    @Test("tickets buy is refused with a clear error and nothing written: race unknown or not accumulating, clone not racing, count below 1, holder malformed")
+    @Test("tickets buy is refused with a clear error and nothing written: race unknown or not accumulating, clone not racing, count below 1, holder not an ASCII address or a mixed-case address with a wrong EIP-55 checksum")
     func ticketRefusals() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try simulate(data).status == 0)
@@ -58,7 +58,10 @@ struct ArenaCLITests {
             (["--race", "r-9", "--clone", "c-1", "--holder", holder], "no race has id r-9"),
             (["--race", "r-1", "--clone", "c-1", "--holder", holder], "tickets are sold only while a race accumulates"),
             (["--race", "r-1", "--clone", "c-1", "--holder", holder, "--count", "0"], "accumulates"),
-            (["--race", "r-1", "--clone", "c-1", "--holder", "0x12"], "accumulates"),
+            (["--race", "r-1", "--clone", "c-1", "--holder", "0x12"], "is not an address"),
+            // A fullwidth digit (Unicode calls it a hex digit; no chain does), and EIP-55's example with one letter's case changed.
+            (["--race", "r-1", "--clone", "c-1", "--holder", "0x１f9840a85d5af5bf1d1762f925bdaddc4201f984"], "ASCII only"),
+            (["--race", "r-1", "--clone", "c-1", "--holder", "0x5aAeb6053f3E94C9b9A09f33669435E7Ef1BeAed"], "wrong EIP-55 checksum"),
         ]
         for (arguments, message) in cases {
             let result = try clash(["tickets", "buy"] + arguments)

@@ -4,7 +4,8 @@ import Testing
 @Suite("clash clones and pipeline preview", .serialized)
 struct ClonesCLITests {
     let data = NSTemporaryDirectory() + "clash-clones-\(UUID().uuidString)"
-    static let owner = "0x8BA1f109551bD432803012645Ac136ddd64DBA72"
+    /// EIP-55 checksummed (what a wallet shows); events store it lowercase.
+    static let owner = "0x8ba1f109551bD432803012645Ac136ddd64DBA72"
     static let marker = "ZEBRA-MARKER-7731 never show this prompt"
 
     init() throws {
@@ -74,6 +75,7 @@ struct ClonesCLITests {
         let head = try CLI.json(try clash(["log", "stats"]).stdout)["head_sequence"] as? Int
         let cases: [([String], String)] = [
             (["--owner", "0x12"], "not an address"),
+            (["--owner", "0x8BA1f109551bD432803012645Ac136ddd64DBA72"], "wrong EIP-55 checksum"),
             (["--name", ""], "name"),
             (["--category", "Crypto/Layer 9"], "not a category"),
             (["--prompt", "p", "--assets", "NOPE"], "NOPE"),

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("the race and arena deciders")
 struct RaceDeciderTests {
-    static let holder = "0x8Ba1f109551bD432803012645Ac136ddd64DBA72"
+    static let holder = address("0x8ba1f109551bD432803012645Ac136ddd64DBA72")
+
+    static func address(_ text: String) -> Address { try! Address(text) }
     static let price = Wei(10_000_000_000_000_000)
 
     static func apply(_ command: RaceCommand, _ state: RaceState) throws -> RaceState {
@@ -21,19 +23,17 @@ struct RaceDeciderTests {
         return nil
     }
 
-    @Test("tickets: one event each, numbered, the holder lowercased; refused with a code, nothing decided, when the race is not accumulating, the clone not racing, the count below 1, the holder malformed, the race unknown")
+    @Test("tickets: one event each, numbered, the holder stored lowercase; refused with a code, nothing decided, when the race is not accumulating, the clone not racing, the count below 1, the race unknown")
     func tickets() throws {
         var race = try Self.opened()
         let events = try RaceDecider.decide(.buy(cloneId: "c-2", holder: Self.holder, count: 3), race)
         #expect(events.count == 3)
         let tickets = events.compactMap { $0 as? TicketBought }
-        #expect(tickets.map(\.ticketId) == ["r-1-t1", "r-1-t2", "r-1-t3"] && tickets.allSatisfy { $0.holder == Self.holder.lowercased() })
+        #expect(tickets.map(\.ticketId) == ["r-1-t1", "r-1-t2", "r-1-t3"] && tickets.allSatisfy { $0.holder.lowercase == "0x8ba1f109551bd432803012645ac136ddd64dba72" })
         race = events.reduce(race, RaceDecider.evolve)
         #expect(race.poolWei.value == 3 * Self.price.value)
         #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-9", holder: Self.holder, count: 1), race) } == "ticket.clone_not_in_lineup")
         #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: Self.holder, count: 0), race) } == "ticket.count")
-        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: "0x123", count: 1), race) } == "ticket.holder")
-        #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: "0x" + String(repeating: "g", count: 40), count: 1), race) } == "ticket.holder")
         #expect(code { _ = try RaceDecider.decide(.buy(cloneId: "c-1", holder: Self.holder, count: 1), RaceState(raceId: "r-9")) } == "race.unknown")
         let running = try Self.apply(.start, race)
         #expect(running.phase == .running)
@@ -82,9 +82,9 @@ struct RaceDeciderTests {
     @Test("a race whose best racers round alike pays the one that made most, not a dead heat; ended and settled name the ranking policy")
     func exactWinnerIsPaid() throws {
         var race = try Self.opened(Self.roundedAlike.map(\.cloneId))
-        race = try Self.apply(.buy(cloneId: "c-4", holder: "0x" + String(repeating: "4", count: 40), count: 1), race)
-        race = try Self.apply(.buy(cloneId: "c-11", holder: "0x" + String(repeating: "b", count: 40), count: 1), race)
-        race = try Self.apply(.buy(cloneId: "c-2", holder: "0x" + String(repeating: "2", count: 40), count: 1), race)
+        race = try Self.apply(.buy(cloneId: "c-4", holder: Self.address("0x" + String(repeating: "4", count: 40)), count: 1), race)
+        race = try Self.apply(.buy(cloneId: "c-11", holder: Self.address("0x" + String(repeating: "b", count: 40)), count: 1), race)
+        race = try Self.apply(.buy(cloneId: "c-2", holder: Self.address("0x" + String(repeating: "2", count: 40)), count: 1), race)
         race = try Self.apply(.start, race)
         let ended = try #require(try RaceDecider.decide(.end(standings: Self.roundedAlike, rankingPolicy: RankingPolicy.version), race).first as? RaceEnded)
         #expect(ended.rankingPolicy == 2 && ended.results.first?.cloneId == "c-4" && ended.results.first?.rank == 1)
@@ -100,7 +100,7 @@ struct RaceDeciderTests {
     func lifecycle() throws {
         var race = try Self.opened()
         race = try Self.apply(.buy(cloneId: "c-1", holder: Self.holder, count: 2), race)
-        race = try Self.apply(.buy(cloneId: "c-3", holder: "0x" + String(repeating: "1", count: 40), count: 1), race)
+        race = try Self.apply(.buy(cloneId: "c-3", holder: Self.address("0x" + String(repeating: "1", count: 40)), count: 1), race)
         let accumulating = race
         race = try Self.apply(.start, race)
         #expect(code { _ = try RaceDecider.decide(.settle(creators: [:], dependsOnSequence: 1, dependsOnChain: "", dependsOnTreeRoot: ""), race) } == "race.not_ended")

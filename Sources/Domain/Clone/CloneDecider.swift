@@ -139,16 +139,11 @@ public enum CloneDecider {
         }
     }
 
-    /// An address is `0x` and 40 lowercase hex digits (the command line lowercases what it is given).
-    public static func isAddress(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 42 && bytes[0] == 0x30 && bytes[1] == 0x78
-            && bytes[2...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-
+    /// An address as events store it: `0x` and 40 lowercase hex digits (`Address.lowercase`; a
+    /// front end parses what it is given with `Address`, which checks a mixed-case checksum).
     static func checkAddress(_ address: String, field: String) throws(DomainError) {
-        guard isAddress(address) else {
-            throw DomainError("clone.bad_address", "\(field) \(address.debugDescription) is not an address: write 0x and 40 hex digits")
+        guard try Address.parse(address, field: field, code: "clone.bad_address").lowercase == address else {
+            throw DomainError("clone.bad_address", "\(field) \(address.debugDescription) is not lowercase: pass the address through `Address` first")
         }
     }
 

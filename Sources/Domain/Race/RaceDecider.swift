@@ -40,8 +40,8 @@ public struct RaceState: Sendable, Equatable {
 /// What can be asked of a race.
 public enum RaceCommand: Sendable {
     case open(lineup: [String], ticketPriceWei: Wei, startingEquityE6: Int64, durationMs: Int64)
-    /// `count` tickets on `cloneId` for `holder` (an 0x address of 40 hex digits).
-    case buy(cloneId: String, holder: String, count: Int)
+    /// `count` tickets on `cloneId` for `holder`.
+    case buy(cloneId: String, holder: Address, count: Int)
     /// A racer leaves the line-up before the start (retired); its tickets are refunded.
     case withdraw(cloneId: String, reason: String)
     case start
@@ -103,11 +103,8 @@ public enum RaceDecider {
             guard count >= 1, count <= ticketsPerPurchaseMax else {
                 throw DomainError("ticket.count", "--count must be from 1 to \(ticketsPerPurchaseMax), not \(count)")
             }
-            guard let address = normalizedAddress(holder) else {
-                throw DomainError("ticket.holder", "\(holder.debugDescription) is not an address: 0x and 40 hexadecimal digits")
-            }
             return (0..<count).map { index in
-                TicketBought(ticketId: "\(id)-t\(state.ticketsBought + index + 1)", raceId: id, cloneId: cloneId, holder: address,
+                TicketBought(ticketId: "\(id)-t\(state.ticketsBought + index + 1)", raceId: id, cloneId: cloneId, holder: holder,
                              priceWei: state.ticketPriceWei)
             }
         case let .withdraw(cloneId, reason):
@@ -144,7 +141,7 @@ public enum RaceDecider {
             let outcome: Settlement.Outcome
             do {
                 outcome = try Settlement.settle(ticketPriceWei: state.ticketPriceWei, racers: racers,
-                                                tickets: state.tickets.map { .init(holder: $0.holder, cloneId: $0.cloneId) })
+                                                tickets: state.tickets.map { .init(holder: $0.holder.lowercase, cloneId: $0.cloneId) })
             } catch {
                 throw DomainError("settlement.invariant", "\(error)")
             }
@@ -207,13 +204,6 @@ public enum RaceDecider {
 
     public static func fold(_ raceId: String, _ events: [any CatalogEvent]) -> RaceState {
         events.reduce(into: RaceState(raceId: raceId)) { apply($1, to: &$0) }
-    }
-
-    /// An address lowercased: 0x and 40 hexadecimal digits (checksummed ones accepted), or nil.
-    public static func normalizedAddress(_ text: String) -> String? {
-        let lower = text.lowercased()
-        guard lower.count == 42, lower.hasPrefix("0x"), lower.dropFirst(2).allSatisfy({ $0.isHexDigit }) else { return nil }
-        return lower
     }
 
     static func requireKnown(_ state: RaceState) throws(DomainError) {
