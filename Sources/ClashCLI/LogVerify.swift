@@ -4,7 +4,8 @@ import LedgerLog
 struct LogVerify: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every CRC, record and the whole hash chain; print JSON. Exits 1 on damage.")
+        abstract: "Check every CRC, record and the whole hash chain; print JSON. Exits 1 on damage.",
+        discussion: "A torn tail (bytes after the last complete batch of the last segment, which a writer killed mid-append leaves) is reported under torn_tail and is not damage: exit 0 when everything before it verifies.")
 
     @OptionGroup var data: DataOptions
 
@@ -26,11 +27,21 @@ struct LogVerify: ClashCommand {
                 json.key("offset"); json.int(problem.offset)
                 json.key("reason"); json.string(problem.reason)
                 if let sequence = problem.sequence { json.key("sequence"); json.uint(sequence) }
-                json.key("torn_tail"); json.bool(problem.tornTail)
                 json.endObject()
             }
             json.key("segments"); json.int(report.segments)
+            if let torn = report.tornTail {
+                json.key("torn_tail")
+                json.beginObject()
+                json.key("bytes"); json.int(torn.bytes)
+                json.key("file"); json.string(torn.file)
+                json.key("offset"); json.int(torn.offset)
+                json.endObject()
+            }
             json.endObject()
+        }
+        if let torn = report.tornTail {
+            Output.note("\(torn.file) ends in a torn tail of \(torn.bytes) bytes at byte \(torn.offset), what a writer killed mid-append leaves (nothing acknowledged is in it); the next writer moves it to \(data.logDirectory)/quarantine/")
         }
         if let problem = report.problem {
             Output.error("damaged log: \(problem.file) at byte \(problem.offset)"

@@ -38,6 +38,11 @@ enum Output {
     static func error(_ text: String) {
         FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
     }
+
+    /// A line on standard error that is not an error: something the reader should know.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data(("note: " + text + "\n").utf8))
+    }
 }
 
 /// Maps the log's errors to exit codes, after printing them for the reader.

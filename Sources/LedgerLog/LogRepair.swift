@@ -22,7 +22,7 @@ extension FileLog {
         let lock = try WriterLock(directory: directory)
         defer { lock.release() }
         let report = LogVerifier.verify(directory: directory)
-        guard let problem = report.problem else {
+        guard let problem = report.problem ?? report.tornTail else {
             return RepairReport(keptThrough: report.head.sequence, quarantined: [], bytesQuarantined: 0, problem: nil)
         }
         var repair = RepairReport(keptThrough: report.head.sequence, quarantined: [], bytesQuarantined: 0, problem: problem)

@@ -5,18 +5,25 @@ public struct VerifyReport: Sendable, Equatable {
     public var segments = 0
     public var bytesOnDisk = 0
     public var head = LogHead(sequence: 0, chain: .genesis)
+    /// Damage: where the log is first damaged (nil when everything verifies).
     public var problem: Problem?
+    /// Bytes after the last complete batch of the last segment that no valid batch follows: what a
+    /// writer killed mid-append leaves. Nothing acknowledged is in them (an append is acknowledged
+    /// only once its whole batch is written), so they are not damage; the next writer moves them to
+    /// `quarantine/`. Reported, never counted against `ok`.
+    public var tornTail: Problem?
 
-    /// Where the log is first damaged.
+    /// A place in the log and what is wrong there.
     public struct Problem: Sendable, Equatable {
         public var file: String
         public var offset: Int
         public var sequence: UInt64?
         public var reason: String
-        /// A torn tail (an incomplete last write) rather than damage inside the log.
-        public var tornTail: Bool
+        /// For a torn tail: how many bytes follow the last complete batch.
+        public var bytes = 0
     }
 
+    /// Everything verifies (a torn tail aside).
     public var ok: Bool { problem == nil }
 }
 
@@ -38,7 +45,7 @@ public enum LogVerifier {
         do {
             segments = try Segment.list(in: directory)
         } catch {
-            report.problem = .init(file: directory, offset: 0, sequence: nil, reason: "\(error)", tornTail: false)
+            report.problem = .init(file: directory, offset: 0, sequence: nil, reason: "\(error)")
             return report
         }
         report.segments = segments.count
@@ -66,12 +73,14 @@ public enum LogVerifier {
                 switch walk.ending {
                 case .end:
                     break
-                case .torn(let offset, let torn):
-                    report.problem = .init(
+                case .torn(let offset, true):
+                    report.tornTail = .init(
                         file: segment.path, offset: offset, sequence: expected,
-                        reason: torn ? "torn tail: \(size - offset) bytes after the last complete batch; opening the log for writing (or `clash log repair`) moves them to quarantine"
-                            : "bad bytes followed by a valid batch: damage",
-                        tornTail: torn)
+                        reason: "torn tail: \(size - offset) bytes after the last complete batch, what a writer killed mid-append leaves (nothing acknowledged is in them); the next writer (or `clash log repair`) moves them to quarantine",
+                        bytes: size - offset)
+                    return finish(report, chain: chain, expected: expected)
+                case .torn(let offset, false):
+                    report.problem = .init(file: segment.path, offset: offset, sequence: expected, reason: "bad bytes followed by a valid batch: damage")
                     return finish(report, chain: chain, expected: expected)
                 case .error(let error):
                     throw error
@@ -80,7 +89,7 @@ public enum LogVerifier {
                 report.problem = problem(from: error, segment: segment)
                 return finish(report, chain: chain, expected: expected)
             } catch {
-                report.problem = .init(file: segment.path, offset: 0, sequence: expected, reason: "\(error)", tornTail: false)
+                report.problem = .init(file: segment.path, offset: 0, sequence: expected, reason: "\(error)")
                 return finish(report, chain: chain, expected: expected)
             }
         }
@@ -246,11 +255,11 @@ public enum LogVerifier {
     private static func problem(from error: LogError, segment: Segment) -> VerifyReport.Problem {
         switch error {
         case let .corrupt(file, offset, sequence, reason):
-            return .init(file: file, offset: offset, sequence: sequence, reason: reason, tornTail: false)
+            return .init(file: file, offset: offset, sequence: sequence, reason: reason)
         case let .unsupportedFormat(file, offset, version):
-            return .init(file: file, offset: offset, sequence: nil, reason: "log format version \(version) is newer than this build reads (\(LogFormat.version))", tornTail: false)
+            return .init(file: file, offset: offset, sequence: nil, reason: "log format version \(version) is newer than this build reads (\(LogFormat.version))")
         default:
-            return .init(file: segment.path, offset: 0, sequence: nil, reason: "\(error)", tornTail: false)
+            return .init(file: segment.path, offset: 0, sequence: nil, reason: "\(error)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerLog
 import Testing
 
 /// Runs the `clash` executable built beside the tests.
@@ -130,6 +131,40 @@ struct CLITests {
         let repair = try CLI.run(["log", "repair", "--data", data])
         #expect(repair.status == 0, "\(repair.stderr)")
         #expect(try CLI.run(["log", "verify", "--data", data]).status == 0)
+    }
+
+    @Test("a torn tail (a writer killed mid-append) is reported, not called damage: verify exits 0 with torn_tail and a note; the next writer moves it to quarantine")
+    func tornTailIsNotDamage() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try seed()
+        let before = try CLI.json(try CLI.run(["log", "verify", "--data", data]).stdout)
+        #expect(before["torn_tail"] == nil)
+        let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/log").filter { $0.hasSuffix(".lz4") }.sorted()
+        let last = data + "/log/" + segments.last!
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: last))
+        // What a killed writer leaves: the first 100 bytes of a batch frame (a header, part of its body).
+        let partial = bytes[SegmentHeader.frameBytes..<(SegmentHeader.frameBytes + 100)]
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: last))
+        handle.seekToEndOfFile()
+        handle.write(Data(partial))
+        try handle.close()
+
+        let verify = try CLI.run(["log", "verify", "--data", data])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        let report = try CLI.json(verify.stdout)
+        let torn = report["torn_tail"] as? [String: Any]
+        #expect(torn?["bytes"] as? Int == 100 && torn?["offset"] as? Int == bytes.count && torn?["file"] as? String == last)
+        #expect(report["ok"] as? Bool == true && report["problem"] == nil)
+        #expect(report["head_sequence"] as? Int == before["head_sequence"] as? Int && report["head_hash"] as? String == before["head_hash"] as? String)
+        #expect(verify.stderr.hasPrefix("note: ") && verify.stderr.contains("quarantine") && !verify.stderr.contains("error"))
+        #expect(try CLI.run(["verify", "--data", data]).status == 0, "clash verify agrees")
+
+        let repair = try CLI.run(["log", "repair", "--data", data])
+        #expect(repair.status == 0, "\(repair.stderr)")
+        let after = try CLI.json(try CLI.run(["log", "verify", "--data", data]).stdout)
+        #expect(after["torn_tail"] == nil && after["head_hash"] as? String == before["head_hash"] as? String)
+        let quarantined = try FileManager.default.contentsOfDirectory(atPath: data + "/log/quarantine")
+        #expect(quarantined.count == 1)
     }
 
     @Test("export then import into an empty directory reproduces the head hash; a bad file is refused")
