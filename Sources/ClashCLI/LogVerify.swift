@@ -34,6 +34,7 @@ struct LogVerify: ClashCommand {
                 json.key("torn_tail")
                 json.beginObject()
                 json.key("bytes"); json.int(torn.bytes)
+                json.key("cut_short"); json.bool(torn.cutShort)
                 json.key("file"); json.string(torn.file)
                 json.key("offset"); json.int(torn.offset)
                 json.endObject()
@@ -41,7 +42,7 @@ struct LogVerify: ClashCommand {
             json.endObject()
         }
         if let torn = report.tornTail {
-            Output.note("\(torn.file) ends in a torn tail of \(torn.bytes) bytes at byte \(torn.offset), what a writer killed mid-append leaves (nothing acknowledged is in it); the next writer moves it to \(data.logDirectory)/quarantine/")
+            Output.note("\(torn.file) at byte \(torn.offset): \(torn.reason); the next writer moves them to \(data.logDirectory)/quarantine/")
         }
         if let problem = report.problem {
             Output.error("damaged log: \(problem.file) at byte \(problem.offset)"

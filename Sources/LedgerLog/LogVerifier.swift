@@ -19,8 +19,10 @@ public struct VerifyReport: Sendable, Equatable {
         public var offset: Int
         public var sequence: UInt64?
         public var reason: String
-        /// For a torn tail: how many bytes follow the last complete batch.
+        /// For a torn tail: how many bytes follow the last complete batch, and whether the file ends
+        /// inside a frame (cut short) or holds a whole frame that fails its check.
         public var bytes = 0
+        public var cutShort = true
     }
 
     /// Everything verifies (a torn tail aside).
@@ -73,13 +75,15 @@ public enum LogVerifier {
                 switch walk.ending {
                 case .end:
                     break
-                case .torn(let offset, true):
+                case .torn(let offset, true, let cutShort):
+                    let what = cutShort ? "the file ends inside a batch frame: a write cut off"
+                        : "a whole last batch frame fails its check: a write whose pages never reached the disk, or a flipped bit in an acknowledged last batch (then restore it from a copy before a writer moves it aside)"
                     report.tornTail = .init(
                         file: segment.path, offset: offset, sequence: expected,
-                        reason: "torn tail: \(size - offset) bytes after the last complete batch, what a writer killed mid-append leaves (nothing acknowledged is in them); the next writer (or `clash log repair`) moves them to quarantine",
-                        bytes: size - offset)
+                        reason: "torn tail: \(size - offset) bytes after the last complete batch (\(what)), what a writer killed mid-append leaves; the next writer (or `clash log repair`) moves them to quarantine",
+                        bytes: size - offset, cutShort: cutShort)
                     return finish(report, chain: chain, expected: expected)
-                case .torn(let offset, false):
+                case .torn(let offset, false, _):
                     report.problem = .init(file: segment.path, offset: offset, sequence: expected, reason: "bad bytes followed by a valid batch: damage")
                     return finish(report, chain: chain, expected: expected)
                 case .error(let error):
@@ -108,7 +112,9 @@ public enum LogVerifier {
     private enum Ending {
         case end
         /// Bad bytes at the end of the last segment: a torn tail, or damage when a valid batch follows.
-        case torn(offset: Int, torn: Bool)
+        /// `cutShort`: the file ends inside the frame (a write cut off), rather than a whole frame
+        /// that fails its check (a write whose pages never reached the disk — or a flipped bit).
+        case torn(offset: Int, torn: Bool, cutShort: Bool)
         case error(LogError)
     }
 
@@ -124,9 +130,12 @@ public enum LogVerifier {
             switch try scanner.frame(at: offset, fileSize: size) {
             case .end:
                 return (batches, .end)
-            case .incomplete where isLast, .damaged where isLast:
+            case .incomplete where isLast:
                 let torn = (try? FileLog.validBatchHeader(in: scanner, after: offset, size: size)) == nil
-                return (batches, .torn(offset: offset, torn: torn))
+                return (batches, .torn(offset: offset, torn: torn, cutShort: true))
+            case .damaged where isLast:
+                let torn = (try? FileLog.validBatchHeader(in: scanner, after: offset, size: size)) == nil
+                return (batches, .torn(offset: offset, torn: torn, cutShort: false))
             case .incomplete:
                 return (batches, .error(.corrupt(file: path, offset: offset, sequence: expected, reason: "batch cut short inside the log")))
             case .damaged(let reason):
