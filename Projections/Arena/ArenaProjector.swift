@@ -1,4 +1,5 @@
 import ClashCore
+import Domain
 import EventSchemas
 import GRDB
 import LedgerLog
@@ -45,27 +46,23 @@ public struct ArenaProjector: Projector {
                     VALUES (?, ?, ?, 'created', ?, 0, 0, 0, 0, 0, 0, 0, '0', '0')
                     """, [created.cloneId, created.creator, created.identity.name, at])
             case let retired as CloneRetired:
-                try run("UPDATE career SET status = 'retired', retired_ms = ?, retired_reason = ? WHERE clone_id = ?", [at, retired.reason, retired.cloneId])
+                try run("UPDATE career SET retired_ms = ?, retired_reason = ? WHERE clone_id = ?", [at, retired.reason, retired.cloneId])
             case let started as AuditionStarted:
                 try run("INSERT OR REPLACE INTO audition (clone_id, audition_id, from_ms, to_ms, policy) VALUES (?, ?, ?, ?, ?)",
                         [started.cloneId, started.auditionId, started.fromMs, started.toMs, started.policy])
-                try status(started.cloneId, "auditioning")
             case let decided as AuditionDecided:
                 try run("""
                     UPDATE audition SET passed = ?, decisions = ?, failed_decisions = ?, min_decisions_per_asset_hour = ?, max_drawdown_bp = ?,
                                         return_bp = ?, failures = ? WHERE clone_id = ?
                     """, [decided.passed, decided.decisions, decided.failedDecisions, decided.minDecisionsPerAssetHour, decided.maxDrawdownBp,
                           decided.returnBp, decided.failures.joined(separator: ","), decided.cloneId])
-                if !decided.passed { try status(decided.cloneId, "failed") }
             case let queued as PromotionQueued:
                 try run("INSERT OR REPLACE INTO arena_queue VALUES (?, ?, ?)", [queued.cloneId, queued.passedMs, at])
-                try status(queued.cloneId, "queued")
             case let withdrawn as PromotionWithdrawn:
                 try run("DELETE FROM arena_queue WHERE clone_id = ?", [withdrawn.cloneId])
             case let assigned as ArenaSlotAssigned:
                 try run("DELETE FROM arena_queue WHERE clone_id = ?", [assigned.cloneId])
                 try run("INSERT OR REPLACE INTO arena_slot VALUES (?, ?, ?)", [assigned.slot, assigned.cloneId, at])
-                try status(assigned.cloneId, "racing")
             case let freed as ArenaSlotFreed:
                 try run("DELETE FROM arena_slot WHERE slot = ? AND clone_id = ?", [freed.slot, freed.cloneId])
             case let opened as RaceOpened:
@@ -146,10 +143,13 @@ public struct ArenaProjector: Projector {
             default:
                 break
             }
-        }
-
-        func status(_ clone: String, _ status: String) throws {
-            try run("UPDATE career SET status = ? WHERE clone_id = ? AND status != 'retired'", [status, clone])
+            if let (cloneId, next) = CloneStatus.transition(event), !(event is CloneCreated) {
+                guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM career WHERE clone_id = ?"), arguments: [cloneId]),
+                      let status = CloneStatus(rawValue: text) else {
+                    throw unreadable(record, field: "clone_id", "moves clone \(cloneId), which has no career with a known status")
+                }
+                try run("UPDATE career SET status = ? WHERE clone_id = ?", [status.moved(to: next).rawValue, cloneId])
+            }
         }
 
         func tickets(race: String, clone: String, by change: Int, priceWei: Wei, _ record: LogRecord) throws {

@@ -98,7 +98,7 @@ CREATE TABLE career (
     clone_id              TEXT    NOT NULL PRIMARY KEY,
     creator               TEXT    NOT NULL,
     name                  TEXT    NOT NULL,
-    status                TEXT    NOT NULL,  -- auditioning, failed, queued, racing, retired
+    status                TEXT    NOT NULL,  -- created, auditioning, failed, queued, racing, retired (CloneStatus)
     created_ms            INTEGER NOT NULL,
     races                 INTEGER NOT NULL,
     wins                  INTEGER NOT NULL,  -- rank 1 (dead heats included)

@@ -1,13 +1,15 @@
+import Domain
 import EventSchemas
 import GRDB
 import LedgerLog
 
-/// The `clones` read model: each clone's public identity, owner, status and current strategy hash.
+/// The `clones` read model: each clone's public identity, owner, status (`CloneStatus`: its audition,
+/// the queue and the arena's slots move it) and current strategy hash.
 public struct ClonesProjector: Projector {
     public let name = "clones"
-    public let version = 1
+    public let version = 2
     public let schemaSQL = Resources.sql("clones")
-    public let eventTypes: Set<String>? = [CloneCreated.type, CloneIdentityChanged.type, CloneStrategyChanged.type, CloneRetired.type]
+    public let eventTypes: Set<String>? = CloneStatus.eventTypes.union([CloneIdentityChanged.type, CloneStrategyChanged.type])
 
     public init() {}
 
@@ -47,11 +49,28 @@ public struct ClonesProjector: Projector {
                 try strategy(changed.cloneId, at, sequence, changed.strategyHash, changed.granularity)
             case let retired as CloneRetired:
                 try db.execute(sql: """
-                    UPDATE clone SET status = 'retired', retired_ms = ?, retired_reason = ?, updated_ms = ?, last_sequence = ? WHERE clone_id = ?
+                    UPDATE clone SET retired_ms = ?, retired_reason = ?, updated_ms = ?, last_sequence = ? WHERE clone_id = ?
                     """, arguments: [at, retired.reason, at, sequence, retired.cloneId])
             default:
                 break
             }
+            if let (cloneId, next) = CloneStatus.transition(event), !(event is CloneCreated) {
+                try move(cloneId, to: next, record)
+            }
+        }
+
+        /// The clone's status moved on (`CloneStatus`, the one definition), or an error when the event
+        /// names a clone no clone.created before it made.
+        func move(_ cloneId: String, to next: CloneStatus, _ record: LogRecord) throws {
+            guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM clone WHERE clone_id = ?"), arguments: [cloneId]) else {
+                throw ProjectionError.badEvent(projector: "clones", sequence: record.sequence, type: record.type,
+                                               reason: "clone_id: \(cloneId) was never created")
+            }
+            guard let status = CloneStatus(rawValue: text) else {
+                throw ProjectionError.badEvent(projector: "clones", sequence: record.sequence, type: record.type,
+                                               reason: "clone \(cloneId)'s status \(text.debugDescription) is not a clone status")
+            }
+            try db.cachedStatement(sql: "UPDATE clone SET status = ? WHERE clone_id = ?").execute(arguments: [status.moved(to: next).rawValue, cloneId])
         }
 
         func strategy(_ cloneId: String, _ at: Int64, _ sequence: Int64, _ hash: String, _ granularity: String) throws {

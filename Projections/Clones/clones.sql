@@ -6,7 +6,7 @@ CREATE TABLE clone (
     name              TEXT    NOT NULL,
     avatar_text       TEXT    NOT NULL,
     tagline           TEXT    NOT NULL,
-    status            TEXT    NOT NULL,   -- created, retired (the arena adds auditioning, queued, racing)
+    status            TEXT    NOT NULL,   -- created, auditioning, failed, queued, racing, retired (CloneStatus)
     strategy_hash     TEXT    NOT NULL,
     granularity       TEXT    NOT NULL,
     audition_fee_wei  TEXT    NOT NULL,   -- decimal string

@@ -41,6 +41,19 @@ struct ArenaCLITests {
         let hall = try clash(["hall-of-fame", "--json"]).stdout.split(separator: "\n")
         #expect(hall.count == 5, "every clone, racing, queued or retired")
         #expect(hall.contains { $0.contains("\"clone_id\":\"c-5\"") && $0.contains("\"status\":\"retired\"") }, "\(hall)")
+        // One lifecycle: every view of a clone's status says the same (a clone that raced is not "created").
+        var statuses: [String: String] = [:]
+        for line in hall {
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            statuses[row["clone_id"] as! String] = row["status"] as? String
+        }
+        #expect(Set(statuses.values).isSuperset(of: ["racing", "retired"]) && !statuses.values.contains("created"), "\(statuses)")
+        for (clone, status) in statuses {
+            let shown = try CLI.json(try clash(["clones", "show", clone, "--as", "public"]).stdout)
+            #expect(shown["status"] as? String == status, "clones show \(clone) says \(shown["status"] ?? "nothing"), the Hall of Fame \(status)")
+        }
+        let listed = try clash(["clones", "list"]).stdout.split(separator: "\n").map { try CLI.json(String($0)) }
+        #expect(listed.count == 5 && listed.allSatisfy { statuses[$0["clone_id"] as! String] == $0["status"] as? String })
         let holderLine = try #require(try clash(["races", "show", "r-1", "--json"]).stdout.split(separator: "\n").first { $0.contains("\"kind\":\"holder\"") })
         let holder = try #require((try JSONSerialization.jsonObject(with: Data(holderLine.utf8)) as? [String: Any])?["recipient"] as? String)
         #expect(try clash(["tickets", "show", "--holder", holder, "--json"]).stdout.contains("\"status\":\"won\""))
