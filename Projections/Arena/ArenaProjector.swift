@@ -97,7 +97,6 @@ public struct ArenaProjector: Projector {
                                                      arguments: [ended.raceId]) else {
                     throw unreadable(record, field: "race_id", "ends race \(ended.raceId), which no race.opened before it names")
                 }
-                let last = ended.results.map(\.rank).max() ?? 0
                 for result in ended.results {
                     let gain = result.finalEquityE6 - start
                     try run("""
@@ -105,7 +104,7 @@ public struct ArenaProjector: Projector {
                         WHERE race_id = ? AND clone_id = ?
                         """, [result.rank, result.finalEquityE6, gain, ArenaProjector.basisPoints(gain, of: start), result.maxDrawdownBp, result.maxDrawdownE6,
                               ended.raceId, result.cloneId])
-                    let isLast = ended.results.count > 1 && result.rank == last
+                    let isLast = RankingPolicy.isLastPlace(result, in: ended.results)
                     guard let career = try Row.fetchOne(db.cachedStatement(sql: "SELECT best_gain_e6, cumulative_gain_e6 FROM career WHERE clone_id = ?"),
                                                         arguments: [result.cloneId]) else {
                         throw unreadable(record, field: "results.clone_id", "ranks clone \(result.cloneId), which no clone.created before it names")

@@ -24,10 +24,10 @@ struct AuditEngine: DecisionEngine {
             guard let text = decision?.engineSeed, let seed = UInt64(text) else {
                 throw AuditError.cannotAudit("the decision at sequence \(sequence ?? 0) records no rules engine seed (decisions before runtime.decision_proposed v3 do not); it cannot be decided again")
             }
-            guard version == RuleEngine.version else {
-                throw AuditError.cannotAudit("the decision at sequence \(sequence ?? 0) was made by rules engine version \(version); this build knows version \(RuleEngine.version)")
+            guard RuleEngine.versions.contains(version) else {
+                throw AuditError.cannotAudit("the decision at sequence \(sequence ?? 0) was made by rules engine version \(version); this build knows versions \(RuleEngine.versions.lowerBound) to \(RuleEngine.versions.upperBound)")
             }
-            rules = RulesEngine(seed: seed)
+            rules = RulesEngine(seed: seed, version: version)
         case "hold", "model":
             guard name == "hold" || version == ModelEngine.version else {
                 throw AuditError.cannotAudit("the decision at sequence \(sequence ?? 0) was made by model engine version \(version); this build reads version \(ModelEngine.version)")

@@ -193,9 +193,8 @@ public final class ArenaScheduler {
                 startedSequence[raceId] = record.sequence
             }
             if let ended = event as? RaceEnded {
-                let last = ended.results.map(\.rank).max() ?? 0
                 for result in ended.results {
-                    lastPlaces[result.cloneId] = ended.results.count > 1 && result.rank == last ? (lastPlaces[result.cloneId] ?? 0) + 1 : 0
+                    lastPlaces[result.cloneId] = RankingPolicy.isLastPlace(result, in: ended.results) ? (lastPlaces[result.cloneId] ?? 0) + 1 : 0
                 }
             }
         }

@@ -78,14 +78,19 @@ public struct HoldEngine: DecisionEngine {
     public func decide(_ input: EngineInput) throws -> EngineAnswer { EngineAnswer(decision: .hold("the hold engine always holds")) }
 }
 
-/// The deterministic rule strategies (`RuleEngine`), seeded.
+/// The deterministic rule strategies (`RuleEngine`), seeded, of one version (the current one, or
+/// the version a logged decision names when an audit decides it again).
 public struct RulesEngine: DecisionEngine {
     public let seed: UInt64
-    public init(seed: UInt64) { self.seed = seed }
+    public let version: Int64
+    public init(seed: UInt64, version: Int64 = RuleEngine.version) {
+        precondition(RuleEngine.versions.contains(version), "rules engine version \(version) is unknown")
+        self.seed = seed
+        self.version = version
+    }
     public var name: String { "rules" }
-    public var version: Int64 { RuleEngine.version }
     public var engineSeed: UInt64? { seed }
     public func decide(_ input: EngineInput) throws -> EngineAnswer {
-        EngineAnswer(decision: RuleEngine.decide(plan: input.plan, latest: input.latest, position: input.position, seed: seed))
+        EngineAnswer(decision: RuleEngine.decide(plan: input.plan, latest: input.latest, position: input.position, seed: seed, version: version))
     }
 }

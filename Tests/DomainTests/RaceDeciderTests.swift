@@ -79,6 +79,19 @@ struct RaceDeciderTests {
         #expect(code { _ = try RankingPolicy.rank(standings, tickets: [:], policy: 3) } == "race.ranking_policy")
     }
 
+    @Test("a last place (what the retirement rule counts) is the lowest rank of several, never a dead heat of every racer")
+    func lastPlaces() throws {
+        func last(_ ranks: [Int]) -> [Bool] {
+            let results = ranks.enumerated().map { RacerResult(cloneId: "c-\($0.offset)", rank: $0.element, finalEquityE6: 0, returnBp: 0, maxDrawdownBp: 0,
+                                                               maxDrawdownE6: 0, tickets: 0) }
+            return results.map { RankingPolicy.isLastPlace($0, in: results) }
+        }
+        #expect(last([1, 2, 3]) == [false, false, true])
+        #expect(last([1, 2, 2]) == [false, true, true])
+        #expect(last([1, 1]) == [false, false], "two racers in a dead heat both won")
+        #expect(last([1]) == [false])
+    }
+
     @Test("a race whose best racers round alike pays the one that made most, not a dead heat; ended and settled name the ranking policy")
     func exactWinnerIsPaid() throws {
         var race = try Self.opened(Self.roundedAlike.map(\.cloneId))

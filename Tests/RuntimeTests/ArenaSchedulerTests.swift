@@ -147,7 +147,7 @@ struct ArenaSchedulerTests {
         let retired = try EventCatalog.decode(try #require(try ledger.log.read(stream: "clone.\(last)").last), as: CloneRetired.self)
         #expect(retired.reason == "last_places" && retired.retirementPolicy == 1)
         let race = try #require(scheduler.races[r2.raceId])
-        #expect(race.withdrawn == [last] && race.phase == .running && !race.lineup.contains(last))
+        #expect(race.withdrawn == [last] && race.phase == .running && !race.lineup.contains(last), "\(race.withdrawn) \(race.phase) \(race.lineup) last \(last) results \(ended.results.map { ($0.cloneId, $0.rank, $0.finalEquityE6) })")
         #expect(race.refunded.count == r2.tickets.filter { $0.cloneId == last }.count && race.refunded.count > 0)
         #expect(scheduler.arena.racers.contains("c-3") && !scheduler.arena.racers.contains(last))
     }

@@ -6,12 +6,12 @@ import Market
 import Testing
 
 /// A ledger holding a few hours of a seeded synthetic market and the category mapping.
-func marketLedger(seed: UInt64 = 7, assets: Int = 6, hours: Int = 3) throws -> Ledger {
+func marketLedger(seed: UInt64 = 7, assets: Int = 6, hours: Int = 3, marketVersion: Int = SyntheticMarket.currentVersion) throws -> Ledger {
     let clock = ManualClock(startMilliseconds: 1_717_200_000_000 + Int64(hours) * 3_600_000)
     let ledger = try Ledger.forTesting(seed: seed, clock: clock)
     try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: 1_717_200_000_000)])
     var drafts: [EventDraft] = []
-    for draft in SyntheticMarket(seed: seed, assets: assets, hours: hours) {
+    for draft in SyntheticMarket(seed: seed, assets: assets, hours: hours, version: marketVersion) {
         drafts.append(draft)
         if drafts.count == 10_000 { try ledger.append(drafts); drafts.removeAll() }
     }

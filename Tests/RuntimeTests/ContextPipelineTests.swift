@@ -251,9 +251,9 @@ struct ContextPipelineTests {
         try reopened.close()
     }
 
-    @Test("golden packet: the seeded market's BTC packet is byte for byte the committed one")
+    @Test("golden packet: the seeded market's BTC packet is byte for byte the committed one (synthetic market v1, whose bytes never change)")
     func golden() throws {
-        let ledger = try marketLedger(hours: 3)
+        let ledger = try marketLedger(hours: 3, marketVersion: 1)
         let packet = try #require(try Self.packets(ledger.log, at: Self.start + 2 * 3_600_000 + 15 * 60_000)["BTC"])
         var url = URL(fileURLWithPath: #filePath)
         url.deleteLastPathComponent()

@@ -203,11 +203,13 @@ struct TradingRunTests {
         let marks = records.filter { $0.type == AccountMarked.type }
         #expect(marks.map(\.timestampMs) == (0..<4).map { Self.from + Int64($0) * 3_600_000 }, "one per hour stepped on")
         var peak = PaperAccount.startingEquityDefaultE6
-        var deepest: Int64 = 0
+        var deepest: Int64 = 0, deepestE6: Int64 = 0
         for record in marks {
             let marked = try EventCatalog.decode(record, as: AccountMarked.self)
-            // The account as of the mark, folded from the log before it, marked at the recorded mids.
-            var account = try ledger.log.paperAccount(cloneId: "c-1", competitionId: "free", beforeMs: record.timestampMs + 1)
+            // The account as of the mark, folded from the log before it (what the same minute trades
+            // after the mark excluded), marked at the recorded mids.
+            var account = try PaperAccount.folded(run: try ledger.log.read(stream: "run.c-1.free").filter { $0.sequence < record.sequence },
+                                                  account: records.filter { $0.sequence < record.sequence })
             let mids = Dictionary(uniqueKeysWithValues: marked.marks.map { ($0.asset, $0.midE8) })
             #expect(Set(mids.keys) == Set(account.positions.keys))
             for mark in marked.marks {
@@ -221,7 +223,9 @@ struct TradingRunTests {
             let fall = Int128(peak - marked.equityE6) * 10_000
             deepest = max(deepest, Int64((fall + Int128(peak) - 1) / Int128(peak)))  // basis points of the peak, rounded up
             #expect(marked.peakEquityE6 == peak && marked.maxDrawdownBp == deepest)
+            deepestE6 = max(deepestE6, peak - marked.equityE6)
             account.markDrawdown(marks: mids)
+            #expect(account.maxDrawdownE6 == deepestE6, "the exact drawdown (what races rank on) follows the marks too")
         }
         #expect(summary.account.maxDrawdownBp == deepest)
     }

@@ -36,4 +36,11 @@ public enum RankingPolicy {
         }
         return results
     }
+
+    /// Whether `result` is a last place of its race (what the retirement rule counts): the lowest
+    /// rank of more than one racer, unless every racer shares it (a dead heat of all is no last place).
+    public static func isLastPlace(_ result: RacerResult, in results: [RacerResult]) -> Bool {
+        let lowest = results.map(\.rank).max() ?? 0
+        return results.count > 1 && lowest > 1 && result.rank == lowest
+    }
 }

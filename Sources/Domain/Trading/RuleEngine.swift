@@ -1,8 +1,12 @@
 import ClashCore
 
 /// Deterministic, seeded rule strategies over what a packet holds, for simulations and
-/// benchmarks: the same plan, market view, position and seed always give the same decision. A rule
-/// reads only channels its plan reads; without them it holds, saying why.
+/// benchmarks: the same plan, market view, position, seed and version always give the same
+/// decision. A rule reads only channels its plan reads; without them it holds, saying why.
+///
+/// Version 2 (current, `RuleEngine+Active.swift`) trades as arena bots do: signals measured against
+/// the asset's own volatility, exits when a signal fades, and the risk preset's leverage, size,
+/// stop loss and take profit. Version 1 (below) stays for the logs it decided:
 ///
 /// - `momentum`: the return over the plan's shortest candles; above the threshold long, below
 ///   minus it short.
@@ -15,10 +19,20 @@ import ClashCore
 /// held closes it. Thresholds are scaled by 0.8 to 1.2 by the seed and the asset, so clones with
 /// the same rule trade apart.
 public enum RuleEngine {
-    public static let version: Int64 = 1
+    /// The version new decisions are made with, and the versions this build can decide again.
+    public static let version: Int64 = 2
+    public static let versions: ClosedRange<Int64> = 1...2
     public static let rules = ["momentum", "funding_carry", "mean_reversion"]
 
-    public static func decide(plan: ReadPlan, latest: AssetLatest?, position: PaperAccount.Position?, seed: UInt64) -> Decision {
+    /// The decision of `version` (the current one unless an audit replays an older decision).
+    public static func decide(plan: ReadPlan, latest: AssetLatest?, position: PaperAccount.Position?, seed: UInt64,
+                              version: Int64 = RuleEngine.version) -> Decision {
+        precondition(versions.contains(version), "rules engine version \(version) is unknown")
+        return version == 1 ? decideV1(plan: plan, latest: latest, position: position, seed: seed)
+            : decideActive(plan: plan, latest: latest, position: position, seed: seed)
+    }
+
+    static func decideV1(plan: ReadPlan, latest: AssetLatest?, position: PaperAccount.Position?, seed: UInt64) -> Decision {
         guard let latest, let mid = latest.price?.midE8, mid > 0 else { return .hold("no mid for \(plan.asset)") }
         let scale = thresholdScalePercent(seed: seed, asset: plan.asset)
         let signal: (direction: Int, strength: Int64, threshold: Int64, text: String)
