@@ -61,6 +61,30 @@ struct ArenaCLITests {
         #expect(status.status == 0 && status.stdout.contains("\"slot\":1"))
     }
 
+    @Test("a season on the new market and rules separates its racers: the median race's best and worst differ by 100 bp or more, racers average 4 fills or more a race, and racers share a rank only with identical results")
+    func racesAreContests() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = try CLI.run(["season", "simulate", "--seed", "1", "--clones", "8", "--races", "3", "--spectators", "5", "--assets", "4",
+                               "--cadence", "5m", "--slots", "6", "--no-store-packets", "--quiet", "--data", data])
+        #expect(run.status == 0, "\(run.stderr)")
+        var spreadsBp: [Int] = []
+        var racers = 0
+        for race in ["r-1", "r-2", "r-3"] {
+            let rows = try clash(["races", "show", race, "--json"]).stdout.split(separator: "\n").map { try CLI.json(String($0)) }
+                .filter { $0["rank"] is Int }
+            racers += rows.count
+            let equities = rows.map { $0["final_equity_e6"] as! Int }
+            spreadsBp.append((equities.max()! - equities.min()!) * 10_000 / 10_000_000_000)
+            for (a, b) in zip(rows, rows.dropFirst()) where a["rank"] as? Int == b["rank"] as? Int {
+                #expect(a["final_equity_e6"] as? Int == b["final_equity_e6"] as? Int && a["max_drawdown_e6"] as? Int == b["max_drawdown_e6"] as? Int,
+                        "\(race): a shared rank with different results")
+            }
+        }
+        #expect(spreadsBp.sorted()[1] >= 100, "best minus worst final equity, bp of the start, per race: \(spreadsBp)")
+        let fills = try clash(["log", "dump", "--type", "runtime.fill"]).stdout.split(separator: "\n").filter { $0.contains(".r-") }.count
+        #expect(fills >= 4 * racers, "\(fills) fills for \(racers) racers in 3 races")
+    }
+
     @Test("tickets buy is refused with a clear error and nothing written: race unknown or not accumulating, clone not racing, count below 1, holder not an ASCII address or a mixed-case address with a wrong EIP-55 checksum")
     func ticketRefusals() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
