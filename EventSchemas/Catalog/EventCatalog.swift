@@ -17,7 +17,9 @@ public enum EventCatalog {
         let decode: @Sendable (Data) throws -> any CatalogEvent
 
         /// The schema file's name in the bundle.
-        public var schemaFile: String { "\(type).v\(version).schema.json" }
+        public var schemaFile: String { Self.schemaFile(type: type, version: version) }
+
+        static func schemaFile(type: String, version: Int) -> String { "\(type).v\(version).schema.json" }
     }
 
     /// Every entry, sorted by type and version.
@@ -159,6 +161,18 @@ public enum EventCatalog {
 public enum CatalogError: Error, Sendable, CustomStringConvertible {
     case unknownEvent(sequence: UInt64, type: String, version: Int)
     case badPayload(sequence: UInt64, type: String, version: Int, reason: String)
+    /// An event about to be appended that is not a current catalog event.
+    case notCurrent(type: String, version: Int)
+    /// An event about to be appended that breaks its schema: every problem, as `pointer: what`.
+    case breaksSchema(id: String, type: String, version: Int, problems: [String])
+
+    /// Whether an append was refused (bad input, nothing written), rather than a logged event unread.
+    public var refusedAppend: Bool {
+        switch self {
+        case .notCurrent, .breaksSchema: true
+        case .unknownEvent, .badPayload: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -166,6 +180,10 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
             return "event \(sequence) is \(type) version \(version), which this build's catalog does not know; upgrade clash, or add the type to EventSchemas"
         case let .badPayload(sequence, type, version, reason):
             return "event \(sequence) (\(type) version \(version)) does not fit its schema: \(reason)"
+        case let .notCurrent(type, version):
+            return "\(type) version \(version) is not a current event of the catalog (`clash events list`); nothing was appended"
+        case let .breaksSchema(id, type, version, problems):
+            return "event \(id) (\(type) version \(version)) breaks its schema, so nothing was appended: \(problems.joined(separator: "; ")); `clash events schema \(type)` shows it"
         }
     }
 }

@@ -79,6 +79,7 @@ extension Ledger {
         let stream = CloneDecider.stream(state.cloneId)
         let now = clock.nowMilliseconds()
         let drafts = try events.map { try $0.event.draft(id: ids.next(), stream: stream, timestampMs: now) }
+        for draft in drafts { try EventCatalog.check(draft) }
         try log.append(drafts, expectations: [stream: state.exists ? .exactly(state.version) : .noStream])
     }
 }

@@ -69,22 +69,17 @@ public final class Ledger {
         let draft = EventDraft(
             id: id ?? ids.next(), type: type, schemaVersion: schemaVersion, stream: stream, timestampMs: clock.nowMilliseconds(),
             correlationId: correlationId, causationId: causationId, payload: payload.canonicalBytes)
-        // Only events the catalog knows, in its current version, with a payload that fits.
-        guard let entry = EventCatalog.entry(type: type, version: schemaVersion), entry.isCurrent else {
-            throw LogError.invalidDraft(index: 0, field: "type", reason: "\(type) version \(schemaVersion) is not a current event of the catalog (`clash events list`)")
-        }
-        do {
-            _ = try EventCatalog.decode(LogRecord(sequence: 1, streamVersion: 1, draft: draft))
-        } catch {
-            throw LogError.invalidDraft(index: 0, field: "payload", reason: "does not fit the \(type) v\(schemaVersion) schema: \(error)")
-        }
+        // Only events the catalog knows, in its current version, with a payload that fits its schema.
+        try EventCatalog.check(draft)
         return try log.append([draft], expectations: expected == .any ? [:] : [stream: expected])
     }
 
-    /// Appends drafts as one atomic append.
+    /// Appends drafts as one atomic append; each must be a current catalog event that fits its
+    /// schema (`EventCatalog.check`), or nothing is appended.
     @discardableResult
     public func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion] = [:]) throws -> AppendResult {
-        try log.append(drafts, expectations: expectations)
+        for draft in drafts { try EventCatalog.check(draft) }
+        return try log.append(drafts, expectations: expectations)
     }
 
     // MARK: - Read models
@@ -135,6 +130,7 @@ extension Ledger {
     public func append<Event: CatalogEvent>(_ event: Event, stream: String, id: String? = nil,
                                             expecting expected: ExpectedVersion = .any) throws -> AppendResult {
         let draft = try event.draft(id: id ?? ids.next(), stream: stream, timestampMs: clock.nowMilliseconds())
+        try EventCatalog.check(draft)
         return try log.append([draft], expectations: expected == .any ? [:] : [stream: expected])
     }
 

@@ -5,6 +5,7 @@ import Foundation
 import LedgerLog
 import Market
 import Domain
+import EventSchemas
 import Runtime
 
 /// Writes lines to standard output without buffering surprises for pipes that read them live.
@@ -58,6 +59,7 @@ enum Failure {
         case nil:
             switch error {
             case is IngestError, is DomainError, is GraphProblems, is DisputeError: return ExitCode(65)
+            case let catalog as CatalogError where catalog.refusedAppend: return ExitCode(65)
             case is NoLogError: return ExitCode(66)
             case let audit as TreeError:
                 if case .sidecar = audit { return ExitCode(1) }

@@ -473,6 +473,8 @@ public final class ArenaScheduler {
         precondition(events.count == ids.count, "an id per event")
         guard !events.isEmpty else { return AppendResult(firstSequence: 0, lastSequence: 0, written: false) }
         let drafts = try zip(events, ids).map { try $0.draft(id: $1, stream: stream, timestampMs: at) }
+        // What the arena decides (tickets, races, auditions, slots) never breaks its schema.
+        for draft in drafts { try EventCatalog.check(draft) }
         return try log.append(drafts, expectations: expecting == .any ? [:] : [stream: expecting])
     }
 

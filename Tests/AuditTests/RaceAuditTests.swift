@@ -76,7 +76,7 @@ struct RaceAuditTests {
         let (ledger, scheduler) = try Self.season(until: Self.origin + 13 * 3_600_000) { _ in nil }
         let race = try #require(scheduler.accumulatingRace)
         #expect(race.tickets.count == 6)
-        try scheduler.cancel(race.raceId, reason: "the market feed stalled", at: Self.origin + 14 * 3_600_000)
+        try scheduler.cancel(race.raceId, reason: "data_outage", at: Self.origin + 14 * 3_600_000)
         let report = try RaceAudit.audit(raceId: race.raceId, log: ledger.log, artifacts: ledger.artifacts)
         #expect(report.matches && report.eventsCompared == 1 + 6, "the cancellation and six refunds")
         #expect(try RaceAudit.audit(raceId: "r-1", log: ledger.log, artifacts: ledger.artifacts).matches)

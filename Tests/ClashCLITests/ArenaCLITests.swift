@@ -119,7 +119,7 @@ struct ArenaCLITests {
         #expect(try clash(["tickets", "buy", "--race", "r-3", "--clone", "c-1", "--holder", holder, "--count", "2", "--at", "1717351300000"]).status == 0)
         #expect(try clash(["races", "list", "--json"]).stdout.contains("\"phase\":\"accumulating\",\"pool_wei\":\"20000000000000000\",\"race_id\":\"r-3\""))
 
-        let cancelled = try clash(["races", "cancel", "r-3", "--reason", "data outage", "--at", "1717351400000"])
+        let cancelled = try clash(["races", "cancel", "r-3", "--reason", "data_outage", "--at", "1717351400000"])
         #expect(cancelled.status == 0 && cancelled.stdout.contains("\"phase\":\"cancelled\",\"refunded\":2"), "\(cancelled.stdout)")
         let tickets = try clash(["tickets", "show", "--holder", holder, "--json"]).stdout.split(separator: "\n")
         #expect(tickets.count == 2 && tickets.allSatisfy { $0.contains("\"status\":\"refunded\"") }, "\(tickets)")

@@ -133,10 +133,11 @@ struct RaceDeciderTests {
         #expect(race.phase == .settled)
         #expect(code { _ = try RaceDecider.decide(.cancel(reason: "late"), race) } == "race.final")
         // Cancelled while accumulating: every ticket refunded in full, nothing else.
-        let cancelled = try RaceDecider.decide(.cancel(reason: "data outage"), accumulating)
+        let cancelled = try RaceDecider.decide(.cancel(reason: "data_outage"), accumulating)
         #expect(cancelled.first is RaceCancelled && cancelled.dropFirst().count == 3)
         #expect(cancelled.compactMap { ($0 as? TicketRefunded)?.amountWei.value }.reduce(0, +) == accumulating.poolWei.value)
         #expect(code { _ = try RaceDecider.decide(.cancel(reason: "  "), accumulating) } == "race.reason")
+        #expect(code { _ = try RaceDecider.decide(.cancel(reason: "data outage"), accumulating) } == "race.reason", "a reason is a code, as the catalog says")
     }
 
     @Test("a racer withdrawn before the start leaves the line-up and its tickets are refunded; the rest stand")

@@ -53,12 +53,25 @@ struct EmbeddingTests {
         #expect(try ledger.events(stream: "clone.c1").count == 1)
     }
 
-    @Test("an event the catalog does not know, or a payload that does not fit, is refused and nothing is written")
+    @Test("an event the catalog does not know, a payload that does not fit, or one that breaks its schema's constraints is refused on every append path, and nothing is written")
     func catalogGuardsAppends() throws {
         let ledger = try Ledger.forTesting()
-        #expect(throws: LogError.self) { try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "A"]) }
-        #expect(throws: LogError.self) { try ledger.append(type: "mystery.event", stream: "x", payload: [:]) }
-        #expect(try ledger.head.sequence == 0)
+        #expect(throws: CatalogError.self) { try ledger.append(type: "clone.created", stream: "clone.c1", payload: ["name": "A"]) }
+        #expect(throws: CatalogError.self) { try ledger.append(type: "mystery.event", stream: "x", payload: [:]) }
+        // A well-formed event whose values break the schema: a holder that is not an address, a negative count.
+        var bad = Self.clone("c1")
+        bad.creator = "0x１f9840a85d5af5bf1d1762f925bdaddc4201f984"
+        do {
+            try ledger.append(bad, stream: "clone.c1")
+            Issue.record("a creator that is no address was appended")
+        } catch let error as CatalogError {
+            #expect("\(error)".contains("/creator") && "\(error)".contains("pattern"))
+        }
+        let draft = try bad.draft(id: "x", stream: "clone.c1", timestampMs: 1)
+        #expect(throws: CatalogError.self) { try ledger.append([try Self.clone("c2").draft(id: "y", stream: "clone.c2", timestampMs: 1), draft]) }
+        let cancelled = RaceCancelled(raceId: "r-1", reason: "free text, not a code")
+        #expect(throws: CatalogError.self) { try ledger.append(cancelled, stream: "race.r-1") }
+        #expect(try ledger.head.sequence == 0, "nothing of a refused append is written")
     }
 
     static func clone(_ id: String) -> CloneCreated {

@@ -154,7 +154,12 @@ public enum RaceDecider {
             guard [.accumulating, .running, .ended].contains(state.phase) else {
                 throw DomainError("race.final", "race \(id) is \(state.phase.rawValue): it can no longer be cancelled")
             }
-            guard reason.contains(where: { !$0.isWhitespace }) else { throw DomainError("race.reason", "a cancellation says why") }
+            // A stable code (the catalog's `race.cancelled` pattern), so a program can read why.
+            let isCode = reason.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A } == true
+                && reason.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F } && reason.utf8.count <= 64
+            guard isCode else {
+                throw DomainError("race.reason", "a cancellation says why with a reason code of lowercase letters, digits and _ (e.g. operator, data_outage), not \(reason.debugDescription)")
+            }
             return [RaceCancelled(raceId: id, reason: reason)] + state.tickets.map {
                 TicketRefunded(ticketId: $0.ticketId, raceId: id, holder: $0.holder, amountWei: $0.priceWei)
             }
