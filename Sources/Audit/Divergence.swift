@@ -32,12 +32,17 @@ public struct Divergence: Sendable, Equatable {
     /// same event byte for byte. A logged event of an older version of the type is compared as its
     /// upcast to the version recomputed (what it means today): an old race audits under its old rules.
     static func first(logged original: LogRecord, recomputed draft: EventDraft) -> Divergence? {
-        var record = original
-        if record.type == draft.type, record.schemaVersion < draft.schemaVersion,
-           let current = try? EventCatalog.currentPayload(record), current.version == draft.schemaVersion {
-            record.schemaVersion = current.version
-            record.payload = ArraySlice(current.payload)
+        guard original.schemaVersion < draft.schemaVersion, original.type == draft.type,
+              let current = try? EventCatalog.currentPayload(original), current.version == draft.schemaVersion else {
+            return first(logged: original, draft)
         }
+        var record = original
+        record.schemaVersion = current.version
+        record.payload = ArraySlice(current.payload)
+        return first(logged: record, draft)
+    }
+
+    private static func first(logged record: LogRecord, _ draft: EventDraft) -> Divergence? {
         func divergence(_ field: String, _ logged: String, _ recomputed: String) -> Divergence {
             Divergence(sequence: record.sequence, id: record.id, type: record.type, field: field, logged: logged, recomputed: recomputed)
         }

@@ -10,10 +10,11 @@ struct AccountsCommand: ParsableCommand {
 struct AccountsShow: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print a clone's paper account in a competition as JSON: cash, positions marked at the newest mids, PnL, fees, funding, return, drawdown.",
+        abstract: "Print a clone's paper account in a competition: cash, positions marked at the newest mids, PnL, fees, funding, return, drawdown.",
         discussion: "Folded from the account's fills, funding payments, liquidations and hourly marks in the log, with the rules the runtime applied; the peak and maximum drawdown are those of the hourly marks.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @Argument(help: "The clone's id.") var clone: String
     @Option(help: "The competition.") var competition = "free"
 
@@ -24,7 +25,7 @@ struct AccountsShow: ClashCommand {
         try pipeline.advanceToNewest()
         var marks: [String: Int64] = [:]
         for asset in account.positions.keys { marks[asset] = try pipeline.view(asset).latest?.price?.midE8 }
-        Output.json { json in
+        try report.print(objects: [Output.object { json in
             json.beginObject()
             json.key("cash_e6"); json.int(account.cashE6)
             json.key("clone_id"); json.string(clone)
@@ -36,6 +37,7 @@ struct AccountsShow: ClashCommand {
             json.key("margin_used_e6"); json.int(account.marginUsedE6)
             json.key("marked_at_ms"); json.int(pipeline.asOfMs)
             json.key("max_drawdown_bp"); json.int(account.maxDrawdownBp)
+            json.key("max_drawdown_e6"); json.int(account.maxDrawdownE6)
             json.key("peak_equity_e6"); json.int(account.peakEquityE6)
             json.key("positions")
             json.beginArray()
@@ -56,6 +58,6 @@ struct AccountsShow: ClashCommand {
             json.key("return_bp"); json.int(account.returnBp(marks: marks))
             json.key("starting_equity_e6"); json.int(account.startingEquityE6)
             json.endObject()
-        }
+        }])
     }
 }

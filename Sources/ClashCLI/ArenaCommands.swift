@@ -113,6 +113,7 @@ struct AuditionsRun: ClashCommand {
         commandName: "run", abstract: "Run a clone's audition now over the 24 logged hours from its creation; print the verdict.",
         discussion: "The verdict (policy v1) names every figure behind it; a clone that passes enters the arena or its queue.")
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @OptionGroup var artifacts: ArtifactOptions
     @OptionGroup var engine: EngineOptions
     @OptionGroup var arena: ArenaOptions
@@ -126,7 +127,7 @@ struct AuditionsRun: ClashCommand {
         guard let verdict = try scheduler.runAudition(clone, marketMs: market) else {
             throw ValidationError("the logged market ends at \(market); clone \(clone)'s audition needs its 24 hours from its creation logged first")
         }
-        Output.line(try verdict.canonicalPayload())
+        try report.print(objects: [try verdict.canonicalPayload()])
     }
 }
 

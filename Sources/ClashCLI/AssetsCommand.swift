@@ -12,10 +12,11 @@ struct AssetsCommand: ParsableCommand {
 
 struct AssetsList: ClashCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Print the assets a selection picks (the Asset Block's rule), one JSON line each.",
+        commandName: "list", abstract: "Print the assets a selection picks (the Asset Block's rule): a table, or one JSON line each.",
         discussion: "Categories: \(AssetCategory.selectable.joined(separator: ", ")).")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @Option(help: "The category, e.g. All, Perps, Crypto/AI, Tradfi/Stocks, Spot/USDC, Trending.") var category = "All"
     @Option(help: "Symbols to add, comma separated.") var include = ""
     @Option(help: "Symbols to leave out, comma separated.") var exclude = ""
@@ -24,8 +25,8 @@ struct AssetsList: ClashCommand {
         let selected = try data.read("market_memory") { db in
             try AssetSelection.select(db, category: category, include: Self.symbols(include), exclude: Self.symbols(exclude))
         }
-        for asset in selected {
-            Output.json { json in
+        try report.print(objects: selected.map { asset in
+            Output.object { json in
                 json.beginObject()
                 json.key("categories"); json.beginArray()
                 for path in asset.categories { json.string(path) }
@@ -36,7 +37,7 @@ struct AssetsList: ClashCommand {
                 json.key("symbol"); json.string(asset.symbol)
                 json.endObject()
             }
-        }
+        })
     }
 
     static func symbols(_ list: String) -> [String] {
@@ -47,9 +48,10 @@ struct AssetsList: ClashCommand {
 struct AssetsLatest: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "latest",
-        abstract: "Print, as JSON, the latest data an asset would receive in a context packet.")
+        abstract: "Print the latest data an asset would receive in a context packet (a list of fields, or JSON).")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @Argument(help: "The asset, as the universe names it (BTC, kPEPE, xyz:TSLA, HYPE/USDC).") var symbol: String
     @Option(help: "The time of the view in ms (default: the newest time in market memory).") var at: Int64?
 
@@ -60,6 +62,6 @@ struct AssetsLatest: ClashCommand {
         guard let latest = try runner.withAssetMemory({ try $0.latest(symbol, asOfMs: at) }) else {
             throw ValidationError("no universe lists \(symbol); `clash assets list` shows the assets market memory knows")
         }
-        Output.line(Array(try AssetMemory.encode(latest)))
+        try report.print(objects: [Array(try AssetMemory.encode(latest))])
     }
 }

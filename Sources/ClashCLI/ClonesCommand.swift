@@ -107,14 +107,15 @@ struct ClonesCreate: ClashCommand {
 
 struct ClonesList: ClashCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Print every clone's public identity and status, one JSON line each.")
+        commandName: "list", abstract: "Print every clone's public identity and status: a table, or one JSON line each.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @Option(help: "Only the clones of this owner.") var owner: String?
 
     func execute() throws {
         let rows = try ClonesShow.rows(data, owner: owner.map { try address($0) })
-        for row in rows { Output.line(ClonesShow.publicJSON(row)) }
+        try report.print(objects: rows.map(ClonesShow.publicJSON))
     }
 }
 
@@ -125,6 +126,7 @@ struct ClonesShow: ClashCommand {
     enum Audience: String, ExpressibleByArgument, CaseIterable { case `public`, owner, `operator` }
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @OptionGroup var artifacts: ArtifactOptions
     @Argument(help: "The clone's id.") var id: String
     @Option(name: .customLong("as"), help: "public (default), owner (needs --owner) or operator.") var audience: Audience = .public
@@ -146,7 +148,7 @@ struct ClonesShow: ClashCommand {
             output.removeLast()
             output += Array(",\"strategy\":".utf8) + (try graph.canonicalBytes()) + [0x7D]
         }
-        Output.line(output)
+        try report.print(objects: [output])
     }
 
     static func rows(_ data: DataOptions, cloneId: String? = nil, owner: String? = nil) throws -> [Row] {

@@ -26,9 +26,14 @@ enum Output {
     }
 
     static func json(_ build: (inout CanonicalJSONWriter) throws -> Void) rethrows {
+        line(try object(build))
+    }
+
+    /// One JSON object's bytes, built by `build` (for `ReportOptions.print(objects:)`).
+    static func object(_ build: (inout CanonicalJSONWriter) throws -> Void) rethrows -> [UInt8] {
         var writer = CanonicalJSONWriter()
         try build(&writer)
-        line(writer.bytes)
+        return writer.bytes
     }
 
     /// A progress line on standard error (what a long command is doing).

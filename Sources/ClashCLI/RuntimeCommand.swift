@@ -11,10 +11,11 @@ struct RuntimeCommand: ParsableCommand {
 struct RuntimeRun: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a clone in simulated time from --from to --to over the logged market; print a JSON summary.",
+        abstract: "Run a clone in simulated time from --from to --to over the logged market; print a summary (a list of fields, or JSON).",
         discussion: "Every run, decision, gate result, order, fill, funding payment and liquidation is appended; the same span again writes nothing.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @OptionGroup var artifacts: ArtifactOptions
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "Start, ms (simulated time: the market data's).") var from: Int64
@@ -33,7 +34,7 @@ struct RuntimeRun: ClashCommand {
                                  engine: try engine.engine(artifacts: ledger.artifacts),
                                  settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: from, toMs: to))
         let summary = try run.run()
-        Output.json { json in
+        try report.print(objects: [Output.object { json in
             json.beginObject()
             json.key("cash_e6"); json.int(summary.account.cashE6)
             json.key("competition"); json.string(competition)
@@ -53,15 +54,16 @@ struct RuntimeRun: ClashCommand {
             json.key("runs"); json.int(summary.runs)
             json.key("triggers"); json.int(summary.triggers)
             json.endObject()
-        }
+        }])
     }
 }
 
 struct RuntimeTrail: ClashCommand {
     static let configuration = CommandConfiguration(
-        commandName: "trail", abstract: "Print a clone's runs in order, one JSON line per event: packet hash, decision, gate, order, fill.")
+        commandName: "trail", abstract: "Print a clone's runs in order, an event each (a table, or JSON lines): packet hash, decision, gate, order, fill.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "The competition.") var competition = "free"
     @Option(help: "Only this asset's runs.") var asset: String?
@@ -71,6 +73,7 @@ struct RuntimeTrail: ClashCommand {
         let records = (try log.read(stream: "run.\(clone).\(competition)") + log.read(stream: "account.\(clone).\(competition)"))
             .sorted { $0.sequence < $1.sequence }
         var runsOfAsset = Set<String>()
+        var lines: [[UInt8]] = []
         for record in records {
             if let asset {
                 switch try EventCatalog.decode(record) {
@@ -83,8 +86,9 @@ struct RuntimeTrail: ClashCommand {
             }
             var writer = CanonicalJSONWriter()
             RecordCodec.encode(record, into: &writer)
-            Output.line(writer.bytes)
+            lines.append(writer.bytes)
         }
+        try report.print(objects: lines)
     }
 }
 
@@ -127,10 +131,11 @@ enum KillSwitchCommand {
 struct RuntimeRunOnce: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-once",
-        abstract: "One run of a clone on one asset, now or at --at; prints its path, one JSON line per event (packet, decision, gate, order, fill).",
+        abstract: "One run of a clone on one asset, now or at --at; prints its path, an event each (packet, decision, gate, order, fill), as a table or JSON lines.",
         discussion: "Refused when the asset's previous run in the competition is closer than its cadence, unless --force.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var report: ReportOptions
     @OptionGroup var artifacts: ArtifactOptions
     @Option(help: "The clone's id.") var clone: String
     @Option(help: "The asset.") var asset: String
@@ -164,13 +169,15 @@ struct RuntimeRunOnce: ClashCommand {
             throw ValidationError("clone \(clone)'s strategy trades no \(asset) as of \(time); `clash pipeline preview --clone \(clone)` lists its assets")
         }
         let runId = "run-\(clone)-\(competition)-"
+        var lines: [[UInt8]] = []
         for stream in ["run.\(clone).\(competition)", "account.\(clone).\(competition)"] {
             for record in try ledger.log.read(stream: stream) where record.timestampMs == time && (record.correlationId ?? "").hasPrefix(runId)
                 && (record.correlationId ?? "").hasSuffix("-\(asset)-\(time)") {
                 var writer = CanonicalJSONWriter()
                 RecordCodec.encode(record, into: &writer)
-                Output.line(writer.bytes)
+                lines.append(writer.bytes)
             }
         }
+        try report.print(objects: lines)
     }
 }

@@ -17,7 +17,7 @@ struct ReadOnlyCommandsTests {
         [["log", "stats"], ["log", "verify"], ["log", "dump", "--limit", "3"], ["log", "export", "--to", root + "/export.jsonl"],
          ["verify"], ["verify", "--replay"], ["state-hash"], ["projections", "status"], ["assets", "list"], ["assets", "latest", "BTC"],
          ["clones", "list"], ["clones", "show", "c-1"], ["pipeline", "preview", "--clone", "c-1", "--asset", "BTC"],
-         ["clones", "validate", root + "/graph.json"]]
+         ["clones", "validate", root + "/graph.json"], ["market", "stats"], ["assets", "list", "--table"]]
     }
 
     /// Every path below `directory` with a hash of its content (directories as such).
