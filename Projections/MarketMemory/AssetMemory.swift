@@ -302,7 +302,7 @@ public struct AssetMemory {
                 let ppm = (Int128(close) - Int128(previous)) * 1_000_000 / Int128(previous)
                 sum += ppm * ppm
             }
-            return Int64(Self.squareRoot(sum) / 100)
+            return Int64(IntegerSquareRoot.floor(sum) / 100)
         }
         return AssetLatest.Volatility(realized1hBp: try realized("1m", hours: 1), realized4hBp: try realized("5m", hours: 4),
                                       realized24hBp: try realized("15m", hours: 24))
@@ -387,15 +387,6 @@ public struct AssetMemory {
             AssetLatest.Candle(openMs: sqlite3_column_int64(raw, 0), openE8: sqlite3_column_int64(raw, 1), highE8: sqlite3_column_int64(raw, 2),
                                lowE8: sqlite3_column_int64(raw, 3), closeE8: sqlite3_column_int64(raw, 4), volumeE8: nil)
         }
-    }
-
-    /// The integer square root, floored.
-    static func squareRoot(_ value: Int128) -> Int128 {
-        guard value > 1 else { return Swift.max(value, 0) }
-        var x = Int128(Double(value).squareRoot())
-        while x * x > value { x -= 1 }
-        while (x + 1) * (x + 1) <= value { x += 1 }
-        return x
     }
 
     func positioning(_ symbol: String, asOf: Int64) throws -> AssetLatest.Positioning {

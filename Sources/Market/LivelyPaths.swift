@@ -65,7 +65,7 @@ struct LivelyPaths {
         let stepsPerDay = max(1, 86_400_000 / stepMilliseconds)
         self.stepsPerDay = stepsPerDay
         // sigma per step = daily sigma / √(steps a day), in nano (1 bp = 10^5 nano).
-        let rootStepsPerDayMilli = Self.squareRoot(stepsPerDay * 1_000_000)
+        let rootStepsPerDayMilli = IntegerSquareRoot.floor(stepsPerDay * 1_000_000)
         func perStep(_ dailyBp: Int64) -> Int64 { dailyBp * 100_000 * 1_000 / max(1, rootStepsPerDayMilli) }
         let factorSigmaNano = perStep(Self.factorDailyVolBp)
         self.factorSigmaNano = factorSigmaNano
@@ -79,7 +79,7 @@ struct LivelyPaths {
             let sigma = perStep(vol)
             return Profile(tier: tier, dailyVolBp: vol, factorCorrelationPerMille: correlation,
                            betaPerMille: correlation * vol / Self.factorDailyVolBp,
-                           idioSigmaNano: sigma * Self.squareRoot(1_000_000 - correlation * correlation) / 1_000,
+                           idioSigmaNano: sigma * IntegerSquareRoot.floor(1_000_000 - correlation * correlation) / 1_000,
                            jumpPerMillion: range.jumpsPerDay * 1_000_000 / stepsPerDay, baseSpreadBp: range.spreadBp)
         }
         self.profiles = profiles
@@ -132,9 +132,9 @@ struct LivelyPaths {
     /// The volatility state against the usual, per mille (1,000 at the usual level).
     func volatilityPerMille(_ index: Int) -> Int64 {
         let profile = profiles[index]
-        let usual = Self.squareRoot(Int64(Int128(profile.idioSigmaNano) * Int128(profile.idioSigmaNano) / 1_000
+        let usual = IntegerSquareRoot.floor(Int64(Int128(profile.idioSigmaNano) * Int128(profile.idioSigmaNano) / 1_000
             + Int128(profile.betaPerMille * factorSigmaNano / 1_000) * Int128(profile.betaPerMille * factorSigmaNano / 1_000) / 1_000))
-        let now = Self.squareRoot(Int64(Int128(idioSigma[index]) * Int128(idioSigma[index]) / 1_000
+        let now = IntegerSquareRoot.floor(Int64(Int128(idioSigma[index]) * Int128(idioSigma[index]) / 1_000
             + Int128(profile.betaPerMille * factorSigma / 1_000) * Int128(profile.betaPerMille * factorSigma / 1_000) / 1_000))
         return max(1, now * 1_000 / max(1, usual))
     }
@@ -170,17 +170,5 @@ struct LivelyPaths {
     static func nextSigma(_ sigma: Int64, usual: Int64, shock: Int64) -> Int64 {
         let keep = 1_000 - garchShockPerMille - garchMemoryPerMille
         return (keep * usual + garchShockPerMille * (abs(shock) * 12_533 / 10_000) + garchMemoryPerMille * sigma) / 1_000
-    }
-
-    /// ⌊√n⌋ for n ≥ 0 (Newton's method on integers).
-    static func squareRoot(_ n: Int64) -> Int64 {
-        guard n > 1 else { return max(0, n) }
-        var x = n
-        var y = (x + 1) / 2
-        while y < x {
-            x = y
-            y = (x + n / x) / 2
-        }
-        return x
     }
 }

@@ -81,7 +81,7 @@ extension RuleEngine {
             let move = Int64((Int128(last) - Int128(first)) * 10_000 / Int128(first))
             // The window's volatility: the hour's, scaled by √(window / hour).
             let windowMs = (window.last!.openMs - window.first!.openMs)
-            let windowBp = max(1, hourlyBp * Self.squareRoot(max(1, windowMs) * 1_000_000 / 3_600_000) / 1_000)
+            let windowBp = max(1, hourlyBp * IntegerSquareRoot.floor(max(1, windowMs) * 1_000_000 / 3_600_000) / 1_000)
             threshold = max(1, windowBp * 6 * scale / 1_000)
             direction = move > threshold ? 1 : move < -threshold ? -1 : 0
             strength = abs(move)
@@ -121,22 +121,8 @@ extension RuleEngine {
             sum += ppm * ppm
         }
         let intervalMs = max(60_000, candles[1].openMs - candles[0].openMs)
-        let perCandlePpm = Int64(squareRoot128(sum / Int128(candles.count - 1)))
+        let perCandlePpm = Int64(IntegerSquareRoot.floor(sum / Int128(candles.count - 1)))
         // To an hour: × √(candles an hour).
-        return perCandlePpm * squareRoot(3_600_000 * 1_000_000 / intervalMs) / 1_000 / 100
-    }
-
-    /// ⌊√n⌋ (Newton's method on integers).
-    static func squareRoot(_ n: Int64) -> Int64 { Int64(squareRoot128(Int128(n))) }
-
-    static func squareRoot128(_ n: Int128) -> Int128 {
-        guard n > 1 else { return max(0, n) }
-        var x = n
-        var y = (x + 1) / 2
-        while y < x {
-            x = y
-            y = (x + n / x) / 2
-        }
-        return x
+        return perCandlePpm * IntegerSquareRoot.floor(3_600_000 * 1_000_000 / intervalMs) / 1_000 / 100
     }
 }
