@@ -2,14 +2,16 @@ import EventSchemas
 import LedgerLog
 
 extension SyntheticMarket {
-    /// Where the market a log holds stands: the time of its newest tick, its symbols in the order
-    /// the generator names them, and each one's state (`Continuation`) — what `market simulate`
-    /// continues from. Nil when the log holds no tick.
+    /// Where the synthetic market (version 2) a log holds stands: the time of its newest tick, its
+    /// symbols in the order the generator names them, and each one's state (`Continuation`) — what
+    /// `market simulate` continues from. Ticks of anything else (ingested, benchmark ticks, a
+    /// version 1 market) are not its; nil when the log holds none of its ticks.
     public static func standing(in log: any LogReading) throws -> (lastTickMs: Int64, symbols: [String], state: Continuation)? {
         var last: [String: MarketTick] = [:]
         var lastMs: Int64 = .min
         var hourly: [String: [(ms: Int64, mid: Int64)]] = [:]
         try log.forEach(from: 1, filter: RecordFilter(type: MarketTick.type)) { record in
+            guard record.id.hasPrefix(Self.versionTwoIdPrefix) else { return true }
             let tick = try EventCatalog.decode(record, as: MarketTick.self)
             last[tick.symbol] = tick
             lastMs = Swift.max(lastMs, record.timestampMs)
@@ -27,6 +29,9 @@ extension SyntheticMarket {
             })
         return (lastMs, symbols, state)
     }
+
+    /// What every event id of a version 2 market starts with.
+    static let versionTwoIdPrefix = "sim2-"
 
     /// A symbol's place among the generator's: the known bases first, then SYN0, SYN1, ….
     static func order(_ symbol: String) -> (Int, Int, String) {

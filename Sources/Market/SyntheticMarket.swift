@@ -81,7 +81,7 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
             json.string(symbol)
             return json.bytes
         }
-        idPrefix = version == 1 ? "sim-\(seed)-" : "sim2-\(seed)-"
+        idPrefix = version == 1 ? "sim-\(seed)-" : Self.versionTwoIdPrefix + "\(seed)-"
         random = SplitMix64(seed: seed ^ 0x5EED_0F_C1A5)
         mids = []
         fundings = []

@@ -133,6 +133,28 @@ struct MarketCLITests {
         #expect(missing.status == 65 && missing.stderr.contains("HTTP 404"))
     }
 
+    @Test("market simulate continues the logged market from its newest tick with new ids; a start inside it, or another universe, is refused with nothing written; other ticks are no market to continue; market stats reads it")
+    func continuedMarket() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        func run(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
+        // Benchmark ticks first: not a synthetic market, so the first simulate starts afresh.
+        #expect(try run(["bench", "append", "--events", "300", "--seed", "1", "--fsync", "none"]).status == 0)
+        let first = try CLI.json(try run(["market", "simulate", "--seed", "3", "--assets", "4", "--hours", "2"]).stdout)
+        #expect(first["start_ms"] as? Int == 1_717_200_000_000 && first["version"] as? Int == 2)
+        let second = try CLI.json(try run(["market", "simulate", "--seed", "3", "--assets", "4", "--hours", "2"]).stdout)
+        #expect(second["start_ms"] as? Int == 1_717_200_000_000 + 2 * 3_600_000, "continued right after the newest tick")
+        let head = try CLI.json(try run(["log", "verify"]).stdout)["head_sequence"] as? Int
+        let overlapping = try run(["market", "simulate", "--seed", "3", "--assets", "4", "--hours", "1", "--start", "1717200000000"])
+        #expect(overlapping.status == 65 && overlapping.stderr.contains("--start must be at or after 1717214400000"), "\(overlapping.stderr)")
+        let otherUniverse = try run(["market", "simulate", "--seed", "3", "--assets", "6", "--hours", "1"])
+        #expect(otherUniverse.status == 65 && otherUniverse.stderr.contains("--assets 4"))
+        #expect(try CLI.json(try run(["log", "verify"]).stdout)["head_sequence"] as? Int == head, "nothing written by a refusal")
+        let stats = try run(["market", "stats"]).stdout.split(separator: "\n").map { try CLI.json(String($0)) }
+        let btc = try #require(stats.first { $0["symbol"] as? String == "BTC" })
+        #expect(btc["returns"] as? Int == 4 * 60 - 1 && btc["volatility_interval"] as? String == "1m", "one series across both appends")
+        #expect(stats.last?["universe"] as? Bool == true && stats.last?["assets"] as? Int == 4 + 50, "the benchmark's symbols are listed too")
+    }
+
     @Test("bench ingest folds the whole synthetic market and gives the same state hash for the same seed, another for another")
     func benchIngestDeterministic() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
