@@ -64,10 +64,19 @@ struct PollOptions: ParsableArguments {
     /// Prints what one turn did: the events appended, or the failure (on standard error).
     func report(_ outcome: Poller.Outcome, jobs: [PollJob]) {
         switch outcome {
-        case let .appended(request, drafts, result): printIngested(request, drafts: drafts, result: result)
-        case let .failed(request, error):
-            let every = jobs.first { $0.request == request }?.everySeconds ?? 0
-            Output.error("\(error) (tried again in \(every) s)")
+        case let .appended(request, drafts, result, afterFailures):
+            if afterFailures >= Poller.backOffAfter {
+                Output.note("\(request.source.rawValue) \(request.kind) succeeded again after \(afterFailures) failures in a row; back to every \(jobs.first { $0.request == request }?.everySeconds ?? 0) s")
+            }
+            printIngested(request, drafts: drafts, result: result)
+        case let .failed(request, error, inARow, retry):
+            // Said as it happens, then once when backing off; the failures after that go unsaid until it succeeds.
+            if inARow < Poller.backOffAfter {
+                Output.error("\(error) (tried again in \(retry) s)")
+            } else if inARow == Poller.backOffAfter {
+                let every = jobs.first { $0.request == request }?.everySeconds ?? 0
+                Output.error("\(error); \(request.source.rawValue) \(request.kind) failed \(inARow) times in a row: backing off, next try in \(retry) s, the wait doubling to at most \(every * Poller.backOffMultipleMax) s; its failures are not reported again until it succeeds")
+            }
         }
     }
 }

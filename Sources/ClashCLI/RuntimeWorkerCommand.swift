@@ -72,6 +72,7 @@ struct RuntimeWorkerCommand: ClashCommand {
             }
         }
         ingestion.wait()
-        Output.error("worker stopped after \(cycles) cycles\(stop.requested ? " (signal)" : "")")
+        // A stop asked for (SIGTERM, SIGINT) or a single cycle is a normal end: said as a note, exit 0.
+        Output.note("worker stopped after \(cycles) cycle\(cycles == 1 ? "" : "s")\(stop.requested ? " (stop requested)" : "")")
     }
 }

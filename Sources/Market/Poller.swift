@@ -4,13 +4,27 @@ import Foundation
 import LedgerLog
 
 /// Polls requests on their cadences and appends what comes back, one atomic append per response.
-/// A failed request is reported and tried again at its next turn; the loop stops between appends
-/// when `shouldStop` says so, or after every request ran `rounds` times.
+/// A failed request is reported and tried again at its next turn — after `backOffAfter` failures in
+/// a row, at twice the wait each further time (at most `backOffMultipleMax` times its cadence), so a
+/// request the source keeps refusing is neither hammered nor reported every turn. The loop stops
+/// between appends when `shouldStop` says so, or after every request ran `rounds` times.
 public final class Poller {
-    /// What one turn of one request did.
+    /// What one turn of one request did. `inARow`: the failures of this request in a row, this one
+    /// included; `retryInSeconds`: when it is tried next. `afterFailures`: how many failed in a row
+    /// before this success.
     public enum Outcome {
-        case appended(IngestRequest, drafts: [EventDraft], result: AppendResult)
-        case failed(IngestRequest, IngestError)
+        case appended(IngestRequest, drafts: [EventDraft], result: AppendResult, afterFailures: Int)
+        case failed(IngestRequest, IngestError, inARow: Int, retryInSeconds: Int)
+    }
+
+    /// Failures in a row after which the wait doubles, and the most it grows to, in cadences.
+    public static let backOffAfter = 3
+    public static let backOffMultipleMax = 64
+
+    /// The wait before the next try of a request of cadence `everySeconds` that failed `inARow` times.
+    public static func retryDelaySeconds(everySeconds: Int, inARow: Int) -> Int {
+        guard inARow >= backOffAfter else { return everySeconds }
+        return everySeconds * min(backOffMultipleMax, 1 << min(20, inARow - backOffAfter + 1))
     }
 
     public let jobs: [PollJob]
@@ -31,9 +45,9 @@ public final class Poller {
         do {
             let pages = try sources.fetch(request)
             let drafts = try request.drafts(pages: pages, timestampMs: now())
-            return .appended(request, drafts: drafts, result: try log.append(drafts))
+            return .appended(request, drafts: drafts, result: try log.append(drafts), afterFailures: 0)
         } catch let error as IngestError {
-            return .failed(request, error)
+            return .failed(request, error, inARow: 1, retryInSeconds: 0)
         }
     }
 
@@ -45,15 +59,27 @@ public final class Poller {
         func uptimeMs() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
         var nextDue = [UInt64](repeating: 0, count: jobs.count)
         var runs = [Int](repeating: 0, count: jobs.count)
+        var inARow = [Int](repeating: 0, count: jobs.count)
         var appends = 0
         var failures = 0
         while !shouldStop() {
             for (index, job) in jobs.enumerated() where nextDue[index] <= uptimeMs() && !shouldStop() {
                 if let rounds, runs[index] >= rounds { continue }
-                nextDue[index] = uptimeMs() + UInt64(job.everySeconds) * 1_000
                 runs[index] += 1
-                let outcome = try poll(job.request)
-                if case .failed = outcome { failures += 1 } else { appends += 1 }
+                var outcome = try poll(job.request)
+                switch outcome {
+                case let .failed(request, error, _, _):
+                    failures += 1
+                    inARow[index] += 1
+                    let delay = Self.retryDelaySeconds(everySeconds: job.everySeconds, inARow: inARow[index])
+                    outcome = .failed(request, error, inARow: inARow[index], retryInSeconds: delay)
+                    nextDue[index] = uptimeMs() + UInt64(delay) * 1_000
+                case let .appended(request, drafts, result, _):
+                    appends += 1
+                    outcome = .appended(request, drafts: drafts, result: result, afterFailures: inARow[index])
+                    inARow[index] = 0
+                    nextDue[index] = uptimeMs() + UInt64(job.everySeconds) * 1_000
+                }
                 report(outcome)
             }
             if let rounds, runs.allSatisfy({ $0 >= rounds }) { break }

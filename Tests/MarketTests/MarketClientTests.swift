@@ -97,13 +97,37 @@ struct PollerTests {
         var outcomes: [String] = []
         let totals = try poller.run(rounds: 2, shouldStop: { false }) { outcome in
             switch outcome {
-            case let .appended(request, _, result): outcomes.append("\(request.kind) \(result.written)")
-            case let .failed(request, error): outcomes.append("\(request.kind) failed at \(error.field.isEmpty ? "response" : error.field)")
+            case let .appended(request, _, result, _): outcomes.append("\(request.kind) \(result.written)")
+            case let .failed(request, error, _, _): outcomes.append("\(request.kind) failed at \(error.field.isEmpty ? "response" : error.field)")
             }
         }
         #expect(outcomes == ["allMids true", "l2Book true", "allMids false", "l2Book failed at response"])
         #expect(totals.appends == 3 && totals.failures == 1)
         #expect(try log.head.sequence == 2)
         #expect(server.served == 4)
+    }
+
+    @Test("a request refused again and again is tried less often: after three failures in a row the wait doubles, up to 64 cadences; a success resets it")
+    func backOff() throws {
+        #expect((1...9).map { Poller.retryDelaySeconds(everySeconds: 60, inARow: $0) } == [60, 60, 120, 240, 480, 960, 1_920, 3_840, 3_840])
+        let refused = #"{"error":"unknown request type perpCategories"}"#
+        let server = try ScriptedHTTPServer([.respond(status: 400, body: refused), .respond(status: 400, body: refused),
+                                             .respond(status: 400, body: refused), .respond(status: 200, body: MarketClientTests.mids)])
+        defer { server.stop() }
+        var urls = MarketSources.BaseURLs()
+        urls.hyperliquid = server.baseURL.absoluteString
+        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1,
+                                                                        minimumIntervalMilliseconds: 1))
+        var mids = try IngestRequest(source: .hyperliquid, kind: "allMids")
+        mids.dex = ""
+        let poller = Poller(jobs: [PollJob(request: mids, everySeconds: 1)], sources: sources, log: MemoryLog(), now: { 1_000 })
+        var outcomes: [String] = []
+        try poller.run(rounds: 4, shouldStop: { false }) { outcome in
+            switch outcome {
+            case let .appended(_, _, _, afterFailures): outcomes.append("appended after \(afterFailures)")
+            case let .failed(_, _, inARow, retry): outcomes.append("failed \(inARow), next in \(retry) s")
+            }
+        }
+        #expect(outcomes == ["failed 1, next in 1 s", "failed 2, next in 1 s", "failed 3, next in 2 s", "appended after 3"])
     }
 }

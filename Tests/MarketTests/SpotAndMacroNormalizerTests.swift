@@ -170,7 +170,7 @@ struct PolymarketPagesTests {
         request.pageSize = 2
         let log = MemoryLog()
         let poller = Poller(jobs: [], sources: sources, log: log, now: { 1 })
-        guard case .failed(_, let error) = try poller.poll(request) else {
+        guard case .failed(_, let error, _, _) = try poller.poll(request) else {
             Issue.record("expected the listing to fail")
             return
         }
