@@ -63,9 +63,10 @@ func ingestOne(_ request: IngestRequest, fromFile: String?, baseURL: String?, at
     } else {
         pages = try sources.sources(baseURL: baseURL, for: request.source).fetch(request)
     }
-    let drafts = try request.drafts(pages: pages, timestampMs: at ?? Clock.nowMs())
     let log = try FileLog.open(directory: data.logDirectory)
     defer { try? log.close() }
+    // A universe unchanged since the newest one logged is not logged again.
+    let drafts = try UnchangedUniverse().dropUnchanged(try request.drafts(pages: pages, timestampMs: at ?? Clock.nowMs()), log: log)
     printIngested(request, drafts: drafts, result: try log.append(drafts))
 }
 

@@ -50,9 +50,16 @@ struct RuntimeWorkerCommand: ClashCommand {
             }.start()
         }
         var cycles = 0
+        var waiting: Set<String> = []
         while !stop.requested {
             let cycle = try worker.cycle()
             cycles += 1
+            // Said once when a clone starts waiting, once when it trades again.
+            for (clone, code) in cycle.waiting.sorted(by: { $0.key < $1.key }) where !waiting.contains(clone) {
+                Output.note("\(clone) waits: its strategy does not validate against the market at \(cycle.marketMs ?? 0) ms [\(code)]; it trades again from the first minute it does, the other clones trade on")
+            }
+            for clone in waiting.subtracting(cycle.waiting.keys).sorted() { Output.note("\(clone) trades again") }
+            waiting = Set(cycle.waiting.keys)
             if cycle.events > 0 || once {
                 Output.json { json in
                     json.beginObject()

@@ -3,7 +3,8 @@ import EventSchemas
 import Foundation
 import LedgerLog
 
-/// Polls requests on their cadences and appends what comes back, one atomic append per response.
+/// Polls requests on their cadences and appends what comes back, one atomic append per response
+/// (a universe only when it changed: `UnchangedUniverse`).
 /// A failed request is reported and tried again at its next turn — after `backOffAfter` failures in
 /// a row, at twice the wait each further time (at most `backOffMultipleMax` times its cadence), so a
 /// request the source keeps refusing is neither hammered nor reported every turn. The loop stops
@@ -31,6 +32,7 @@ public final class Poller {
     private let sources: MarketSources
     private let log: any LogStore
     private let now: () -> Int64
+    private let universes = UnchangedUniverse()
 
     /// `now` dates the events (wall-clock milliseconds; a test passes its own clock).
     public init(jobs: [PollJob], sources: MarketSources, log: any LogStore, now: @escaping () -> Int64) {
@@ -44,7 +46,7 @@ public final class Poller {
     public func poll(_ request: IngestRequest) throws -> Outcome {
         do {
             let pages = try sources.fetch(request)
-            let drafts = try request.drafts(pages: pages, timestampMs: now())
+            let drafts = try universes.dropUnchanged(try request.drafts(pages: pages, timestampMs: now()), log: log)
             return .appended(request, drafts: drafts, result: try log.append(drafts), afterFailures: 0)
         } catch let error as IngestError {
             return .failed(request, error, inARow: 1, retryInSeconds: 0)

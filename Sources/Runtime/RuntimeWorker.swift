@@ -27,6 +27,10 @@ public final class RuntimeWorker {
         /// The newest market minute seen (nil: no market yet).
         public var marketMs: Int64?
         public var runs = 0, skipped = 0, fills = 0, events = 0
+        /// Clones whose strategy did not validate against the market at a step (an asset not listed
+        /// yet, or delisted): they wait and join again at the first minute it validates; the others
+        /// trade on. By clone, the first problem's code.
+        public var waiting: [String: String] = [:]
     }
 
     let log: any LogStore
@@ -68,14 +72,32 @@ public final class RuntimeWorker {
             try pipeline.advance(to: time)
             for (id, start) in pending where start <= time {
                 pending[id] = nil
-                try joinRun(id, at: time)
+                do {
+                    try joinRun(id, at: time)
+                } catch let problems as GraphProblems {
+                    // Not tradable at this minute (its assets not listed yet, say): it tries again next minute.
+                    pending[id] = time + Self.stepMs
+                    cycle.waiting[id] = problems.problems.first?.code ?? "graph.invalid"
+                }
             }
-            let active = runs.keys.sorted().map { runs[$0]! }
-            var drafts: [EventDraft] = []
-            let due = try active.map { run -> [TradingRun.PendingRun] in
+            var active: [TradingRun] = []
+            var due: [[TradingRun.PendingRun]] = []
+            for id in runs.keys.sorted() {
+                let run = runs[id]!
                 run.caughtUpMs = now
-                return try run.prepare(at: time)
+                do {
+                    due.append(try run.prepare(at: time))
+                    active.append(run)
+                } catch let problems as GraphProblems {
+                    // Its strategy no longer validates (an asset delisted): it leaves the steps, nothing of
+                    // this minute written for it, and joins again, its account taken up from the log, once
+                    // it validates. One clone's trouble never stops the others.
+                    runs[id] = nil
+                    pending[id] = time + Self.stepMs
+                    cycle.waiting[id] = problems.problems.first?.code ?? "graph.invalid"
+                }
             }
+            var drafts: [EventDraft] = []
             var answers = TradingRun.decideAll(due.flatMap { $0 }, views: views)[...]
             for (index, run) in active.enumerated() {
                 let before = (run.summary.runs, run.summary.fills)

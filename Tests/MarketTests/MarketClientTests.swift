@@ -1,3 +1,4 @@
+import EventSchemas
 import ClashTesting
 import Foundation
 import LedgerLog
@@ -129,5 +130,35 @@ struct PollerTests {
             }
         }
         #expect(outcomes == ["failed 1, next in 1 s", "failed 2, next in 1 s", "failed 3, next in 2 s", "appended after 3"])
+    }
+
+    @Test("metaAndAssetCtxs polled again logs its contexts each time but the universe only when it changed (a listing), for the poller and for a later process alike")
+    func universeOnlyWhenChanged() throws {
+        let first = HyperliquidNormalizerTests.metaAndContexts
+        let moved = first.replacingOccurrences(of: #""markPx":"113080.0""#, with: #""markPx":"113090.0""#)
+        let listed = moved.replacingOccurrences(of: #"{"szDecimals":1,"name":"MATIC","maxLeverage":20,"isDelisted":true,"newField":7}"#,
+                                                with: #"{"szDecimals":1,"name":"MATIC","maxLeverage":10,"isDelisted":true,"newField":7}"#)
+        #expect(listed != moved && moved != first)
+        let server = try ScriptedHTTPServer([.respond(status: 200, body: first), .respond(status: 200, body: moved), .respond(status: 200, body: listed)])
+        defer { server.stop() }
+        var urls = MarketSources.BaseURLs()
+        urls.hyperliquid = server.baseURL.absoluteString
+        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1,
+                                                                        minimumIntervalMilliseconds: 1))
+        var request = try IngestRequest(source: .hyperliquid, kind: "metaAndAssetCtxs")
+        request.dex = ""
+        let log = MemoryLog()
+        var clock: Int64 = 1_000
+        let poller = Poller(jobs: [], sources: sources, log: log, now: { clock += 1; return clock })
+        _ = try poller.poll(request)
+        _ = try poller.poll(request)
+        var types = try log.read().map(\.type)
+        #expect(types == [HyperliquidUniverse.type, HyperliquidAssetContexts.type, HyperliquidAssetContexts.type], "\(types)")
+        // A new poller (a restarted process) reads the newest universe from the log.
+        let restarted = Poller(jobs: [], sources: sources, log: log, now: { clock += 1; return clock })
+        _ = try restarted.poll(request)
+        types = try log.read().map(\.type)
+        #expect(types.filter { $0 == HyperliquidUniverse.type }.count == 2, "the changed maximum leverage is logged: \(types)")
+        #expect(types.filter { $0 == HyperliquidAssetContexts.type }.count == 3)
     }
 }

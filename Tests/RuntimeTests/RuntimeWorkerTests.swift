@@ -115,4 +115,75 @@ struct RuntimeWorkerTests {
         #expect(secondRuns.count == 5 && secondRuns.allSatisfy { $0.timestampMs == first + 5 * 60_000 })
         #expect(try feed.records(RunDue.type).allSatisfy { $0.timestampMs == first }, "the retired clone ran no more")
     }
+
+    /// A universe of the synthetic market's six assets, `delisted` among them delisted.
+    static func universe(at time: Int64, delisted: Set<String> = [], id: String) throws -> EventDraft {
+        let symbols = SyntheticMarket(seed: 11, assets: 6, hours: 1).symbols
+        let assets = symbols.enumerated().map { index, symbol in
+            HyperliquidUniverse.UniverseAsset(symbol: symbol, index: Int64(index), kind: "perp", quote: "USDC", sizeDecimals: 3,
+                                              maxLeverage: index < 2 ? 40 : 20, onlyIsolated: false, delisted: delisted.contains(symbol))
+        }
+        return try HyperliquidUniverse(dex: "", assets: assets).draft(id: id, stream: "source.hyperliquid", timestampMs: time)
+    }
+
+    static func clone(_ ledger: Ledger, _ id: String, asset: String) throws {
+        var graph = StrategyChoices(assets: [asset], prompt: "p", cadence: "5m", risk: "high").graph(.custom).convertedUp()
+        graph.blocks[graph.blocks.firstIndex { $0.kind == "trading_prompt" }!].rule = "momentum"
+        try ledger.createClone(id: id, owner: TradingRunTests.owner, identity: .init(name: id, avatarText: "", tagline: ""), graph: graph)
+    }
+
+    @Test("a worker started right after the first ingest, whose universe came later in the newest minute, waits for the minute its assets are known instead of dying, then trades")
+    func startsClean() throws {
+        let ledger = try Ledger.forTesting(seed: 3, clock: ManualClock(startMilliseconds: Self.start))
+        try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: Self.start)])
+        var market = Array(SyntheticMarket(seed: 11, assets: 6, hours: 1)).filter { $0.type != HyperliquidUniverse.type }
+        // As a first live poll leaves it: the minute's mids first, the universe 37 seconds into the minute.
+        let firstMinute = market.prefix { $0.timestampMs == Self.start }
+        try ledger.append(Array(firstMinute) + [try Self.universe(at: Self.start + 37_000, id: "universe-1")])
+        market.removeFirst(firstMinute.count)
+        try Self.clone(ledger, "c-1", asset: "BTC")
+        let worker = try RuntimeWorker(log: ledger.log, artifacts: ledger.artifacts, settings: .init()) { _ in RulesEngine(seed: 5) }
+        let first = try worker.cycle()
+        #expect(first.marketMs == Self.start && first.runs == 0 && first.waiting == ["c-1": "asset.unknown_asset"], "\(first)")
+        var time = Self.start + 60_000
+        while time <= Self.start + 12 * 60_000 {
+            let ready = market.prefix { $0.timestampMs <= time }
+            try ledger.append(Array(ready))
+            market.removeFirst(ready.count)
+            let cycle = try worker.cycle()
+            #expect(cycle.waiting.isEmpty, "\(cycle)")
+            time += 60_000
+        }
+        let dues = try ledger.log.read(stream: "run.c-1.free").filter { $0.type == RunDue.type }.map(\.timestampMs)
+        #expect(dues == [Self.start + 5 * 60_000, Self.start + 10 * 60_000], "it trades from the first cadence mark its asset is known: \(dues)")
+    }
+
+    @Test("one clone's trouble stops no other: an asset delisted part-way sets its clone waiting while the rest trade on, and it resumes once relisted")
+    func oneClonesTrouble() throws {
+        let feed = try Feed(hours: 4)
+        try Self.clone(feed.ledger, "c-2", asset: "BTC")
+        try Self.clone(feed.ledger, "c-3", asset: "ETH")
+        let delistedAt = Self.start + 2 * 3_600_000, relistedAt = Self.start + 3 * 3_600_000
+        feed.market.insert(try Self.universe(at: delistedAt, delisted: ["ETH"], id: "universe-eth-delisted"),
+                           at: feed.market.firstIndex { $0.timestampMs >= delistedAt }!)
+        feed.market.insert(try Self.universe(at: relistedAt, id: "universe-eth-relisted"), at: feed.market.firstIndex { $0.timestampMs >= relistedAt }!)
+        let worker = try feed.worker()
+        var time = Self.start + 3_600_000
+        var waitedMinutes = 0
+        while time <= Self.start + 3 * 3_600_000 + 30 * 60_000 {
+            try feed.appendMarket(through: time)
+            let cycle = try worker.cycle()
+            if cycle.waiting["c-3"] != nil { waitedMinutes += 1 }
+            #expect(cycle.waiting["c-2"] == nil && cycle.waiting["c-1"] == nil, "\(cycle)")
+            time += 60_000
+        }
+        #expect(waitedMinutes == 60, "c-3 waited through the hour ETH was delisted")
+        func dues(_ clone: String) throws -> [Int64] {
+            try feed.ledger.log.read(stream: "run.\(clone).free").filter { $0.type == RunDue.type }.map(\.timestampMs)
+        }
+        let btc = try dues("c-2"), eth = try dues("c-3")
+        #expect(btc.count == 150 / 5 + 1 && btc.contains { $0 > delistedAt && $0 < relistedAt }, "c-2 traded on: \(btc.count) runs")
+        #expect(!eth.contains { $0 >= delistedAt && $0 < relistedAt } && eth.contains { $0 < delistedAt } && eth.contains { $0 > relistedAt },
+                "c-3 stopped while ETH was delisted and resumed")
+    }
 }
