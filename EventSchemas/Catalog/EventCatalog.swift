@@ -63,6 +63,7 @@ public enum EventCatalog {
         current(ArenaSlotFreed.self),
         current(RacerWithdrawn.self),
         current(RunDue.self),
+        old(RunSkippedV1.self, upcast: RunSkippedV1.upcast),
         current(RunSkipped.self),
         current(ContextAssembled.self),
         old(DecisionProposedV1.self, upcast: DecisionProposedV1.upcast),

@@ -27,9 +27,9 @@ public final class RuntimeWorker {
         /// The newest market minute seen (nil: no market yet).
         public var marketMs: Int64?
         public var runs = 0, skipped = 0, fills = 0, events = 0
-        /// Clones whose strategy did not validate against the market at a step (an asset not listed
-        /// yet, or delisted): they wait and join again at the first minute it validates; the others
-        /// trade on. By clone, the first problem's code.
+        /// Clones whose strategy did not validate against the market at the last step (an asset not
+        /// listed yet, or delisted): their runs are recorded as skipped (`strategy_invalid`) until it
+        /// validates again; the others trade on. By clone, the first problem's code.
         public var waiting: [String: String] = [:]
     }
 
@@ -72,32 +72,20 @@ public final class RuntimeWorker {
             try pipeline.advance(to: time)
             for (id, start) in pending where start <= time {
                 pending[id] = nil
-                do {
-                    try joinRun(id, at: time)
-                } catch let problems as GraphProblems {
-                    // Not tradable at this minute (its assets not listed yet, say): it tries again next minute.
-                    pending[id] = time + Self.stepMs
-                    cycle.waiting[id] = problems.problems.first?.code ?? "graph.invalid"
-                }
+                try joinRun(id, at: time)
             }
-            var active: [TradingRun] = []
-            var due: [[TradingRun.PendingRun]] = []
-            for id in runs.keys.sorted() {
-                let run = runs[id]!
-                run.caughtUpMs = now
-                do {
-                    due.append(try run.prepare(at: time))
-                    active.append(run)
-                } catch let problems as GraphProblems {
-                    // Its strategy no longer validates (an asset delisted): it leaves the steps, nothing of
-                    // this minute written for it, and joins again, its account taken up from the log, once
-                    // it validates. One clone's trouble never stops the others.
-                    runs[id] = nil
-                    pending[id] = time + Self.stepMs
-                    cycle.waiting[id] = problems.problems.first?.code ?? "graph.invalid"
-                }
-            }
+            let active = runs.keys.sorted().map { runs[$0]! }
             var drafts: [EventDraft] = []
+            let due = try active.map { run -> [TradingRun.PendingRun] in
+                run.caughtUpMs = now
+                return try run.prepare(at: time)
+            }
+            // A clone whose strategy does not validate at this minute (an asset not listed yet, or
+            // delisted since) has its runs recorded as skipped with the problem's code and trades
+            // again from the first minute it validates; the others trade on.
+            for (index, run) in active.enumerated() {
+                if let problem = run.invalidProblem { cycle.waiting[runs.keys.sorted()[index]] = problem }
+            }
             var answers = TradingRun.decideAll(due.flatMap { $0 }, views: views)[...]
             for (index, run) in active.enumerated() {
                 let before = (run.summary.runs, run.summary.fills)

@@ -87,6 +87,10 @@ public final class TradingRun {
     var drafts: [EventDraft] = []
 
     var plans: [ReadPlan] = []
+    /// While the strategy does not validate against the market (an asset not listed yet, or
+    /// delisted since): the first problem's code. Its runs are recorded as skipped with it, the
+    /// plans are tried again every minute, and it trades again from the first minute they validate.
+    var invalidProblem: String?
     /// The kill switch's changes in the log, by time.
     var killSwitchChanges: [(ms: Int64, state: Gates.KillSwitch)] = []
     let prompts: [String: String]
@@ -140,7 +144,7 @@ public final class TradingRun {
 
     /// Starts from records already read (a session reads every run's streams in one pass).
     func start(streams: [String: [LogRecord]]) throws {
-        plans = try pipeline.plans(graph)
+        try replan()
         killSwitchChanges = try (streams[KillSwitchSet.stream] ?? []).compactMap { record in
             let set = try EventCatalog.decode(record, as: KillSwitchSet.self)
             return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
@@ -168,9 +172,10 @@ public final class TradingRun {
     /// The first half of a step: marks and triggers, funding, liquidation, then the runs due with
     /// their packets, not yet decided.
     func prepare(at time: Int64) throws -> [PendingRun] {
-        if time != settings.fromMs, time % 3_600_000 == 0 {
-            // Asset selections (categories, Trending) are expanded anew each hour.
-            plans = try pipeline.plans(graph)
+        if (time != settings.fromMs && time % 3_600_000 == 0) || invalidProblem != nil {
+            // Asset selections (categories, Trending) are expanded anew each hour; a strategy that
+            // did not validate is tried again each minute.
+            try replan()
         }
         let hour = (time - settings.fromMs) / 3_600_000
         if (time - settings.fromMs) % 3_600_000 == 0 {
@@ -202,7 +207,26 @@ public final class TradingRun {
             try add(RunSkipped(cloneId: settings.cloneId, competitionId: settings.competitionId, dueMs: time, assets: skipped, caughtUpMs: caughtUpMs),
                     id: "skipped-\(settings.cloneId)-\(settings.competitionId)-\(time)", stream: runStream, at: time)
         }
+        if let invalidProblem {
+            let assets = Set(graph.namedRuns.filter { (time - origin) % $0.cadenceMs == 0 && !$0.assets.isEmpty }.flatMap(\.assets)).sorted()
+            if !assets.isEmpty {
+                try add(RunSkipped(cloneId: settings.cloneId, competitionId: settings.competitionId, dueMs: time, assets: assets,
+                                   caughtUpMs: caughtUpMs ?? time, reason: RunSkipped.strategyInvalid, problem: invalidProblem),
+                        id: "invalid-\(settings.cloneId)-\(settings.competitionId)-\(time)", stream: runStream, at: time)
+            }
+        }
         return due
+    }
+
+    /// The plans as the market now stands, or none while the strategy does not validate against it.
+    func replan() throws {
+        do {
+            plans = try pipeline.plans(graph)
+            invalidProblem = nil
+        } catch let problems as GraphProblems {
+            plans = []
+            invalidProblem = problems.problems.first?.code ?? "graph.invalid"
+        }
     }
 
     /// The second half: each run's events in order, gates against the account as it stands. It

@@ -18,10 +18,22 @@ struct RaceAuditTests {
 
     /// Two assets over 24 + 24 hours, three clones created at the start, the arena driven hour by
     /// hour to `until` with c-1 on `model` (or the rules engine), spectators buying an hour after each race opens.
-    static func season(until: Int64, model: (Ledger) -> (any DecisionEngine)?) throws -> (Ledger, ArenaScheduler) {
+    static func season(until: Int64, model: (Ledger) -> (any DecisionEngine)?, ethDelisted: Range<Int64>? = nil) throws -> (Ledger, ArenaScheduler) {
         let ledger = try Ledger.forTesting(seed: 5, clock: ManualClock(startMilliseconds: start))
         try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
-        try ledger.log.appendInBatches(SyntheticMarket(seed: 5, assets: 2, hours: 49))
+        var market = Array(SyntheticMarket(seed: 5, assets: 2, hours: 49))
+        if let ethDelisted {
+            // The universe again with ETH delisted at the range's start, and listed again at its end.
+            for (time, delisted) in [(ethDelisted.lowerBound, true), (ethDelisted.upperBound, false)] {
+                let assets = ["BTC", "ETH"].enumerated().map { index, symbol in
+                    HyperliquidUniverse.UniverseAsset(symbol: symbol, index: Int64(index), kind: "perp", quote: "USDC", sizeDecimals: 3, maxLeverage: 40,
+                                                      onlyIsolated: false, delisted: delisted && symbol == "ETH")
+                }
+                market.insert(try HyperliquidUniverse(dex: "", assets: assets).draft(id: "universe-\(time)", stream: "source.hyperliquid", timestampMs: time),
+                              at: market.firstIndex { $0.timestampMs >= time }!)
+            }
+        }
+        try ledger.log.appendInBatches(market)
         for index in 1...3 {
             var graph = StrategyChoices(assets: ["BTC", "ETH"], prompt: "p", cadence: "15m", risk: "high").graph(.custom).convertedUp()
             graph.blocks[graph.blocks.firstIndex { $0.kind == "trading_prompt" }!].rule = RuleEngine.rules[index % 3]
@@ -69,6 +81,24 @@ struct RaceAuditTests {
         let decisions = try ledger.log.read(stream: "run.c-1.r-1").filter { $0.type == DecisionProposed.type }
         #expect(!decisions.isEmpty && decisions.allSatisfy { String(decoding: $0.payload, as: UTF8.self).contains("\"exchange_hash\"") })
         #expect(server.served == served, "an audit never calls the model")
+    }
+
+    @Test("a racer whose strategy stops validating mid-race (ETH delisted for an hour) has those runs recorded as skipped with why, the race ends and settles, and its audit matches")
+    func strategyInvalidMidRace() throws {
+        let delisted = (Self.origin + 8 * 3_600_000)..<(Self.origin + 9 * 3_600_000)
+        let (ledger, scheduler) = try Self.season(until: Self.origin + 13 * 3_600_000, model: { _ in nil }, ethDelisted: delisted)
+        #expect(scheduler.races["r-1"]?.phase == .settled)
+        let lineup = try #require(scheduler.races["r-1"]?.lineup)
+        for clone in lineup {
+            let records = try ledger.log.read(stream: "run.\(clone).r-1")
+            let skipped = try records.filter { $0.type == RunSkipped.type }.map { try EventCatalog.decode($0, as: RunSkipped.self) }
+            #expect(!skipped.isEmpty && skipped.allSatisfy { delisted.contains($0.dueMs) && $0.reason == "strategy_invalid" && $0.problem == "asset.unknown_asset" },
+                    "\(clone): \(skipped.map(\.dueMs))")
+            let dues = records.filter { $0.type == RunDue.type }.map(\.timestampMs)
+            #expect(!dues.contains { delisted.contains($0) } && dues.contains { $0 >= delisted.upperBound }, "\(clone) trades again once ETH is listed")
+        }
+        let report = try RaceAudit.audit(raceId: "r-1", log: ledger.log, artifacts: ledger.artifacts)
+        #expect(report.matches, "\(String(describing: report.divergence))")
     }
 
     @Test("a cancelled race audits its refunds; a history whose settlement names a policy this build does not know cannot be audited")

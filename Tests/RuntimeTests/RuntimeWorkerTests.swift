@@ -156,6 +156,9 @@ struct RuntimeWorkerTests {
         }
         let dues = try ledger.log.read(stream: "run.c-1.free").filter { $0.type == RunDue.type }.map(\.timestampMs)
         #expect(dues == [Self.start + 5 * 60_000, Self.start + 10 * 60_000], "it trades from the first cadence mark its asset is known: \(dues)")
+        let skipped = try ledger.log.read(stream: "run.c-1.free").filter { $0.type == RunSkipped.type }.map { try EventCatalog.decode($0, as: RunSkipped.self) }
+        #expect(skipped.map(\.dueMs) == [Self.start] && skipped.allSatisfy { $0.reason == "strategy_invalid" && $0.problem == "asset.unknown_asset" && $0.assets == ["BTC"] },
+                "the run due while BTC was unknown is recorded as skipped, with why")
     }
 
     @Test("one clone's trouble stops no other: an asset delisted part-way sets its clone waiting while the rest trade on, and it resumes once relisted")
@@ -185,5 +188,10 @@ struct RuntimeWorkerTests {
         #expect(btc.count == 150 / 5 + 1 && btc.contains { $0 > delistedAt && $0 < relistedAt }, "c-2 traded on: \(btc.count) runs")
         #expect(!eth.contains { $0 >= delistedAt && $0 < relistedAt } && eth.contains { $0 < delistedAt } && eth.contains { $0 > relistedAt },
                 "c-3 stopped while ETH was delisted and resumed")
+        let skipped = try feed.ledger.log.read(stream: "run.c-3.free").filter { $0.type == RunSkipped.type }.map { try EventCatalog.decode($0, as: RunSkipped.self) }
+        #expect(skipped.count == 12 && skipped.allSatisfy { $0.reason == "strategy_invalid" && $0.problem == "asset.unknown_asset" && $0.assets == ["ETH"] },
+                "each run due in the delisted hour recorded as skipped, with why: \(skipped.map(\.dueMs))")
+        // The log the worker wrote folds into the read models as a fresh rebuild does.
+        try feed.ledger.verifyReplay()
     }
 }

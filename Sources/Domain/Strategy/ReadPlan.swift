@@ -96,3 +96,15 @@ extension StrategyGraph {
         return plans
     }
 }
+
+extension StrategyGraph {
+    /// Each Trading Prompt's cadence and the assets its Asset blocks name (their includes, else
+    /// their categories), read without the universe: what the runtime records as skipped when the
+    /// graph does not validate against the market at a minute.
+    public var namedRuns: [(cadenceMs: Int64, assets: [String])] {
+        blocks.sorted(by: { $0.id < $1.id }).filter { $0.kind == BlockKind.tradingPrompt.rawValue }.map { block in
+            let named = assetBlocks(of: block.id).flatMap { asset in (asset.include ?? []).isEmpty ? [asset.category ?? "All"] : asset.include ?? [] }
+            return (Cadence.milliseconds(block.cadence ?? "") ?? Cadence.millisecondsMin, Array(Set(named)).sorted())
+        }
+    }
+}
