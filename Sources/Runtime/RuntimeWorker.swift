@@ -83,9 +83,8 @@ public final class RuntimeWorker {
             // A clone whose strategy does not validate at this minute (an asset not listed yet, or
             // delisted since) has its runs recorded as skipped with the problem's code and trades
             // again from the first minute it validates; the others trade on.
-            for (index, run) in active.enumerated() {
-                if let problem = run.invalidProblem { cycle.waiting[runs.keys.sorted()[index]] = problem }
-            }
+            cycle.waiting = [:]
+            for run in active { if let problem = run.invalidProblem { cycle.waiting[run.settings.cloneId] = problem } }
             var answers = TradingRun.decideAll(due.flatMap { $0 }, views: views)[...]
             for (index, run) in active.enumerated() {
                 let before = (run.summary.runs, run.summary.fills)

@@ -183,6 +183,13 @@ public final class TradingRun {
             for plan in plans where (settings.onlyAsset ?? plan.asset) == plan.asset && summary.runsByHourAndAsset[hour]?[plan.asset] == nil {
                 summary.runsByHourAndAsset[hour, default: [:]][plan.asset] = 0
             }
+            // An hour the strategy could not be planned in counts as an hour without decisions on
+            // the assets it names (an audition judges that as it judges any idle hour).
+            if invalidProblem != nil {
+                for asset in graph.namedRuns.flatMap(\.assets) where summary.runsByHourAndAsset[hour]?[asset] == nil {
+                    summary.runsByHourAndAsset[hour, default: [:]][asset] = 0
+                }
+            }
         }
         try markAndTrigger(at: time)
         // Each hour's funding on the positions held at its end; a span starting on the hour pays for

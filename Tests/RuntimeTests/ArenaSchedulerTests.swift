@@ -13,12 +13,15 @@ struct ArenaSchedulerTests {
     static let origin = start + AuditionPolicy.durationMs
     static let holders = (1...4).map { "0x" + String(repeating: String($0), count: 40) }
 
-    /// A ledger with 2 assets over 24 + 24 hours and `clones` clones (5-minute cadence) created at the start.
-    static func ledger(clones: Int = 3) throws -> Ledger {
+    /// A ledger with 2 assets over 24 + 24 hours and `clones` clones (5-minute cadence) created at
+    /// the start; `extra` market events (a changed universe, say) inserted at their times.
+    static func ledger(clones: Int = 3, extra: [EventDraft] = []) throws -> Ledger {
         let ledger = try Ledger.forTesting(seed: 5, clock: ManualClock(startMilliseconds: start))
         try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
         var drafts: [EventDraft] = []
-        for draft in SyntheticMarket(seed: 5, assets: 2, hours: 49) {
+        var market = Array(SyntheticMarket(seed: 5, assets: 2, hours: 49))
+        for event in extra { market.insert(event, at: market.firstIndex { $0.timestampMs >= event.timestampMs }!) }
+        for draft in market {
             drafts.append(draft)
             if drafts.count == 10_000 { try ledger.append(drafts); drafts.removeAll() }
         }
@@ -71,6 +74,24 @@ struct ArenaSchedulerTests {
         try Self.drive(restarted, until: Self.origin)
         let verdicts = try ledger.log.read().filter { $0.type == AuditionDecided.type }.map { try EventCatalog.decode($0, as: AuditionDecided.self) }
         #expect(verdicts.count == 3 && verdicts.allSatisfy(\.completed))
+    }
+
+    @Test("an audition whose strategy cannot be planned for an hour (ETH delisted) records those runs as skipped and fails on decisions per asset-hour, judged like any idle hour")
+    func auditionWithAnInvalidHour() throws {
+        func universe(_ time: Int64, ethDelisted: Bool) throws -> EventDraft {
+            let assets = ["BTC", "ETH"].enumerated().map { index, symbol in
+                HyperliquidUniverse.UniverseAsset(symbol: symbol, index: Int64(index), kind: "perp", quote: "USDC", sizeDecimals: 3, maxLeverage: 40,
+                                                  onlyIsolated: false, delisted: ethDelisted && symbol == "ETH")
+            }
+            return try HyperliquidUniverse(dex: "", assets: assets).draft(id: "universe-\(time)", stream: "source.hyperliquid", timestampMs: time)
+        }
+        let ledger = try Self.ledger(extra: [try universe(Self.start + 10 * 3_600_000, ethDelisted: true),
+                                             try universe(Self.start + 11 * 3_600_000, ethDelisted: false)])
+        try Self.drive(Self.scheduler(ledger), until: Self.origin)
+        let verdicts = try ledger.log.read().filter { $0.type == AuditionDecided.type }.map { try EventCatalog.decode($0, as: AuditionDecided.self) }
+        #expect(verdicts.count == 3 && verdicts.allSatisfy { !$0.passed && $0.completed && $0.failures.contains("decisions_per_asset_hour") }, "\(verdicts)")
+        let skipped = try ledger.log.read().filter { $0.type == RunSkipped.type }.map { try EventCatalog.decode($0, as: RunSkipped.self) }
+        #expect(skipped.count == 3 * 4 && skipped.allSatisfy { $0.reason == "strategy_invalid" }, "each clone's four 15-minute runs of the hour: \(skipped.count)")
     }
 
     static func lines(_ ledger: Ledger) throws -> [String] {
