@@ -13,7 +13,7 @@ import LedgerLog
 public enum SchemaCheck {
     /// Every problem `payload` has against its type's current schema, each as `pointer: what`.
     public static func problems(type: String, version: Int, payload: JSONValue) -> [String] {
-        guard let schema = schemas.value[EventCatalog.Entry.schemaFile(type: type, version: version)] else {
+        guard let schema = schemas[EventCatalog.Entry.schemaFile(type: type, version: version)] else {
             return ["(event): \(type) version \(version) has no schema in the catalog"]
         }
         var found: [String] = []
@@ -21,8 +21,8 @@ public enum SchemaCheck {
         return found
     }
 
-    /// Every current schema, parsed once.
-    private static let schemas = Lazy {
+    /// Every schema, parsed on first use (a static is made once, thread-safely).
+    private static let schemas: [String: JSONValue] = {
         var parsed: [String: JSONValue] = [:]
         for entry in EventCatalog.entries {
             if let text = EventCatalog.schema(entry), let value = try? JSONValue.parse(Array(text.utf8), allowingDecimals: true) {
@@ -30,7 +30,7 @@ public enum SchemaCheck {
             }
         }
         return parsed
-    }
+    }()
 
     private static func check(_ value: JSONValue, against schema: JSONValue, root: JSONValue, pointer: String, into found: inout [String]) {
         func problem(_ text: String) { found.append("\(pointer.isEmpty ? "/" : pointer): \(text)") }
@@ -150,24 +150,6 @@ public enum SchemaCheck {
             let made = try? NSRegularExpression(pattern: pattern)
             compiled[pattern] = made
             return made
-        }
-    }
-
-    /// A value made on first use, once.
-    final class Lazy<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var made: Value?
-        private let make: () -> Value
-
-        init(_ make: @escaping () -> Value) { self.make = make }
-
-        var value: Value {
-            lock.lock()
-            defer { lock.unlock() }
-            if let made { return made }
-            let value = make()
-            made = value
-            return value
         }
     }
 }

@@ -102,7 +102,7 @@ public struct ArenaProjector: Projector {
                     try run("""
                         UPDATE racer SET rank = ?, final_equity_e6 = ?, gain_e6 = ?, return_bp = ?, max_drawdown_bp = ?, max_drawdown_e6 = ?
                         WHERE race_id = ? AND clone_id = ?
-                        """, [result.rank, result.finalEquityE6, gain, ArenaProjector.basisPoints(gain, of: start), result.maxDrawdownBp, result.maxDrawdownE6,
+                        """, [result.rank, result.finalEquityE6, gain, PaperAccount.basisPoints(gain, of: start), result.maxDrawdownBp, result.maxDrawdownE6,
                               ended.raceId, result.cloneId])
                     let isLast = RankingPolicy.isLastPlace(result, in: ended.results)
                     guard let career = try Row.fetchOne(db.cachedStatement(sql: "SELECT best_gain_e6, cumulative_gain_e6 FROM career WHERE clone_id = ?"),
@@ -116,7 +116,7 @@ public struct ArenaProjector: Projector {
                                best_gain_e6 = ?, cumulative_gain_e6 = ?, best_return_bp = ?, cumulative_return_bp = ?
                         WHERE clone_id = ?
                         """, [result.rank == 1 ? 1 : 0, result.rank <= 3 ? 1 : 0, isLast ? 1 : 0, best, cumulative,
-                              ArenaProjector.basisPoints(best, of: start), ArenaProjector.basisPoints(cumulative, of: start), result.cloneId])
+                              PaperAccount.basisPoints(best, of: start), PaperAccount.basisPoints(cumulative, of: start), result.cloneId])
                 }
             case let settled as RaceSettled:
                 try run("""
@@ -184,13 +184,5 @@ public struct ArenaProjector: Projector {
         }
 
         mutating func flush() throws {}
-    }
-
-    /// `amount` in basis points of `start`, rounded toward −∞ (a display figure; never compared).
-    static func basisPoints(_ amount: Int64, of start: Int64) -> Int64 {
-        guard start > 0 else { return 0 }
-        let scaled = Int128(amount) * 10_000
-        let quotient = scaled / Int128(start)
-        return Int64(scaled % Int128(start) < 0 ? quotient - 1 : quotient)
     }
 }

@@ -75,6 +75,13 @@ struct MarketClientTests {
 
 @Suite("Poller against a local server")
 struct PollerTests {
+    /// Hyperliquid at the scripted server, each request tried once.
+    static func hyperliquid(_ server: ScriptedHTTPServer) throws -> MarketSources {
+        var urls = MarketSources.BaseURLs()
+        urls.hyperliquid = server.baseURL.absoluteString
+        return try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1, minimumIntervalMilliseconds: 1))
+    }
+
     @Test("each request is polled every round; a repeated answer writes nothing new, a bad one is reported and writes nothing")
     func rounds() throws {
         let book = #"{"coin":"BTC","time":1,"levels":[[{"px":"100.0","sz":"1","n":1}],[{"px":"100.1","sz":"1","n":1}]]}"#
@@ -83,10 +90,7 @@ struct PollerTests {
             .respond(status: 200, body: MarketClientTests.mids), .truncate(body: #"{"coin":"BTC","lev"#, promised: 300),
         ])
         defer { server.stop() }
-        var urls = MarketSources.BaseURLs()
-        urls.hyperliquid = server.baseURL.absoluteString
-        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1,
-                                                                        minimumIntervalMilliseconds: 1))
+        let sources = try Self.hyperliquid(server)
         var mids = try IngestRequest(source: .hyperliquid, kind: "allMids")
         mids.dex = ""
         var l2 = try IngestRequest(source: .hyperliquid, kind: "l2Book")
@@ -115,10 +119,7 @@ struct PollerTests {
         let server = try ScriptedHTTPServer([.respond(status: 400, body: refused), .respond(status: 400, body: refused),
                                              .respond(status: 400, body: refused), .respond(status: 200, body: MarketClientTests.mids)])
         defer { server.stop() }
-        var urls = MarketSources.BaseURLs()
-        urls.hyperliquid = server.baseURL.absoluteString
-        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1,
-                                                                        minimumIntervalMilliseconds: 1))
+        let sources = try Self.hyperliquid(server)
         var mids = try IngestRequest(source: .hyperliquid, kind: "allMids")
         mids.dex = ""
         let poller = Poller(jobs: [PollJob(request: mids, everySeconds: 1)], sources: sources, log: MemoryLog(), now: { 1_000 })
@@ -141,10 +142,7 @@ struct PollerTests {
         #expect(listed != moved && moved != first)
         let server = try ScriptedHTTPServer([.respond(status: 200, body: first), .respond(status: 200, body: moved), .respond(status: 200, body: listed)])
         defer { server.stop() }
-        var urls = MarketSources.BaseURLs()
-        urls.hyperliquid = server.baseURL.absoluteString
-        let sources = try MarketSources(urls: urls, policy: ClientPolicy(baseURL: server.baseURL, timeoutSeconds: 2, attempts: 1,
-                                                                        minimumIntervalMilliseconds: 1))
+        let sources = try Self.hyperliquid(server)
         var request = try IngestRequest(source: .hyperliquid, kind: "metaAndAssetCtxs")
         request.dex = ""
         let log = MemoryLog()

@@ -77,9 +77,14 @@ public struct PaperAccount: Sendable, Equatable {
 
     /// Return on the starting equity, basis points, rounded toward −∞.
     public func returnBp(marks: [String: Int64]) -> Int64 {
-        let change = Int128(equityE6(marks: marks) - startingEquityE6) * 10_000
-        let start = Int128(startingEquityE6)
-        return Int64(change >= 0 ? change / start : -FillPolicy.ceilDiv(-change, start))
+        Self.basisPoints(equityE6(marks: marks) - startingEquityE6, of: startingEquityE6)
+    }
+
+    /// `amount` in basis points of `start` (> 0), rounded toward −∞: a return as accounts, read
+    /// models and tables show it (ranking compares the exact amounts, never this).
+    public static func basisPoints(_ amount: Int64, of start: Int64) -> Int64 {
+        let change = Int128(amount) * 10_000
+        return Int64(change >= 0 ? change / Int128(start) : -FillPolicy.ceilDiv(-change, Int128(start)))
     }
 
     /// What changes an account.
