@@ -169,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClashCLITests",
-            dependencies: ["LedgerLog"]
+            dependencies: ["LedgerLog", "ClashTesting"]
         ),
     ]
 )

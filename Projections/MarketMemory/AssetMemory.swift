@@ -186,6 +186,12 @@ public struct AssetMemory {
         return { length in asOf >= newest ? asOf : asOf + 1 - length }
     }
 
+    /// The open time of the newest exchange candle (`hyperliquid.candles`) folded for an asset and interval.
+    public func newestExchangeCandleOpen(_ symbol: String, interval: String) throws -> Int64? {
+        try Int64.fetchOne(memory.cachedStatement(sql: "SELECT max(open_ms) FROM exchange_candle WHERE symbol = ? AND interval = ?"),
+                           arguments: [symbol, interval])
+    }
+
     /// Candles built from ticks; the exchange's candles for an interval the ticks do not cover.
     func candles(_ symbol: String, asOf: Int64, reads: TickCandleReads) throws -> [String: [AssetLatest.Candle]] {
         var out: [String: [AssetLatest.Candle]] = [:]

@@ -47,8 +47,10 @@ func printIngested(_ request: IngestRequest, drafts: [EventDraft], result: Appen
         json.key("events"); json.int(drafts.count)
         if let file { json.key("file"); json.string(file) }
         json.key("first_sequence"); json.uint(result.firstSequence)
+        if request.kind == HyperliquidRequest.candleSnapshot.rawValue { json.key("interval"); json.string(request.interval) }
         json.key("request"); json.string(request.kind)
         json.key("source"); json.string(request.source.rawValue)
+        if let symbol = request.symbol { json.key("symbol"); json.string(symbol) }
         json.key("written"); json.bool(result.written)
         json.endObject()
     }

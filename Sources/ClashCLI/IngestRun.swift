@@ -48,7 +48,7 @@ struct PollOptions: ParsableArguments {
     @Option(help: "Poll every request every this many seconds instead of its own cadence.") var cadence: Int?
 
     /// The poller over `log`, the project's category mapping appended first when Hyperliquid is polled.
-    func poller(sources: SourceOptions, log: any LogStore) throws -> Poller {
+    func poller(sources: SourceOptions, log: any LogStore, candles: CandleFeed? = nil) throws -> Poller {
         var selected = Set<MarketSource>()
         for name in only.split(separator: ",") {
             guard let source = MarketSource(rawValue: String(name)) else { throw ValidationError("--only: unknown source \(name)") }
@@ -58,7 +58,7 @@ struct PollOptions: ParsableArguments {
                                          dexes: dexes.split(separator: ",").map(String.init))
         if let cadence { jobs = jobs.map { PollJob(request: $0.request, everySeconds: max(1, cadence)) } }
         if selected.contains(.hyperliquid) { _ = try appendCategories(try CategoryMapping.event(), at: Clock.nowMs(), log: log) }
-        return Poller(jobs: jobs, sources: try sources.sources(), log: log, now: Clock.nowMs)
+        return Poller(jobs: jobs, candles: candles, sources: try sources.sources(), log: log, now: Clock.nowMs)
     }
 
     /// Prints what one turn did: the events appended, or the failure (on standard error).
@@ -66,7 +66,8 @@ struct PollOptions: ParsableArguments {
         switch outcome {
         case let .appended(request, drafts, result, afterFailures):
             if afterFailures >= Poller.backOffAfter {
-                Output.note("\(request.source.rawValue) \(request.kind) succeeded again after \(afterFailures) failures in a row; back to every \(jobs.first { $0.request == request }?.everySeconds ?? 0) s")
+                let every = jobs.first { $0.request == request }.map { "every \($0.everySeconds) s" } ?? "its schedule"
+                Output.note("\(request) succeeded again after \(afterFailures) failures in a row; back to \(every)")
             }
             printIngested(request, drafts: drafts, result: result)
         case let .failed(request, error, inARow, retry):
@@ -74,8 +75,8 @@ struct PollOptions: ParsableArguments {
             if inARow < Poller.backOffAfter {
                 Output.error("\(error) (tried again in \(retry) s)")
             } else if inARow == Poller.backOffAfter {
-                let every = jobs.first { $0.request == request }?.everySeconds ?? 0
-                Output.error("\(error); \(request.source.rawValue) \(request.kind) failed \(inARow) times in a row: backing off, next try in \(retry) s, the wait doubling to at most \(every * Poller.backOffMultipleMax) s; its failures are not reported again until it succeeds")
+                let every = jobs.first { $0.request == request }?.everySeconds ?? CandleFeed.retrySeconds
+                Output.error("\(error); \(request) failed \(inARow) times in a row: backing off, next try in \(retry) s, the wait doubling to at most \(every * Poller.backOffMultipleMax) s; its failures are not reported again until it succeeds")
             }
         }
     }

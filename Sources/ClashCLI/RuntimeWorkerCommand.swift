@@ -1,6 +1,7 @@
 import ArgumentParser
 import Clash
 import Foundation
+import Market
 
 struct RuntimeWorkerCommand: ClashCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +12,10 @@ struct RuntimeWorkerCommand: ClashCommand {
             minute: marks, stop losses and take profits, hourly funding and liquidation on every minute, and the runs due \
             now. Runs that came due while no worker ran are recorded as runtime.run_skipped, never run late. With --ingest \
             the worker also polls the market sources (the options of `clash ingest run`) and appends what they answer: the \
-            data directory has one writer at a time, so this is how the runtime follows a live market. SIGINT or SIGTERM \
-            finishes the current cycle and exits 0.
+            data directory has one writer at a time, so this is how the runtime follows a live market. It also fetches \
+            the exchange candles the clones' plans read (candleSnapshot: backfilled over the lookback when a clone or an \
+            asset joins, then each interval as it closes) and logs them as hyperliquid.candles, so packets carry fresh \
+            candles and a replay the same ones. SIGINT or SIGTERM finishes the current cycle and exits 0.
             """)
 
     @OptionGroup var data: DataOptions
@@ -37,8 +40,9 @@ struct RuntimeWorkerCommand: ClashCommand {
                                        settings: .init(competitionId: competition, cloneIds: clones.isEmpty ? nil : clones),
                                        engine: try engine.perClone(artifacts: ledger.artifacts))
         let ingestion = DispatchGroup()
+        let candles = ingest ? CandleFeed() : nil
         if ingest {
-            nonisolated(unsafe) let poller = try polling.poller(sources: sources, log: ledger.log)
+            nonisolated(unsafe) let poller = try polling.poller(sources: sources, log: ledger.log, candles: candles)
             ingestion.enter()
             Thread {
                 defer { ingestion.leave() }
@@ -54,6 +58,9 @@ struct RuntimeWorkerCommand: ClashCommand {
         while !stop.requested {
             let cycle = try worker.cycle()
             cycles += 1
+            candles?.want(try worker.candleReads().map {
+                CandleFeed.Need(symbol: $0.symbol, interval: $0.interval, intervalMs: $0.intervalMs, lookback: $0.lookback, loggedThroughMs: $0.loggedThroughMs)
+            })
             // Said once when a clone starts waiting, once when it trades again.
             for (clone, code) in cycle.waiting.sorted(by: { $0.key < $1.key }) where !waiting.contains(clone) {
                 Output.note("\(clone) waits: its strategy does not validate against the market at \(cycle.marketMs ?? 0) ms [\(code)]; it trades again from the first minute it does, the other clones trade on")

@@ -40,14 +40,26 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var replies: [Reply]
     private let fallback: Reply
+    /// Answers every request when set (a stand-in whose replies depend on the request).
+    private let handler: (@Sendable (Request) -> Reply)?
     private var received: [Request] = []
     private var inFlight = 0
     private var inFlightMax = 0
 
     /// `fallback` answers once the script is exhausted.
-    public init(_ replies: [Reply], fallback: Reply = .respond(status: 500, body: "script exhausted")) throws {
+    public convenience init(_ replies: [Reply], fallback: Reply = .respond(status: 500, body: "script exhausted")) throws {
+        try self.init(replies: replies, fallback: fallback, handler: nil)
+    }
+
+    /// A server answering each request with what `handler` makes of it.
+    public convenience init(handler: @escaping @Sendable (Request) -> Reply) throws {
+        try self.init(replies: [], fallback: .respond(status: 500, body: "no reply"), handler: handler)
+    }
+
+    private init(replies: [Reply], fallback: Reply, handler: (@Sendable (Request) -> Reply)?) throws {
         self.replies = replies
         self.fallback = fallback
+        self.handler = handler
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         socketDescriptor = descriptor
         var yes: Int32 = 1
@@ -89,12 +101,13 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     private func answer(_ client: Int32) {
         defer { close(client) }
         guard let request = readRequest(client) else { return }
-        let reply: Reply = lock.withLock {
+        let reply: Reply = lock.withLock { () -> Reply? in
             received.append(request)
             inFlight += 1
             inFlightMax = max(inFlightMax, inFlight)
+            if handler != nil { return nil }
             return replies.isEmpty ? fallback : replies.removeFirst()
-        }
+        } ?? handler!(request)
         defer { lock.withLock { inFlight -= 1 } }
         switch reply {
         case let .respond(status, headers, body, delay):

@@ -22,6 +22,9 @@ public struct IngestRequest: Sendable, Hashable, CustomStringConvertible {
     /// Hyperliquid: the window of candleSnapshot and fundingHistory, ms.
     public var startMs: Int64?
     public var endMs: Int64?
+    /// Hyperliquid candleSnapshot: keep only the candles closed before this time (the one still
+    /// open changes until it closes, so it is never logged).
+    public var closedBeforeMs: Int64?
     /// DefiLlama: the chain of historicalChainTvl (All: the whole of DeFi).
     public var chain = "All"
     /// Polymarket: the Gamma listing to read, with its filters (pages are added).
@@ -51,6 +54,7 @@ public struct IngestRequest: Sendable, Hashable, CustomStringConvertible {
         var text = "\(source.rawValue) \(kind)"
         if !dex.isEmpty { text += " dex=\(dex)" }
         if let symbol { text += " \(symbol)" }
+        if kind == HyperliquidRequest.candleSnapshot.rawValue { text += " \(interval)" }
         if kind == "historicalChainTvl" { text += " \(chain)" }
         return text
     }
@@ -60,7 +64,13 @@ public struct IngestRequest: Sendable, Hashable, CustomStringConvertible {
     public func normalize(pages: [[UInt8]], observedMs: Int64) throws(IngestError) -> [NormalizedEvent] {
         switch source {
         case .hyperliquid:
-            return try HyperliquidNormalizer.normalize(HyperliquidRequest(rawValue: kind)!, body: pages.first ?? [], dex: dex)
+            let events = try HyperliquidNormalizer.normalize(HyperliquidRequest(rawValue: kind)!, body: pages.first ?? [], dex: dex)
+            guard let closedBeforeMs else { return events }
+            return events.compactMap { item in
+                guard var candles = item.event as? HyperliquidCandles else { return item }
+                candles.candles.removeAll { $0.closeMs >= closedBeforeMs }
+                return candles.candles.isEmpty ? nil : NormalizedEvent(stream: item.stream, event: candles)
+            }
         case .polymarket:
             return try PolymarketNormalizer.normalize(kind, pages: pages)
         case .defillama:

@@ -8,7 +8,8 @@ import LedgerLog
 /// A failed request is reported and tried again at its next turn — after `backOffAfter` failures in
 /// a row, at twice the wait each further time (at most `backOffMultipleMax` times its cadence), so a
 /// request the source keeps refusing is neither hammered nor reported every turn. The loop stops
-/// between appends when `shouldStop` says so, or after every request ran `rounds` times.
+/// between appends when `shouldStop` says so, or after every request ran `rounds` times. With a
+/// `CandleFeed`, the candles it says are due are fetched between the polled requests.
 public final class Poller {
     /// What one turn of one request did. `inARow`: the failures of this request in a row, this one
     /// included; `retryInSeconds`: when it is tried next. `afterFailures`: how many failed in a row
@@ -29,14 +30,16 @@ public final class Poller {
     }
 
     public let jobs: [PollJob]
+    public let candles: CandleFeed?
     private let sources: MarketSources
     private let log: any LogStore
     private let now: () -> Int64
     private let universes = UnchangedUniverse()
 
     /// `now` dates the events (wall-clock milliseconds; a test passes its own clock).
-    public init(jobs: [PollJob], sources: MarketSources, log: any LogStore, now: @escaping () -> Int64) {
+    public init(jobs: [PollJob], candles: CandleFeed? = nil, sources: MarketSources, log: any LogStore, now: @escaping () -> Int64) {
         self.jobs = jobs
+        self.candles = candles
         self.sources = sources
         self.log = log
         self.now = now
@@ -53,11 +56,17 @@ public final class Poller {
         }
     }
 
+    /// Fetches and appends the candles the feed says are due now, one append per series.
+    public func pollCandles() throws -> [Outcome] {
+        guard let candles else { return [] }
+        return try candles.due(nowMs: now()).map { request in candles.finished(try poll(request), nowMs: now()) }
+    }
+
     /// Runs until `shouldStop` or `rounds`; returns the appends and failures. A log error (an
     /// append refused, an fsync failure) ends the run: it is thrown.
     @discardableResult
     public func run(rounds: Int? = nil, shouldStop: () -> Bool, report: (Outcome) -> Void) throws -> (appends: Int, failures: Int) {
-        guard !jobs.isEmpty else { return (0, 0) }
+        guard !jobs.isEmpty || candles != nil else { return (0, 0) }
         func uptimeMs() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
         var nextDue = [UInt64](repeating: 0, count: jobs.count)
         var runs = [Int](repeating: 0, count: jobs.count)
@@ -84,8 +93,16 @@ public final class Poller {
                 }
                 report(outcome)
             }
+            if rounds == nil, !shouldStop() {
+                for outcome in try pollCandles() {
+                    if case .failed = outcome { failures += 1 } else { appends += 1 }
+                    report(outcome)
+                }
+            }
             if let rounds, runs.allSatisfy({ $0 >= rounds }) { break }
-            let wake = zip(nextDue, runs).filter { rounds == nil || $0.1 < rounds! }.map(\.0).min() ?? 0
+            var wake = zip(nextDue, runs).filter { rounds == nil || $0.1 < rounds! }.map(\.0).min() ?? .max
+            // The feed's candles close on the minute: it is asked every second.
+            if candles != nil, rounds == nil { wake = min(wake, uptimeMs() + 1_000) }
             while !shouldStop() && uptimeMs() < wake { usleep(20_000) }
         }
         return (appends, failures)

@@ -1,3 +1,4 @@
+import EventSchemas
 import Foundation
 import LedgerLog
 import Projections
@@ -21,6 +22,9 @@ public final class MarketReplica {
     public private(set) var asOfMs: Int64 = .min
     /// The newest market event folded so far.
     public private(set) var newestMarketMs: Int64 = 0
+    /// The sequence of the newest listing folded (a universe or the category mapping): what asset
+    /// selections are expanded against, so plans are made again when it moves.
+    public private(set) var listingSequence: UInt64 = 0
 
     public init(log: any LogReading) throws {
         self.log = log
@@ -55,6 +59,8 @@ public final class MarketReplica {
         var newest = newestMarketMs
         var lastType = ""
         var market = false
+        var listing = false
+        var listingSequence = self.listingSequence
         var window: [LogRecord] = []
         while true {
             if aheadIndex == ahead.count {
@@ -69,11 +75,13 @@ public final class MarketReplica {
             if record.type != lastType {
                 lastType = record.type
                 market = isMarket(record.type)
+                listing = record.type == HyperliquidUniverse.type || record.type == HyperliquidCategories.type
             }
             if market {
                 guard record.timestampMs <= time else { break }
                 newest = max(newest, record.timestampMs)
                 lastMarket = record.sequence
+                if listing { listingSequence = record.sequence }
             }
             window.append(record)
             aheadIndex += 1
@@ -86,6 +94,7 @@ public final class MarketReplica {
         prefix.window = window
         lastMarketSequence = lastMarket
         newestMarketMs = newest
+        self.listingSequence = listingSequence
         try runner.catchUp()
         prefix.window = []
         prefix.windowStart = prefix.through + 1

@@ -60,6 +60,46 @@ public final class RuntimeWorker {
 
     static let stepMs: Int64 = 60_000
 
+    /// A candle series the active clones' plans read (their candle channels, and the candles their
+    /// volatility is measured on), with the open time of the newest exchange candle folded so far.
+    public struct CandleRead: Hashable, Sendable {
+        public var symbol: String
+        public var interval: String
+        public var intervalMs: Int64
+        public var lookback: Int
+        public var loggedThroughMs: Int64?
+    }
+
+    /// The candles realized volatility is measured on: 1-minute over the hour, 5-minute over four
+    /// hours, 15-minute over a day.
+    static let volatilityCandles: [(interval: String, lookback: Int)] = [("1m", 60), ("5m", 48), ("15m", 96)]
+
+    /// What the active clones' plans read of exchange candles now: live, a candle feed keeps these
+    /// logged (`hyperliquid.candles`), so packets carry fresh candles and a replay the same ones.
+    public func candleReads() throws -> [CandleRead] {
+        var wanted: [String: CandleRead] = [:]
+        for run in runs.values {
+            for plan in run.plans {
+                var series: [(interval: String, lookback: Int)] = []
+                for channel in plan.channels where channel.source == "hyperliquid" {
+                    if channel.name == "candles", let interval = channel.interval { series.append((interval, channel.lookback ?? 1)) }
+                    if channel.name == "volatility" { series += Self.volatilityCandles }
+                }
+                for (interval, lookback) in series {
+                    guard let length = DataChannels.candleIntervals[interval]?.milliseconds else { continue }
+                    let key = plan.asset + " " + interval
+                    if let known = wanted[key] {
+                        wanted[key]!.lookback = max(known.lookback, lookback)
+                    } else {
+                        let logged = try pipeline.replica.withMemory { try $0.newestExchangeCandleOpen(plan.asset, interval: interval) }
+                        wanted[key] = CandleRead(symbol: plan.asset, interval: interval, intervalMs: length, lookback: lookback, loggedThroughMs: logged)
+                    }
+                }
+            }
+        }
+        return wanted.keys.sorted().map { wanted[$0]! }
+    }
+
     /// One cycle: reads what was appended, steps every clone to the newest market minute, appends
     /// each step's events atomically.
     public func cycle() throws -> Cycle {

@@ -91,6 +91,8 @@ public final class TradingRun {
     /// delisted since): the first problem's code. Its runs are recorded as skipped with it, the
     /// plans are tried again every minute, and it trades again from the first minute they validate.
     var invalidProblem: String?
+    /// The listing the plans were made against (`MarketReplica.listingSequence`).
+    var plannedListing: UInt64 = 0
     /// The kill switch's changes in the log, by time.
     var killSwitchChanges: [(ms: Int64, state: Gates.KillSwitch)] = []
     let prompts: [String: String]
@@ -172,9 +174,10 @@ public final class TradingRun {
     /// The first half of a step: marks and triggers, funding, liquidation, then the runs due with
     /// their packets, not yet decided.
     func prepare(at time: Int64) throws -> [PendingRun] {
-        if (time != settings.fromMs && time % 3_600_000 == 0) || invalidProblem != nil {
-            // Asset selections (categories, Trending) are expanded anew each hour; a strategy that
-            // did not validate is tried again each minute.
+        if (time != settings.fromMs && time % 3_600_000 == 0) || invalidProblem != nil || pipeline.replica.listingSequence != plannedListing {
+            // Asset selections (categories, Trending) are expanded anew each hour and whenever the
+            // listing changes (an asset listed or delisted); a strategy that did not validate is
+            // tried again each minute.
             try replan()
         }
         let hour = (time - settings.fromMs) / 3_600_000
@@ -227,6 +230,7 @@ public final class TradingRun {
 
     /// The plans as the market now stands, or none while the strategy does not validate against it.
     func replan() throws {
+        plannedListing = pipeline.replica.listingSequence
         do {
             plans = try pipeline.plans(graph)
             invalidProblem = nil

@@ -1,0 +1,65 @@
+import ClashTesting
+import Foundation
+import Testing
+
+/// The live steps a deployment takes, through the command line, against a stand-in for
+/// Hyperliquid's `/info` on the wall clock.
+@Suite("clash live against a stand-in Hyperliquid", .serialized)
+struct LiveCLITests {
+    let data = NSTemporaryDirectory() + "clash-live-\(UUID().uuidString)"
+
+    static var universeFile: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path + "/shared/fixtures/real/hyperliquid/metaAndAssetCtxs_dex-default_2026-02-06.json"
+    }
+
+    init() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the clash executable first (swift build)")
+    }
+
+    func clash(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
+
+    @Test("runtime worker --ingest: trades the clone at once, logs the exchange candles its plans read and the universe once, and stops on SIGTERM with exit 0 and no error")
+    func workerIngests() throws {
+        guard FileManager.default.fileExists(atPath: Self.universeFile) else {
+            print("skipped: the recorded universe (../shared/fixtures/real) is absent")
+            return
+        }
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let exchange = try StandInHyperliquid(universeFile: Self.universeFile, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        defer { exchange.stop() }
+        let url = exchange.baseURL.absoluteString
+        // The first ingest, stamped at the start of the previous minute (as if it ran then), so the
+        // worker's first minute already lists the clone's assets.
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let first = try clash(["ingest", "hyperliquid", "--request", "metaAndAssetCtxs", "--base-url", url, "--at", String(now - now % 60_000 - 60_000)])
+        #expect(first.status == 0, "\(first.stderr)")
+        let created = try clash(["clones", "create", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Live Bot",
+                                 "--assets", "BTC,ETH,SOL", "--prompt", "momentum", "--cadence", "1m", "--risk", "high"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let worker = try CLI.runUntilTerminated(["runtime", "worker", "--ingest", "--only", "hyperliquid", "--hyperliquid-url", url,
+                                                 "--cadence", "5", "--poll-seconds", "1", "--data", data], after: 6)
+        #expect(worker.status == 0 && worker.stderr.contains("note: worker stopped after") && !worker.stderr.contains("error: worker"), "\(worker.stderr)")
+        let cycles = worker.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(cycles.contains { ($0["runs"] as? Int ?? 0) == 3 }, "the clone's three assets ran at the first minute: \(worker.stdout)")
+        // The candles Basic momentum reads for each asset, backfilled once: 5-minute and hourly, 24
+        // back, and what its volatility is measured on (an hour of 1-minute candles, a day of 15-minute).
+        let candles = try clash(["log", "dump", "--type", "hyperliquid.candles"]).stdout.split(separator: "\n").map { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        }
+        var series: [String: Int] = [:]
+        for event in candles {
+            let payload = event["payload"] as! [String: Any]
+            series["\(payload["symbol"]!) \(payload["interval"]!)", default: 0] += (payload["candles"] as! [Any]).count
+        }
+        for symbol in ["BTC", "ETH", "SOL"] {
+            #expect(series["\(symbol) 1h"] == 24 && series["\(symbol) 15m"] == 96 && series["\(symbol) 5m"] ?? 0 >= 48
+                    && series["\(symbol) 1m"] ?? 0 >= 60, "\(series)")
+        }
+        // Polled every 5 s, the universe is logged once: it did not change.
+        #expect(try clash(["log", "dump", "--type", "hyperliquid.universe"]).stdout.split(separator: "\n").count == 1)
+        let verify = try clash(["verify", "--replay"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+}
