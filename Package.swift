@@ -118,6 +118,7 @@ let package = Package(
                 "Audit",
                 "Transparency",
                 "Clash",
+                "ClashTesting",
                 "Domain",
                 "EventSchemas",
                 "Market",

@@ -48,15 +48,15 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
 
     /// `fallback` answers once the script is exhausted.
     public convenience init(_ replies: [Reply], fallback: Reply = .respond(status: 500, body: "script exhausted")) throws {
-        try self.init(replies: replies, fallback: fallback, handler: nil)
+        try self.init(replies: replies, fallback: fallback, handler: nil, listenPort: 0)
     }
 
-    /// A server answering each request with what `handler` makes of it.
-    public convenience init(handler: @escaping @Sendable (Request) -> Reply) throws {
-        try self.init(replies: [], fallback: .respond(status: 500, body: "no reply"), handler: handler)
+    /// A server answering each request with what `handler` makes of it, on `port` (0: any free one).
+    public convenience init(port: UInt16 = 0, handler: @escaping @Sendable (Request) -> Reply) throws {
+        try self.init(replies: [], fallback: .respond(status: 500, body: "no reply"), handler: handler, listenPort: port)
     }
 
-    private init(replies: [Reply], fallback: Reply, handler: (@Sendable (Request) -> Reply)?) throws {
+    private init(replies: [Reply], fallback: Reply, handler: (@Sendable (Request) -> Reply)?, listenPort: UInt16) throws {
         self.replies = replies
         self.fallback = fallback
         self.handler = handler
@@ -67,7 +67,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = listenPort.bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
         guard bound == 0, listen(descriptor, 64) == 0 else {

@@ -21,8 +21,9 @@ public final class StandInHyperliquid: @unchecked Sendable {
 
     /// `universeFile`: a recorded `metaAndAssetCtxs` response; `spotFile`: a recorded
     /// `spotMetaAndAssetCtxs` one; `now`: the stand-in's clock, ms; `delistedFrom`: assets
-    /// delisted from a time on.
-    public init(universeFile: String, spotFile: String? = nil, now: @escaping @Sendable () -> Int64, delistedFrom: [String: Int64] = [:]) throws {
+    /// delisted from a time on; `port`: where to listen (0: any free port).
+    public init(universeFile: String, spotFile: String? = nil, port: UInt16 = 0, now: @escaping @Sendable () -> Int64,
+                delistedFrom: [String: Int64] = [:]) throws {
         func pair(_ file: String) throws -> (meta: Any, contexts: [[String: Any]]) {
             guard let pair = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [Any], pair.count == 2,
                   let contexts = pair[1] as? [[String: Any]] else {
@@ -47,7 +48,7 @@ public final class StandInHyperliquid: @unchecked Sendable {
         self.now = now
         self.delistedFrom = delistedFrom
         let target = Target()
-        server = try ScriptedHTTPServer { request in target.standIn?.answer(request) ?? .respond(status: 503, body: "stopped") }
+        server = try ScriptedHTTPServer(port: port) { request in target.standIn?.answer(request) ?? .respond(status: 503, body: "stopped") }
         target.standIn = self
     }
 

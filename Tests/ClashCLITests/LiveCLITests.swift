@@ -62,4 +62,25 @@ struct LiveCLITests {
         let verify = try clash(["verify", "--replay"])
         #expect(verify.status == 0, "\(verify.stderr)")
     }
+
+    @Test("bench live-day: an hour of polling at the default cadences, the universe logged once, each candle series once per close, every byte on disk charged to a request")
+    func benchLiveDay() throws {
+        guard FileManager.default.fileExists(atPath: Self.universeFile) else {
+            print("skipped: the recorded universe (../shared/fixtures/real) is absent")
+            return
+        }
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = try clash(["bench", "live-day", "--universe", Self.universeFile, "--hours", "1", "--candle-assets", "BTC,ETH,SOL"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try CLI.json(run.stdout)
+        let requests = try #require(report["requests"] as? [String: [String: Any]])
+        func figure(_ request: String, _ key: String) -> Int { requests[request]?[key] as? Int ?? -1 }
+        #expect(figure("metaAndAssetCtxs", "polls") == 60 && figure("metaAndAssetCtxs", "events") == 61, "60 contexts and one universe")
+        #expect(figure("allMids", "polls") == 60 && figure("l2Book BTC", "polls") == 60 && figure("l2Book ETH", "polls") == 60)
+        #expect(figure("candleSnapshot", "polls") == 3 * (60 + 12 + 4 + 1), "per asset: 1m each minute, 5m, 15m and 1h as each closes")
+        #expect(figure("perpCategories", "failures") == 1 && figure("perpCategories", "bytes") == 0)
+        let charged = requests.values.reduce(0) { $0 + ($1["bytes"] as? Int ?? 0) }
+        let onDisk = report["bytes_on_disk"] as? Int ?? 0
+        #expect(charged == onDisk - (report["bytes_at_open"] as? Int ?? 0) && onDisk > 1_000_000, "\(charged) charged of \(onDisk)")
+    }
 }

@@ -48,7 +48,8 @@ struct LiveFeedTests {
         urls.hyperliquid = exchange.baseURL.absoluteString
         let candles = CandleFeed()
         let jobs = PollSchedule.standard(sources: [.hyperliquid], books: ["BTC"]).filter { ["metaAndAssetCtxs", "allMids", "l2Book"].contains($0.request.kind) }
-        let poller = Poller(jobs: jobs, candles: candles, sources: try MarketSources(urls: urls), log: ledger.log, now: { clock.nowMilliseconds() })
+        let poller = Poller(jobs: jobs, candles: candles, sources: try MarketSources(urls: urls, policy: ClientPolicy(baseURL: exchange.baseURL, minimumIntervalMilliseconds: 0)),
+                            log: ledger.log, now: { clock.nowMilliseconds() })
         func pollAll() throws {
             for job in poller.jobs {
                 if case let .failed(request, error, _, _) = try poller.poll(job.request) { Issue.record("\(request) failed: \(error)") }
