@@ -42,24 +42,28 @@ let package = Package(
         .target(
             name: "LedgerLog",
             dependencies: [
+                "Canonical",
                 "CCRC32C",
                 "CLZ4",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "ClashCore"),
+        .target(
+            name: "Canonical",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Transport"),
         .target(
             name: "EventSchemas",
-            dependencies: ["ClashCore", "LedgerLog"],
+            dependencies: ["ClashCore", "Canonical"],
             path: "EventSchemas",
             exclude: ["README.md"],
             resources: [.copy("schemas"), .copy("documents")]
         ),
         .target(
             name: "Domain",
-            dependencies: ["ClashCore", "EventSchemas", "LedgerLog"]
+            dependencies: ["ClashCore", "Canonical", "EventSchemas"]
         ),
         .target(
             name: "Runtime",

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerLog
+import Canonical
 
 /// An event of the catalog: its type, its schema version, what it means, and its payload as a
 /// `Codable` value whose JSON the schema file `schemas/<type>.v<version>.schema.json` describes.

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerLog
+import Canonical
 
 /// The registry of event types and versions: what each means, how to decode it, and how an old
 /// version is upcast to the current one. Schemas are immutable once shipped: a new version never

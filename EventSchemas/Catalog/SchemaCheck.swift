@@ -1,5 +1,5 @@
 import Foundation
-import LedgerLog
+import Canonical
 
 /// The catalog's JSON Schemas applied to an event before it is appended, so that what a command
 /// builds can never break its own schema (a pattern, a range, a length, a required or unknown

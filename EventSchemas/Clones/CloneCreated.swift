@@ -1,5 +1,5 @@
 import ClashCore
-import LedgerLog
+import Canonical
 
 /// A clone was created: its creator, public identity, private strategy (by hash), the granularity
 /// the strategy was written at, and the audition fee paid. Version 3 adds the granularity.

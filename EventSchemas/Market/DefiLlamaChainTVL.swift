@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// Chain TVLs (/v2/chains) or one chain's history (/v2/historicalChainTvl). Version 2 adds each
 /// listed chain's native token.

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 import ClashCore
 
 /// A race opened for ticket sales with its line-up fixed (stream race.<id>).

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// The context packet of a run was assembled from logged market events; the packet is in the artifact store.
 public struct ContextAssembled: CatalogEvent {

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// A decision engine proposed an action for a run: the engine's answer as exact integers (USD notional, prices), its rule version and seed, and for a model the prompt and the exchange in the artifact store
 public struct DecisionProposed: CatalogEvent {

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// The paper fill simulator filled an order against logged market data, naming the mid and the spread it used and the log sequence each came from, so that anyone can recompute the price, size, notional and fee (fill policy v1: mid plus half the spread, or 5 bp without one; taker fee 0.045%; each rounded against the account)
 public struct Fill: CatalogEvent {

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// Hourly funding on a paper position: size × oracle price × hourly rate (positive rates: longs pay shorts), rounded against the account, naming the oracle price's and the rate's log sequence
 public struct FundingPaid: CatalogEvent {

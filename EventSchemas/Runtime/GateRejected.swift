@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// A safety gate rejected a proposed action, with a stable reason code.
 public struct GateRejected: CatalogEvent {

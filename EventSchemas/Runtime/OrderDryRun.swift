@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// An accepted action became a dry-run (paper) order.
 public struct OrderDryRun: CatalogEvent {

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// A trading-prompt run of one clone and asset became due by its cadence.
 public struct RunDue: CatalogEvent {

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// Runs of a clone that were not run: they came due while the runtime was not there to run them (a
 /// worker down or behind: `missed_cadence`, never run late in a burst), or the clone's strategy did

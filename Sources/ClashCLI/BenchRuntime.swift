@@ -52,7 +52,7 @@ struct BenchRuntime: ClashCommand {
         // The session trades while the read models follow the log on another thread, as a
         // deployment's projections follow its runtime; the clock stops when they have caught up.
         let began = monotonicSeconds()
-        let follower = Follower { _ = try ledger.project() }
+        let follower = PeriodicWork { _ = try ledger.project() }
         defer { try? follower.finish() }
         let summaries = try session.run()
         let tradeSeconds = monotonicSeconds() - began

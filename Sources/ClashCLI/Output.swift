@@ -3,6 +3,7 @@ import Audit
 import Transparency
 import Foundation
 import LedgerLog
+import Logging
 import Market
 import Domain
 import EventSchemas
@@ -42,13 +43,16 @@ enum Output {
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+        logger.error("\(text)")
     }
 
     /// A line on standard error that is not an error: something the reader should know.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data(("note: " + text + "\n").utf8))
+        logger.notice("\(text)")
     }
+
+    /// Messages for people, on standard error (`StandardErrorLogHandler`).
+    static let logger = Logger(label: "clash") { _ in StandardErrorLogHandler() }
 }
 
 /// Maps the log's errors to exit codes, after printing them for the reader.

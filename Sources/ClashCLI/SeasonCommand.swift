@@ -115,7 +115,7 @@ enum Season {
         var totals = Totals()
         let head = try ledger.head.sequence
         // The read models follow the log on another thread while the season runs.
-        let follower = Follower { _ = try ledger.project() }
+        let follower = PeriodicWork { _ = try ledger.project() }
         defer { try? follower.finish() }
         var time = start
         let end = origin + Int64(races - 1) * settings.raceEveryMs + settings.raceEveryMs + settings.raceDurationMs

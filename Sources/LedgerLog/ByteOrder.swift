@@ -11,12 +11,3 @@ extension UnsafeRawBufferPointer {
         T(littleEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for a body with a typed error (the standard one only rethrows `any Error`).
-    func withBytes<Result, Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
-        var outcome: Swift.Result<Result, Failure>!
-        withUnsafeBytes { raw in outcome = Swift.Result { () throws(Failure) -> Result in try body(raw) } }
-        return try outcome.get()
-    }
-}

@@ -94,22 +94,3 @@ private final class Box<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
 }
-
-/// A transport that answers from recorded responses, in order: for tests of everything above the wire.
-public final class RecordedTransport: HTTPTransport, @unchecked Sendable {
-    private let lock = NSLock()
-    private var answers: [Result<HTTPResponse, TransportError>]
-    public private(set) var requests: [HTTPRequest] = []
-
-    public init(_ answers: [Result<HTTPResponse, TransportError>]) {
-        self.answers = answers
-    }
-
-    public func send(_ request: HTTPRequest, timeoutSeconds: Double) throws -> HTTPResponse {
-        lock.lock()
-        defer { lock.unlock() }
-        requests.append(request)
-        guard !answers.isEmpty else { throw TransportError(reason: "no recorded answer left") }
-        return try answers.removeFirst().get()
-    }
-}

@@ -1,7 +1,7 @@
 import Foundation
 import ClashCore
 import EventSchemas
-import LedgerLog
+import Canonical
 
 /// What can be asked of a clone.
 public enum CloneCommand: Sendable, Equatable {

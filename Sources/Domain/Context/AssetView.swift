@@ -1,6 +1,6 @@
 import ClashCore
 import Foundation
-import LedgerLog
+import Canonical
 
 /// One asset's market data as of a time, with every part a packet may carry already in canonical
 /// JSON: built once per asset and time, then shared by every plan that reads the asset, so a

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// What one run sees: a read plan's channels of one asset as of a time, as canonical JSON bytes
 /// and their SHA-256. A pure function of the plan and the market as of the time, so the same log

@@ -1,5 +1,5 @@
 import EventSchemas
-import LedgerLog
+import Canonical
 
 /// Puts a prompt together from its parts, in a fixed order (rule v1): the system text, the
 /// strategy's prompt text, the context packet, and the decision answer schema. The same parts

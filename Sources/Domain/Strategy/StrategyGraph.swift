@@ -1,5 +1,5 @@
 import Foundation
-import LedgerLog
+import Canonical
 
 /// How much of a strategy its owner edits: Basic (a graph generated from a few choices), Custom
 /// (individual assets plus source and risk presets), Power (every block).

@@ -1,4 +1,4 @@
-import LedgerLog
+import Canonical
 
 /// What a decision engine proposes for one run: an action with its size, leverage and triggers.
 /// Amounts are fixed-point integers: USD × 10^6, prices × 10^8, confidence in basis points.

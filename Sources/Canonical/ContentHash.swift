@@ -5,7 +5,7 @@ import Crypto
 public enum ContentHash {
     /// SHA-256 of `bytes`, lowercase hex.
     public static func of(_ bytes: [UInt8]) -> String {
-        ChainHash(bytes: Array(SHA256.hash(data: bytes))).hex
+        Hex.encode(Array(SHA256.hash(data: bytes)))
     }
 
     /// Whether `text` is a content hash: 64 lowercase hex digits.

@@ -1,6 +1,6 @@
 /// Recursive-descent JSON parser. In canonical mode it also rejects whitespace, unsorted or
 /// repeated keys, non-minimal escapes and non-canonical integers; it never accepts fractions.
-struct JSONParser {
+package struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private let canonical: Bool
     private let buildTree: Bool
@@ -9,14 +9,14 @@ struct JSONParser {
     private var depth = 0
     static let depthMax = 64
 
-    init(_ bytes: UnsafeRawBufferPointer, canonical: Bool, buildTree: Bool, allowDecimals: Bool = false) {
+    package init(_ bytes: UnsafeRawBufferPointer, canonical: Bool, buildTree: Bool, allowDecimals: Bool = false) {
         self.bytes = bytes
         self.canonical = canonical
         self.buildTree = buildTree
         self.allowDecimals = allowDecimals && !canonical
     }
 
-    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+    package mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()

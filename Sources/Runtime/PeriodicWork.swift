@@ -4,7 +4,7 @@ import Foundation
 /// models following the log while a season or a benchmark appends, a Merkle tree kept caught up
 /// while a race trades. The caller must not touch what the work touches meanwhile; `finish` stops
 /// the thread (after the round under way) and throws what stopped it early, if anything did.
-public final class Follower: @unchecked Sendable {
+public final class PeriodicWork: @unchecked Sendable {
     private let work: () throws -> Void
     private let interval: Double
     private let condition = NSCondition()

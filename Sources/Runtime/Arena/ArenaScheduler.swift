@@ -361,7 +361,7 @@ public final class ArenaScheduler {
         streams[KillSwitchSet.stream] = killSwitchRecords
         // The settlement names the Merkle root through race.ended: the tree follows the log on
         // another thread while the race trades, and only the last events are left to hash.
-        let following = Follower { [tree = try logTree()] in _ = try tree.catchUp() }
+        let following = PeriodicWork { [tree = try logTree()] in _ = try tree.catchUp() }
         let trading = Result { try session.run(streams: streams) }
         let followed = Result { try following.finish() }
         let traded = try trading.get()
