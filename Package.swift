@@ -53,7 +53,7 @@ let package = Package(
             name: "Canonical",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "Transport"),
+        .target(name: "Transport", dependencies: ["CCurl"]),
         .target(
             name: "EventSchemas",
             dependencies: ["ClashCore", "Canonical"],

@@ -1,1 +1,20 @@
 #include <curl/curl.h>
+
+// curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call: one typed
+// wrapper per kind of argument.
+static inline CURLcode clash_curl_set_long(CURL *curl, CURLoption option, long value) {
+    return curl_easy_setopt(curl, option, value);
+}
+static inline CURLcode clash_curl_set_string(CURL *curl, CURLoption option, const char *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+static inline CURLcode clash_curl_set_pointer(CURL *curl, CURLoption option, void *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+typedef size_t (*clash_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+static inline CURLcode clash_curl_set_callback(CURL *curl, CURLoption option, clash_curl_data_callback callback) {
+    return curl_easy_setopt(curl, option, callback);
+}
+static inline CURLcode clash_curl_get_long(CURL *curl, CURLINFO info, long *value) {
+    return curl_easy_getinfo(curl, info, value);
+}

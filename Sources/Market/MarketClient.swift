@@ -31,7 +31,7 @@ public final class MarketClient: @unchecked Sendable {
     private let lock = NSLock()
     private var lastRequest: DispatchTime?
 
-    public init(source: String, policy: ClientPolicy, transport: any HTTPTransport = URLSessionTransport()) {
+    public init(source: String, policy: ClientPolicy, transport: any HTTPTransport = CurlTransport()) {
         self.source = source
         self.policy = policy
         self.transport = transport

@@ -16,7 +16,7 @@ public final class MarketSources: @unchecked Sendable {
     private let clients: [MarketSource: MarketClient]
 
     /// `policy` sets timeouts, retries and rate limits (its base URL is replaced per source).
-    public init(urls: BaseURLs = BaseURLs(), policy: ClientPolicy? = nil, transport: any HTTPTransport = URLSessionTransport()) throws(IngestError) {
+    public init(urls: BaseURLs = BaseURLs(), policy: ClientPolicy? = nil, transport: any HTTPTransport = CurlTransport()) throws(IngestError) {
         self.urls = urls
         var clients: [MarketSource: MarketClient] = [:]
         for source in MarketSource.allCases {

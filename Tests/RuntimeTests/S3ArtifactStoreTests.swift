@@ -82,7 +82,7 @@ struct S3ArtifactStoreTests {
         let url = store.url(hash)
         var headers = signer.sign(method: "PUT", url: url, headers: [:], payloadHash: SignatureV4.payloadHash(other), date: Date())
         headers["Content-Type"] = nil
-        _ = try URLSessionTransport().send(HTTPRequest(method: "PUT", url: url, headers: headers, body: other), timeoutSeconds: 10)
+        _ = try CurlTransport().send(HTTPRequest(method: "PUT", url: url, headers: headers, body: other), timeoutSeconds: 10)
         #expect { try store.get(hash) } throws: { error in
             guard case .corrupt(let named, _, _)? = error as? ArtifactError else { return false }
             return named == hash

@@ -44,7 +44,7 @@ public final class S3ArtifactStore: ArtifactStore, @unchecked Sendable {
     /// `endpoint`: the server (e.g. https://ACCOUNT.r2.cloudflarestorage.com, http://127.0.0.1:9000);
     /// nil for AWS S3 in `region`.
     public init(location: Location, endpoint: URL?, region: String, credentials: SignatureV4.Credentials,
-                transport: any HTTPTransport = URLSessionTransport(), attempts: Int = 4, timeoutSeconds: Double = 30) {
+                transport: any HTTPTransport = CurlTransport(), attempts: Int = 4, timeoutSeconds: Double = 30) {
         self.location = location
         self.endpoint = endpoint ?? URL(string: "https://s3.\(region).amazonaws.com")!
         signer = SignatureV4(credentials: credentials, region: region)

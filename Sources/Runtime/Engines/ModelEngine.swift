@@ -53,7 +53,7 @@ public final class ModelEngine: DecisionEngine, @unchecked Sendable {
     public init(settings: Settings, artifacts: any ArtifactStore, transport: (any HTTPTransport)? = nil) {
         self.settings = settings
         self.artifacts = artifacts
-        self.transport = transport ?? URLSessionTransport(connectionsPerHost: settings.concurrency)
+        self.transport = transport ?? CurlTransport()
         slots = DispatchSemaphore(value: settings.concurrency)
     }
 
