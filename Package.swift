@@ -174,7 +174,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ClashCLITests",
-            dependencies: ["LedgerLog", "ClashTesting"]
+            // The executable itself: building the tests builds the `clash` they run, never a stale one.
+            dependencies: ["ClashCLI", "LedgerLog", "ClashTesting"]
         ),
     ]
 )

@@ -26,6 +26,9 @@ extension FileLog {
                     throw LogError.corrupt(file: layout.segment.path, offset: layout.end, sequence: layout.lastSequence + 1,
                                            reason: "segment ends in bytes that are not a batch")
                 }
+                // A sealed segment's index lost or damaged is written anew from its batches (a cache:
+                // failing to write it changes nothing but the next open's speed).
+                if !layout.indexSound { try? layout.writeIndex() }
             }
             guard reader.head.sequence == lastLayout!.lastSequence else {
                 throw LogError.corrupt(file: lastLayout!.segment.path, offset: lastLayout!.end, sequence: reader.head.sequence,

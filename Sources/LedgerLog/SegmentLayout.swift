@@ -15,6 +15,8 @@ struct SegmentLayout {
     var end: Int
     /// What was found at `end`.
     var stop: SegmentScanner.Frame = .end
+    /// Whether the index file held every batch found (when not, a writer writes it anew).
+    private(set) var indexSound = false
 
     var firstSequence: UInt64 { segment.firstSequence }
     /// Sequence of the last record found, or `firstSequence - 1` when the segment has no batch.
@@ -31,7 +33,9 @@ struct SegmentLayout {
             let entries = IndexEntry.decodeAll((try? FileSystem.readWhole(segment.indexPath)) ?? [])
             try adopt(entries, fileSize: fileSize)
         }
+        let indexed = batches.count
         try scan(fileSize: fileSize)
+        indexSound = indexed > 0 && batches.count == indexed
     }
 
     /// Walks batch headers from `end` to the end of the file (or the first bad frame).

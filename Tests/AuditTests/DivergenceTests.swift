@@ -2,7 +2,7 @@
 import LedgerLog
 import Testing
 
-@Suite("divergences between a logged event and its recomputation")
+@Suite("divergences between a logged event and its recomputation", .timeLimit(.minutes(5)))
 struct DivergenceTests {
     func record(_ payload: String, timestamp: Int64 = 5) -> LogRecord {
         LogRecord(sequence: 42, streamVersion: 1, draft: EventDraft(id: "e", type: "runtime.fill", schemaVersion: 2, stream: "s", timestampMs: timestamp,

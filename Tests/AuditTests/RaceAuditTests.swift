@@ -8,7 +8,7 @@ import Transparency
 
 /// Races audited in process: a racer on a model (its answers read from the recorded exchanges with
 /// the endpoint stopped), a cancelled race, and a policy this build does not know.
-@Suite("race audits")
+@Suite("race audits", .timeLimit(.minutes(5)))
 struct RaceAuditTests {
     static let start: Int64 = 1_717_200_000_000
     static let origin = start + AuditionPolicy.durationMs
@@ -209,9 +209,10 @@ struct RaceAuditTests {
             .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { $0.holder.lowercase == won.recipient && $0.cloneId == won.cloneId }?.ticketId)
         let ticket = try Dispute.ticket(ticketId, log: ledger.log, tree: tree)
         #expect(ticket.status == "won" && ticket.ticketWei == won.amountWei.value / UInt128(won.tickets!))
-        let lost = try ledger.log.read(stream: "race.r-1").lazy.filter { $0.type == TicketBought.type }
-            .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { !race.paidClones.contains($0.cloneId) }
-        if let lost { #expect(try Dispute.ticket(lost.ticketId, log: ledger.log, tree: tree).status == "lost") }
+        let lost = try #require(try ledger.log.read(stream: "race.r-1").lazy.filter { $0.type == TicketBought.type }
+            .map { try EventCatalog.decode($0, as: TicketBought.self) }.first { !race.paidClones.contains($0.cloneId) },
+            "the race has a ticket on a clone that was not paid")
+        #expect(try Dispute.ticket(lost.ticketId, log: ledger.log, tree: tree).status == "lost")
         #expect(throws: DisputeError.self) { try Dispute.ticket("r-1-t999", log: ledger.log, tree: tree) }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("clash season, races, tickets, leaderboard and hall of fame", .serialized)
+@Suite("clash season, races, tickets, leaderboard and hall of fame", .serialized, .timeLimit(.minutes(5)))
 struct ArenaCLITests {
     let data = NSTemporaryDirectory() + "clash-arena-\(UUID().uuidString)"
 
@@ -89,16 +89,21 @@ struct ArenaCLITests {
     func ticketRefusals() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try simulate(data).status == 0)
+        // The scheduler run again opens r-3, accumulating with c-1 and c-2: each refusal below meets
+        // the state that triggers it, not merely a race that no longer sells.
+        let opened = try clash(["arena", "run", "--simulated"])
+        #expect(opened.status == 0 && opened.stderr.contains("race r-3 opened with 2 racers"), "\(opened.stderr)")
         let head = try CLI.json(try clash(["log", "verify"]).stdout)["head_sequence"] as? Int
         let holder = "0x" + String(repeating: "b", count: 40)
         let cases: [([String], String)] = [
             (["--race", "r-9", "--clone", "c-1", "--holder", holder], "no race has id r-9"),
             (["--race", "r-1", "--clone", "c-1", "--holder", holder], "tickets are sold only while a race accumulates"),
-            (["--race", "r-1", "--clone", "c-1", "--holder", holder, "--count", "0"], "accumulates"),
-            (["--race", "r-1", "--clone", "c-1", "--holder", "0x12"], "is not an address"),
+            (["--race", "r-3", "--clone", "c-5", "--holder", holder], "clone c-5 is not in race r-3's line-up (c-1, c-2) [ticket.clone_not_in_lineup]"),
+            (["--race", "r-3", "--clone", "c-1", "--holder", holder, "--count", "0"], "--count must be from 1 to 10000, not 0"),
+            (["--race", "r-3", "--clone", "c-1", "--holder", "0x12"], "is not an address"),
             // A fullwidth digit (Unicode calls it a hex digit; no chain does), and EIP-55's example with one letter's case changed.
-            (["--race", "r-1", "--clone", "c-1", "--holder", "0x１f9840a85d5af5bf1d1762f925bdaddc4201f984"], "ASCII only"),
-            (["--race", "r-1", "--clone", "c-1", "--holder", "0x5aAeb6053f3E94C9b9A09f33669435E7Ef1BeAed"], "wrong EIP-55 checksum"),
+            (["--race", "r-3", "--clone", "c-1", "--holder", "0x１f9840a85d5af5bf1d1762f925bdaddc4201f984"], "ASCII only"),
+            (["--race", "r-3", "--clone", "c-1", "--holder", "0x5aAeb6053f3E94C9b9A09f33669435E7Ef1BeAed"], "wrong EIP-55 checksum"),
         ]
         for (arguments, message) in cases {
             let result = try clash(["tickets", "buy"] + arguments)

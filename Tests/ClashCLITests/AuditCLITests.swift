@@ -5,7 +5,7 @@ import Testing
 /// Race audits on a simulated season, and a forged history: what an operator rewriting the log
 /// would produce (an event edited, every later batch's chain value computed again), which the hash
 /// chain accepts and the audit and a signed tree head do not.
-@Suite("clash race audit and forged histories", .serialized)
+@Suite("clash race audit and forged histories", .serialized, .timeLimit(.minutes(5)))
 struct AuditCLITests {
     let data = NSTemporaryDirectory() + "clash-audit-\(UUID().uuidString)"
 

@@ -28,16 +28,7 @@ struct CLI {
         let prefix = unprivileged ? Self.unprivileged ?? [] : []
         process.executableURL = URL(fileURLWithPath: prefix.first ?? binary)
         process.arguments = prefix.isEmpty ? arguments : Array(prefix.dropFirst()) + [binary] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return try finish(process, terminateAfter: nil)
     }
 
     /// Starts `clash` with `arguments`, sends it SIGTERM after `seconds`, and returns what it did.
@@ -45,16 +36,44 @@ struct CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        return try finish(process, terminateAfter: seconds)
+    }
+
+    /// The longest a command may run before it is killed and the test fails (none should come near).
+    static let killAfterSeconds = 240.0
+
+    /// Runs `process` to its end, reading standard output and standard error at once (either
+    /// could fill its pipe while the other is read); SIGTERM after `terminateAfter` seconds when
+    /// given, SIGKILL and a recorded failure after `killAfterSeconds`, so no test can hang on it.
+    static func finish(_ process: Process, terminateAfter: Double?) throws -> Result {
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        Thread.sleep(forTimeInterval: seconds)
-        process.terminate()
+        if let terminateAfter {
+            DispatchQueue.global().asyncAfter(deadline: .now() + terminateAfter) { if process.isRunning { process.terminate() } }
+        }
+        let killed = NSLock()
+        nonisolated(unsafe) var wasKilled = false
+        DispatchQueue.global().asyncAfter(deadline: .now() + killAfterSeconds) {
+            guard process.isRunning else { return }
+            killed.withLock { wasKilled = true }
+            kill(process.processIdentifier, SIGKILL)
+        }
+        nonisolated(unsafe) var stderr = Data()
+        let readErrors = DispatchGroup()
+        readErrors.enter()
+        Thread {
+            stderr = err.fileHandleForReading.readDataToEndOfFile()
+            readErrors.leave()
+        }.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        readErrors.wait()
         process.waitUntilExit()
+        if killed.withLock({ wasKilled }) {
+            Issue.record("clash \(process.arguments ?? []) was still running after \(killAfterSeconds) s and was killed")
+        }
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
@@ -75,7 +94,7 @@ struct CLI {
     }
 }
 
-@Suite("clash command line", .serialized)
+@Suite("clash command line", .serialized, .timeLimit(.minutes(5)))
 struct CLITests {
     let data = NSTemporaryDirectory() + "clash-cli-\(UUID().uuidString)"
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("clash clones and pipeline preview", .serialized)
+@Suite("clash clones and pipeline preview", .serialized, .timeLimit(.minutes(5)))
 struct ClonesCLITests {
     let data = NSTemporaryDirectory() + "clash-clones-\(UUID().uuidString)"
     /// EIP-55 checksummed (what a wallet shows); events store it lowercase.

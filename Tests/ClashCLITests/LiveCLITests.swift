@@ -4,7 +4,7 @@ import Testing
 
 /// The live steps a deployment takes, through the command line, against a stand-in for
 /// Hyperliquid's `/info` on the wall clock.
-@Suite("clash live against a stand-in Hyperliquid", .serialized)
+@Suite("clash live against a stand-in Hyperliquid", .serialized, .timeLimit(.minutes(5)))
 struct LiveCLITests {
     let data = NSTemporaryDirectory() + "clash-live-\(UUID().uuidString)"
 

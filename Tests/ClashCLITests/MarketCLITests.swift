@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("clash ingest and assets", .serialized)
+@Suite("clash ingest and assets", .serialized, .timeLimit(.minutes(5)))
 struct MarketCLITests {
     let data = NSTemporaryDirectory() + "clash-market-cli-\(UUID().uuidString)"
     var recordings: String { data + "-recordings" }

@@ -3,7 +3,7 @@ import Testing
 
 /// Commands that only read never create a data directory, never write into one, refuse one
 /// without a log (exit 66), and work on a read-only copy.
-@Suite("read-only commands", .serialized)
+@Suite("read-only commands", .serialized, .timeLimit(.minutes(5)))
 struct ReadOnlyCommandsTests {
     let root = NSTemporaryDirectory() + "clash-readonly-\(UUID().uuidString)"
     static let owner = "0x8ba1f109551bd432803012645ac136ddd64dba72"

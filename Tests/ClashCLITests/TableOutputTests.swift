@@ -3,7 +3,7 @@ import Testing
 
 /// Read commands for people: an aligned table with amounts in their units (what a terminal gets,
 /// or `--table`); JSON lines piped or with `--json`, every value as stored.
-@Suite("tables for people, JSON for programs", .serialized)
+@Suite("tables for people, JSON for programs", .serialized, .timeLimit(.minutes(5)))
 struct TableOutputTests {
     let data = NSTemporaryDirectory() + "clash-tables-\(UUID().uuidString)"
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Rules engine version 2: signals against the asset's own volatility, exits when a signal fades,
 /// and what the risk presets set.
-@Suite("the rules engine, version 2: trading as arena bots do")
+@Suite("the rules engine, version 2: trading as arena bots do", .timeLimit(.minutes(5)))
 struct ActiveRuleEngineTests {
     static func plan(_ rule: String, risk: String = "medium") -> ReadPlan {
         ReadPlan(prompt: "prompt", asset: "BTC", cadenceMs: 300_000,

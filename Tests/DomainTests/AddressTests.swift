@@ -6,7 +6,7 @@ import Testing
 
 /// Keccak-256 against published vectors (and an independent implementation's digests at the
 /// sponge's block boundaries), and addresses as wallets accept them: ASCII hex, EIP-55 checksums.
-@Suite("addresses and Keccak-256")
+@Suite("addresses and Keccak-256", .timeLimit(.minutes(5)))
 struct AddressTests {
     @Test("Keccak-256 (Ethereum's padding, not SHA3-256's) of the published vectors and of messages across the 136-byte block boundary",
           arguments: [

@@ -3,7 +3,7 @@ import Domain
 import EventSchemas
 import Testing
 
-@Suite("the clone's decider")
+@Suite("the clone's decider", .timeLimit(.minutes(5)))
 struct CloneDeciderTests {
     static let owner = "0x8ba1f109551bd432803012645ac136ddd64dba72"
     static let stranger = "0x0000000000000000000000000000000000000001"

@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Testing
 
-@Suite("context packets")
+@Suite("context packets", .timeLimit(.minutes(5)))
 struct ContextPacketTests {
     static let asOf: Int64 = 1_717_210_800_000
 

@@ -3,7 +3,7 @@ import Domain
 import EventSchemas
 import Testing
 
-@Suite("the race and arena deciders")
+@Suite("the race and arena deciders", .timeLimit(.minutes(5)))
 struct RaceDeciderTests {
     static let holder = address("0x8ba1f109551bD432803012645Ac136ddd64DBA72")
 

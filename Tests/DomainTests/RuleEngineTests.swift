@@ -2,7 +2,7 @@ import ClashCore
 import Domain
 import Testing
 
-@Suite("the rules engine, version 1 (the logs it decided replay with it)")
+@Suite("the rules engine, version 1 (the logs it decided replay with it)", .timeLimit(.minutes(5)))
 struct RuleEngineTests {
     static let controls = StrategyGraph.ExecutionControls(maxLeverage: 5, maxOrderNotionalUsd: 1_000, maxAccountNotionalUsd: 4_000,
                                                           maxOpenPositions: 2, allowedActions: ["open_long", "open_short", "close", "hold"])

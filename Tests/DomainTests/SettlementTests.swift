@@ -3,7 +3,7 @@ import Domain
 import EventSchemas
 import Testing
 
-@Suite("settlement policy v1")
+@Suite("settlement policy v1", .timeLimit(.minutes(5)))
 struct SettlementTests {
     static let price = Wei(10_000_000_000_000_000)  // 0.01 ETH
 

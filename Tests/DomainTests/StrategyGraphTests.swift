@@ -1,4 +1,5 @@
 import ClashCore
+import Crypto
 import Domain
 import Foundation
 import Testing
@@ -20,7 +21,7 @@ struct FakeUniverse: AssetUniverse {
     func maxLeverage(_ symbol: String) -> Int64? { leverage[symbol] }
 }
 
-@Suite("strategy graphs")
+@Suite("strategy graphs", .timeLimit(.minutes(5)))
 struct StrategyGraphTests {
     static let basic = StrategyGraph.basic(assets: ["HYPE"], category: "Crypto/Layer 1", prompt: "Follow the trend", cadence: "5m", risk: "low")
 
@@ -42,6 +43,7 @@ struct StrategyGraphTests {
     @Test("a graph's hash is the SHA-256 of its canonical bytes, and decoding them gives the same graph")
     func canonicalRoundTrip() throws {
         let bytes = try Self.basic.canonicalBytes()
+        #expect(try Self.basic.hash() == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), "SHA-256 of the canonical bytes")
         #expect(try StrategyGraph.decode(bytes) == Self.basic)
         #expect(try StrategyGraph.decode(try Self.basic.prettyBytes()).hash() == Self.basic.hash())
         #expect(try Self.basic.hash().count == 64)

@@ -1,7 +1,7 @@
 import Domain
 import Testing
 
-@Suite("paper fills, policy v1, against hand-computed integers")
+@Suite("paper fills, policy v1, against hand-computed integers", .timeLimit(.minutes(5)))
 struct FillPolicyTests {
     static let btc = FillPolicy.Quote(midE8: 6_500_000_000_000, midSequence: 10, spreadBp: 2, spreadSequence: 9)
 
@@ -46,7 +46,7 @@ struct FillPolicyTests {
     }
 }
 
-@Suite("the paper account")
+@Suite("the paper account", .timeLimit(.minutes(5)))
 struct PaperAccountTests {
     @Test("open, mark, close: realized PnL, fees, cash and return to the integer")
     func roundTrip() {
@@ -108,7 +108,7 @@ struct PaperAccountTests {
     }
 }
 
-@Suite("decision answers")
+@Suite("decision answers", .timeLimit(.minutes(5)))
 struct DecisionTests {
     @Test("an answer of the schema becomes exact integers")
     func parse() throws {
@@ -134,7 +134,7 @@ struct DecisionTests {
     }
 }
 
-@Suite("safety gates, one per reason code")
+@Suite("safety gates, one per reason code", .timeLimit(.minutes(5)))
 struct GatesTests {
     static let controls = StrategyGraph.ExecutionControls(maxLeverage: 5, maxOrderNotionalUsd: 2_000, maxAccountNotionalUsd: 3_000,
                                                           maxOpenPositions: 1, allowedActions: ["open_long", "open_short", "close", "hold"])

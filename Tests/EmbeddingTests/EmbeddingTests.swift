@@ -6,7 +6,7 @@ import ClashTesting
 import GRDB
 import Testing
 
-@Suite("Embedding the ledger")
+@Suite("Embedding the ledger", .timeLimit(.minutes(5)))
 struct EmbeddingTests {
     @Test("a few lines: open in memory, append, project, query, replay and check the state hash")
     func embedInMemory() throws {

@@ -7,7 +7,7 @@ import GRDB
 import Market
 import Testing
 
-@Suite("README examples")
+@Suite("README examples", .timeLimit(.minutes(5)))
 struct ReadmeExamplesTests {
     @Test("the LedgerLog example runs")
     func ledgerLogExample() throws {

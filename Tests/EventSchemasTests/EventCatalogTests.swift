@@ -4,7 +4,7 @@ import Foundation
 import LedgerLog
 import Testing
 
-@Suite("Event catalog")
+@Suite("Event catalog", .timeLimit(.minutes(5)))
 struct EventCatalogTests {
     @Test("every catalog entry has its JSON Schema, titled for its type and version, with examples")
     func schemasPresent() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("Canonical JSON")
+@Suite("Canonical JSON", .timeLimit(.minutes(5)))
 struct CanonicalJSONTests {
     @Test("any JSON text canonicalizes to sorted keys without whitespace")
     func canonicalizeSortsAndCompacts() throws {
@@ -71,7 +71,7 @@ struct CanonicalJSONTests {
     }
 }
 
-@Suite("the canonical encoder")
+@Suite("the canonical encoder", .timeLimit(.minutes(5)))
 struct CanonicalEncoderTests {
     struct Sample: Encodable {
         var zeta: Int64

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("Record, batch and checksum codecs")
+@Suite("Record, batch and checksum codecs", .timeLimit(.minutes(5)))
 struct CodecTests {
     @Test("CRC-32C matches the standard check value")
     func crcCheckValue() {

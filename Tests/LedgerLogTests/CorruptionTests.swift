@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("Corruption is always detected")
+@Suite("Corruption is always detected", .timeLimit(.minutes(5)))
 struct CorruptionTests {
     @Test("a bit flip anywhere in a segment is detected by verify (as damage; in the last batch, as a torn tail whose whole frame fails its check), and reads never return wrong data")
     func bitFlips() throws {

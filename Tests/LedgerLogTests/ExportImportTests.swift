@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("Export and import")
+@Suite("Export and import", .timeLimit(.minutes(5)))
 struct ExportImportTests {
     @Test("an imported copy has the same head hash, records and segments' verification")
     func roundTrip() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("File log")
+@Suite("File log", .timeLimit(.minutes(5)))
 struct FileLogTests {
     @Test("reopening keeps the head, the hash chain, stream versions and idempotency")
     func reopenKeepsState() throws {
@@ -89,6 +89,12 @@ struct FileLogTests {
         let reader = try LogReader(directory: directory.path)
         #expect(try reader.read(from: 1).count == 1_000)
         #expect(try reader.read(from: 777, limit: 1).first?.id == "t-776")
+        // The next writer writes both index files anew, whole: 24 bytes an entry, one per batch.
+        try FileLog.openForTest(directory.path, segmentBytes: 8 << 10).close()
+        for segment in segments.prefix(2) {
+            let index = try #require(FileManager.default.contents(atPath: segment.indexPath), "\(segment.name) has its index again")
+            #expect(index.count > 3 && index.count % 24 == 0, "\(segment.name): \(index.count) bytes")
+        }
     }
 
     @Test("a second writer is refused with a clear error naming the holder; readers are not")
@@ -202,7 +208,7 @@ final class Mutex<Value>: @unchecked Sendable {
     }
 }
 
-@Suite("Appends near the batch size limit")
+@Suite("Appends near the batch size limit", .timeLimit(.minutes(5)))
 struct BatchBoundTests {
     @Test("an append counted by its worst-case encoding: escaped names that would overflow a batch are refused, nothing written; halves go in whole")
     func escapedNamesCount() throws {

@@ -1,7 +1,7 @@
 import Testing
 @testable import LedgerLog
 
-@Suite("Id table")
+@Suite("Id table", .timeLimit(.minutes(5)))
 struct IdTableTests {
     @Test("ids stay found with their sequences as the table grows from small to its capacity")
     func growsAndFinds() {

@@ -20,7 +20,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     }
 }
 
-@Suite("LogStore contract")
+@Suite("LogStore contract", .timeLimit(.minutes(5)))
 struct LogStoreContractTests {
     @Test("appended events read back in order with gapless sequences and stream versions", arguments: StoreKind.allCases)
     func appendAndRead(kind: StoreKind) throws {
@@ -125,11 +125,14 @@ struct LogStoreContractTests {
             writerDone.signal()
         }.start()
         var seen: [UInt64] = []
-        try log.follow(from: 2, pollMilliseconds: 5) { record in
+        // Stops at the seventh event, or after ten seconds without it (then the expectation fails
+        // instead of the test hanging).
+        let deadline = DispatchTime.now() + 10
+        try log.follow(from: 2, pollMilliseconds: 5, shouldStop: { DispatchTime.now() >= deadline }) { record in
             seen.append(record.sequence)
             return seen.count < 7
         }
-        writerDone.wait()
+        #expect(writerDone.wait(timeout: .now() + 10) == .success, "the writer finished its appends")
         #expect(seen == Array(2...8))
     }
 

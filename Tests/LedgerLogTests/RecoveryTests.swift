@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("Recovery and repair")
+@Suite("Recovery and repair", .timeLimit(.minutes(5)))
 struct RecoveryTests {
     /// A closed log of `count` ticks in several batches; returns its records.
     static func makeLog(_ path: String, count: Int = 600, batch: Int = 50, segmentBytes: Int = 64 << 10) throws -> [LogRecord] {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LedgerLog
 
-@Suite("Reading on two threads")
+@Suite("Reading on two threads", .timeLimit(.minutes(5)))
 struct TwoThreadWorkTests {
     /// The records from `sequence` on that match `filter`, decoded batch after batch on one thread.
     static func oneThread(_ reader: LogReader, from sequence: UInt64, filter: RecordFilter) throws -> [LogRecord] {

@@ -4,7 +4,7 @@ import LedgerLog
 import Market
 import Testing
 
-@Suite("the candle feed")
+@Suite("the candle feed", .timeLimit(.minutes(5)))
 struct CandleFeedTests {
     /// 2026-02-06 00:00 UTC.
     static let midnight: Int64 = 1_770_336_000_000

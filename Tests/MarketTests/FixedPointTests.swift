@@ -2,7 +2,7 @@ import LedgerLog
 import Market
 import Testing
 
-@Suite("Fixed-point parsing")
+@Suite("Fixed-point parsing", .timeLimit(.minutes(5)))
 struct FixedPointTests {
     @Test("decimal text becomes exact scaled integers", arguments: [
         ("113079.5", 8, Int64(11_307_950_000_000)), ("0.0000125", 12, 12_500_000), ("-0.0002298729", 12, -229_872_900),

@@ -19,7 +19,7 @@ enum RealFixtures {
     }
 }
 
-@Suite("Hyperliquid normalizers")
+@Suite("Hyperliquid normalizers", .timeLimit(.minutes(5)))
 struct HyperliquidNormalizerTests {
     static let metaAndContexts = #"""
     [{"universe":[{"szDecimals":5,"name":"BTC","maxLeverage":40,"marginTableId":56},
@@ -98,7 +98,7 @@ struct HyperliquidNormalizerTests {
     }
 }
 
-@Suite("Polymarket and DefiLlama normalizers")
+@Suite("Polymarket and DefiLlama normalizers", .timeLimit(.minutes(5)))
 struct OtherSourcesTests {
     static var shared: String { (RealFixtures.folder as NSString).deletingLastPathComponent }
 

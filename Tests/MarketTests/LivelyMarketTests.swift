@@ -5,7 +5,7 @@ import Market
 import Testing
 
 /// Synthetic market version 2 held against the recorded Hyperliquid universe, and continued.
-@Suite("Synthetic market v2: as lively as the recorded one")
+@Suite("Synthetic market v2: as lively as the recorded one", .timeLimit(.minutes(5)))
 struct LivelyMarketTests {
     static func records(_ market: SyntheticMarket) -> [LogRecord] {
         market.enumerated().map { LogRecord(sequence: UInt64($0.offset + 1), streamVersion: 1, draft: $0.element) }

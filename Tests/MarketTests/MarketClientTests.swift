@@ -5,7 +5,7 @@ import LedgerLog
 import Market
 import Testing
 
-@Suite("Market HTTP client against a local server")
+@Suite("Market HTTP client against a local server", .timeLimit(.minutes(5)))
 struct MarketClientTests {
     static let mids = #"{"BTC":"113079.5","ETH":"4321.05"}"#
 
@@ -73,7 +73,7 @@ struct MarketClientTests {
     }
 }
 
-@Suite("Poller against a local server")
+@Suite("Poller against a local server", .timeLimit(.minutes(5)))
 struct PollerTests {
     /// Hyperliquid at the scripted server, each request tried once.
     static func hyperliquid(_ server: ScriptedHTTPServer) throws -> MarketSources {

@@ -5,7 +5,7 @@ import LedgerLog
 import Market
 import Testing
 
-@Suite("Spot, category and macro normalizers")
+@Suite("Spot, category and macro normalizers", .timeLimit(.minutes(5)))
 struct SpotAndMacroNormalizerTests {
     static let spot = #"""
     [{"tokens":[{"name":"USDC","szDecimals":8,"weiDecimals":8,"index":0,"tokenId":"0x6d","isCanonical":true,"evmContract":null,"fullName":null},
@@ -127,7 +127,7 @@ struct SpotAndMacroNormalizerTests {
     }
 }
 
-@Suite("Polymarket pages against a local server")
+@Suite("Polymarket pages against a local server", .timeLimit(.minutes(5)))
 struct PolymarketPagesTests {
     static func market(_ id: Int) -> String {
         #"{"id":"\#(id)","slug":"m-\#(id)","question":"Q\#(id)?","active":true,"closed":false,"outcomes":"[\"Yes\",\"No\"]","outcomePrices":"[\"0.5\",\"0.5\"]","volume":"1"}"#

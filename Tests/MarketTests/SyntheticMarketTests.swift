@@ -3,7 +3,7 @@ import LedgerLog
 import Market
 import Testing
 
-@Suite("Synthetic market")
+@Suite("Synthetic market", .timeLimit(.minutes(5)))
 struct SyntheticMarketTests {
     @Test("the same seed gives the same events: the universe, a tick per asset and step, contexts every hour, in time order")
     func deterministic() throws {

@@ -61,7 +61,7 @@ struct MemoryLog {
     }
 }
 
-@Suite("Asset selection and latest data")
+@Suite("Asset selection and latest data", .timeLimit(.minutes(5)))
 struct AssetMemoryTests {
     @Test("categories select by the mapping, Trending ranks by 24h volume, includes and excludes apply, bad input is refused")
     func selection() throws {

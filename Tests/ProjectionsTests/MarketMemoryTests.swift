@@ -6,7 +6,7 @@ import Market
 import Projections
 import Testing
 
-@Suite("Market memory")
+@Suite("Market memory", .timeLimit(.minutes(5)))
 struct MarketMemoryTests {
     static let meta = #"[{"universe":[{"szDecimals":5,"name":"BTC","maxLeverage":40},{"szDecimals":1,"name":"MATIC","maxLeverage":20,"isDelisted":true}]},[{"funding":"0.0000125","openInterest":"25877.14916","prevDayPx":"113776.0","dayNtlVlm":"3677355032.5","premium":"-0.0002298729","oraclePx":"113106.0","markPx":"113080.0","midPx":"113079.5","impactPxs":["113079.0","113080.0"]},{"funding":"0.0","openInterest":"0.0","prevDayPx":"0.2","dayNtlVlm":"0.0","premium":null,"oraclePx":"0.2","markPx":"0.2","midPx":null,"impactPxs":null}]]"#
     static let mids = #"{"BTC":"113100.5","MATIC":"0.2"}"#
@@ -42,7 +42,7 @@ struct MarketMemoryTests {
     }
 }
 
-@Suite("Market memory: a book summary that does not fit")
+@Suite("Market memory: a book summary that does not fit", .timeLimit(.minutes(5)))
 struct BadBookSummaryTests {
     @Test("a book summary without its spread stops the fold at its sequence, naming the missing fields; the read model stays just before it")
     func missingField() throws {
@@ -68,7 +68,7 @@ struct BadBookSummaryTests {
     }
 }
 
-@Suite("Market memory from the real recordings")
+@Suite("Market memory from the real recordings", .timeLimit(.minutes(5)))
 struct RealRecordingsMemoryTests {
     static var root: String {
         var url = URL(fileURLWithPath: #filePath)

@@ -46,7 +46,7 @@ struct TickLog {
     func cleanup() { try? FileManager.default.removeItem(atPath: root) }
 }
 
-@Suite("Projections")
+@Suite("Projections", .timeLimit(.minutes(5)))
 struct ProjectionsTests {
     @Test("the read models hold exactly what the ticks say")
     func foldsTicks() throws {
@@ -221,14 +221,22 @@ struct ProjectionsTests {
             }
         }
         reader.start()
+        // The reader has read the old state before the rebuild starts, and reads the new one after
+        // the swap (or ten seconds pass and the test fails): its reads span the swap.
+        func waitUntilSeen(_ value: Int) {
+            let deadline = Date().addingTimeInterval(10)
+            while !seen.withLock({ $0.contains(value) }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        }
+        waitUntilSeen(20_000)
         runner = try log.runner([CountingProjector(version: 2)])
         try runner.catchUp()
+        waitUntilSeen(40_000)
         stop.withLock { $0 = true }
         Thread.sleep(forTimeInterval: 0.05)
         try runner.close()
         // Version 1 counted every event once; version 2 counts each twice. Only whole states are seen.
         let observed = seen.withLock { $0 }
-        #expect(!observed.isEmpty)
+        #expect(observed.first == 20_000 && observed.last == 40_000, "the reader read before and after the swap")
         #expect(observed.allSatisfy { $0 == 20_000 || $0 == 40_000 })
         let db = try DatabaseQueue(path: path)
         #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count FROM counted WHERE id = 1") } == 40_000)

@@ -7,7 +7,7 @@ import Testing
 
 /// The arena's process manager over a synthetic market: auditions, the queue, races, tickets,
 /// settlement, retirement — and a restart in the middle continuing exactly where the log says.
-@Suite("the arena scheduler")
+@Suite("the arena scheduler", .timeLimit(.minutes(5)))
 struct ArenaSchedulerTests {
     static let start: Int64 = 1_717_200_000_000
     static let origin = start + AuditionPolicy.durationMs

@@ -3,7 +3,7 @@ import LedgerLog
 import Runtime
 import Testing
 
-@Suite("the artifact store")
+@Suite("the artifact store", .timeLimit(.minutes(5)))
 struct ArtifactStoreTests {
     let directory = NSTemporaryDirectory() + "clash-artifacts-\(UUID().uuidString)"
 

@@ -19,7 +19,7 @@ func marketLedger(seed: UInt64 = 7, assets: Int = 6, hours: Int = 3, marketVersi
     return ledger
 }
 
-@Suite("clones in a ledger")
+@Suite("clones in a ledger", .timeLimit(.minutes(5)))
 struct ClonesLedgerTests {
     static let owner = "0x8ba1f109551bd432803012645ac136ddd64dba72"
     static let identity = CloneCreated.Identity(name: "Momentum Max", avatarText: "MM", tagline: "Rides the trend")

@@ -5,7 +5,7 @@ import GRDB
 import Market
 import Testing
 
-@Suite("context packets from the log", .serialized)
+@Suite("context packets from the log", .serialized, .timeLimit(.minutes(5)))
 struct ContextPipelineTests {
     static let start: Int64 = 1_717_200_000_000
     static let graph = StrategyGraph.basic(category: "Crypto/Layer 1", prompt: "p", cadence: "1m")

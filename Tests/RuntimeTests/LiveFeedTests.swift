@@ -7,7 +7,7 @@ import Testing
 /// The live path end to end: ingestion polling a stand-in for Hyperliquid's `/info` (the recorded
 /// universe of 2026-02-06, prices moving), the candle feed, and the runtime worker, minute by minute
 /// on a clock the test moves.
-@Suite("the live path against a stand-in Hyperliquid")
+@Suite("the live path against a stand-in Hyperliquid", .timeLimit(.minutes(5)))
 struct LiveFeedTests {
     static var universeFile: String {
         var url = URL(fileURLWithPath: #filePath)

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The model engine against a stand-in OpenAI-compatible endpoint on 127.0.0.1.
-@Suite("the model engine")
+@Suite("the model engine", .timeLimit(.minutes(5)))
 struct ModelEngineTests {
     static let at = TradingRunTests.from
 

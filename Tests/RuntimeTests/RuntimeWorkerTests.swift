@@ -5,7 +5,7 @@ import Market
 import Testing
 
 /// The real-time runtime: a worker following a log that ingestion appends to.
-@Suite("the runtime worker")
+@Suite("the runtime worker", .timeLimit(.minutes(5)))
 struct RuntimeWorkerTests {
     static let start: Int64 = 1_717_200_000_000
 

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import Transport
 
-@Suite("Signature V4")
+@Suite("Signature V4", .timeLimit(.minutes(5)))
 struct SignatureV4Tests {
     @Test("the GET example of Amazon's S3 documentation signs to its published signature")
     func awsExample() {
@@ -38,7 +38,7 @@ struct SignatureV4Tests {
     }
 }
 
-@Suite("the S3 artifact store")
+@Suite("the S3 artifact store", .timeLimit(.minutes(5)))
 struct S3ArtifactStoreTests {
     static let credentials = SignatureV4.Credentials(accessKeyId: "testing", secretAccessKey: "testing")
 

@@ -5,7 +5,7 @@ import GRDB
 import Market
 import Testing
 
-@Suite("trading runs in simulated time")
+@Suite("trading runs in simulated time", .timeLimit(.minutes(5)))
 struct TradingRunTests {
     static let owner = "0x8ba1f109551bd432803012645ac136ddd64dba72"
     static let from: Int64 = 1_717_200_000_000 + 3_600_000

@@ -44,7 +44,7 @@ struct TreeLog {
     func cleanup() { try? FileManager.default.removeItem(atPath: root) }
 }
 
-@Suite("the Merkle tree (RFC 9162)")
+@Suite("the Merkle tree (RFC 9162)", .timeLimit(.minutes(5)))
 struct MerkleTreeTests {
     /// The eight leaves of the Certificate Transparency reference test data and its published roots.
     static let referenceLeaves: [[UInt8]] = [
