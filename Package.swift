@@ -110,7 +110,7 @@ let package = Package(
         ),
         .target(
             name: "Clash",
-            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Market", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",
@@ -131,7 +131,6 @@ let package = Package(
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -226,6 +226,14 @@ public final class ProjectionRunner {
     }
 
     /// The state hash of every read model, by projector name.
+    /// The rows of every table of read model `name`, its bookkeeping (tables named `_…`) aside.
+    public func rowCount(_ name: String) throws -> Int {
+        try read(name) { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+                .reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\($1)\"") ?? 0) }
+        }
+    }
+
     public func stateHashes() throws -> [String: StateHash] {
         var hashes: [String: StateHash] = [:]
         for model in models {

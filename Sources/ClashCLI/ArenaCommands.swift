@@ -41,13 +41,10 @@ struct ArenaStatus: ClashCommand {
     @OptionGroup var report: ReportOptions
 
     func execute() throws {
-        try data.read("arena") { db in
-            report.print(try Report.rows(db, "SELECT slot, s.clone_id, c.name, since_ms FROM arena_slot s JOIN career c USING (clone_id) ORDER BY slot"),
-                         title: "slots")
-            report.print(try Report.rows(db, "SELECT q.clone_id, c.name, passed_ms FROM arena_queue q JOIN career c USING (clone_id) ORDER BY passed_ms, length(q.clone_id), q.clone_id"),
-                         title: "\nqueue")
-            report.print(try Report.rows(db, "SELECT race_id, phase, opened_ms, started_ms, tickets, pool_wei FROM race WHERE phase IN ('accumulating', 'running', 'ended') ORDER BY number"),
-                         title: "\nraces under way")
+        try data.query { queries in
+            report.print(try queries.arenaSlots(), title: "slots")
+            report.print(try queries.arenaQueue(), title: "\nqueue")
+            report.print(try queries.racesUnderWay(), title: "\nraces under way")
         }
     }
 }
@@ -142,9 +139,7 @@ struct RacesList: ClashCommand {
     @OptionGroup var report: ReportOptions
 
     func execute() throws {
-        try data.read("arena") { db in
-            report.print(try Report.rows(db, "SELECT race_id, phase, opened_ms, started_ms, ended_ms, tickets, pool_wei, winner FROM race ORDER BY number"))
-        }
+        try data.query { report.print(try $0.races()) }
     }
 }
 
@@ -155,15 +150,10 @@ struct RacesShow: ClashCommand {
     @Argument(help: "The race's id.") var race: String
 
     func execute() throws {
-        try data.read("arena") { db in
-            let summary = try Report.rows(db, "SELECT * FROM race WHERE race_id = ?", [race])
-            guard !summary.isEmpty else { throw DomainError("race.unknown", "no race has id \(race); `clash races list` shows the races") }
-            report.print(summary, title: "race")
-            report.print(try Report.rows(db, "SELECT lane, clone_id, withdrawn, tickets, rank, final_equity_e6, gain_e6, return_bp, max_drawdown_bp, max_drawdown_e6 FROM racer WHERE race_id = ? ORDER BY coalesce(rank, 1000000), lane", [race]),
-                         title: "\nracers")
-            report.print(try Report.rows(db, "SELECT line, kind, recipient, clone_id, tickets, amount_wei FROM payout WHERE race_id = ? ORDER BY line", [race]),
-                         title: "\npayouts")
-        }
+        let details = try data.query { try $0.race(race) }
+        report.print([details.race], title: "race")
+        report.print(details.racers, title: "\nracers")
+        report.print(details.payouts, title: "\npayouts")
     }
 }
 
@@ -216,29 +206,11 @@ struct TicketsShow: ClashCommand {
     @Option(help: "The holder's address.") var holder: String
 
     func execute() throws {
-        let address = try address(holder, field: "--holder")
-        try data.read("arena") { db in
-            report.print(try Report.rows(db, "SELECT ticket_id, race_id, clone_id, price_wei, status, bought_ms FROM ticket WHERE holder = ? ORDER BY bought_ms, ticket_id", [address]),
-                         title: "tickets")
-            report.print(try Report.rows(db, "SELECT race_id, clone_id, tickets, amount_wei FROM payout WHERE recipient = ? AND kind = 'holder' ORDER BY race_id", [address]),
-                         title: "\npayouts")
-        }
+        let holder = try Address.parse(holder, field: "--holder", code: "clone.bad_address")
+        let held = try data.query { try $0.tickets(holder: holder) }
+        report.print(held.tickets, title: "tickets")
+        report.print(held.payouts, title: "\npayouts")
     }
-}
-
-enum Leaderboard {
-    /// All time: wins, then podiums, then cumulative gain (exact), then clone id.
-    static let allTimeSQL = """
-        SELECT clone_id, name, status, races, wins, podiums, cumulative_return_bp, best_return_bp, cumulative_gain_e6 FROM career WHERE races > 0
-        ORDER BY wins DESC, podiums DESC, cumulative_gain_e6 DESC, clone_id
-        """
-}
-
-enum HallOfFame {
-    static let sql = """
-        SELECT clone_id, name, status, races, wins, podiums, best_return_bp, cumulative_return_bp, best_gain_e6, cumulative_gain_e6,
-               tickets_backed, holder_earnings_wei, retired_reason FROM career ORDER BY wins DESC, podiums DESC, cumulative_gain_e6 DESC, clone_id
-        """
 }
 
 struct LeaderboardCommand: ClashCommand {
@@ -249,13 +221,7 @@ struct LeaderboardCommand: ClashCommand {
     @Option(help: "One race's ranking.") var race: String?
 
     func execute() throws {
-        try data.read("arena") { db in
-            if let race {
-                report.print(try Report.rows(db, "SELECT rank, clone_id, return_bp, max_drawdown_bp, final_equity_e6, gain_e6, max_drawdown_e6, tickets FROM racer WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id", [race]))
-            } else {
-                report.print(try Report.rows(db, Leaderboard.allTimeSQL))
-            }
-        }
+        try data.query { queries in report.print(try race.map(queries.raceRanking) ?? queries.leaderboard()) }
     }
 }
 
@@ -266,6 +232,6 @@ struct HallOfFameCommand: ClashCommand {
     @OptionGroup var report: ReportOptions
 
     func execute() throws {
-        try data.read("arena") { db in report.print(try Report.rows(db, HallOfFame.sql)) }
+        try data.query { report.print(try $0.hallOfFame()) }
     }
 }

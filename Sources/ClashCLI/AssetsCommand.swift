@@ -22,9 +22,7 @@ struct AssetsList: ClashCommand {
     @Option(help: "Symbols to leave out, comma separated.") var exclude = ""
 
     func execute() throws {
-        let selected = try data.read("market_memory") { db in
-            try AssetSelection.select(db, category: category, include: Self.symbols(include), exclude: Self.symbols(exclude))
-        }
+        let selected = try data.query { try $0.assets(category: category, include: Self.symbols(include), exclude: Self.symbols(exclude)) }
         try report.print(objects: selected.map { asset in
             Output.object { json in
                 json.beginObject()
@@ -56,10 +54,7 @@ struct AssetsLatest: ClashCommand {
     @Option(help: "The time of the view in ms (default: the newest time in market memory).") var at: Int64?
 
     func execute() throws {
-        let runner = try data.readModels()
-        defer { try? runner.close() }
-        try runner.catchUp()
-        guard let latest = try runner.withAssetMemory({ try $0.latest(symbol, asOfMs: at) }) else {
+        guard let latest = try data.query({ try $0.latest(symbol, asOfMs: at) }) else {
             throw ValidationError("no universe lists \(symbol); `clash assets list` shows the assets market memory knows")
         }
         try report.print(objects: [Array(try AssetMemory.encode(latest))])

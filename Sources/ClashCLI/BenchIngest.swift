@@ -105,10 +105,7 @@ struct BenchIngest: ClashCommand {
                                           projectors: Self.projectors)
         try runner.catchUp()
         let seconds = monotonicSeconds() - start
-        let rows = try runner.read("market_memory") { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
-                .reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \($1)") ?? 0) }
-        }
+        let rows = try runner.rowCount("market_memory")
         try runner.close()
         return (bodies.count, events, rows, bodies.reduce(0) { $0 + $1.1.count }, seconds)
     }

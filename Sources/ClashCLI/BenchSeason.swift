@@ -24,10 +24,11 @@ struct BenchSeason: ClashCommand {
         try? FileManager.default.removeItem(atPath: directory)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let began = monotonicSeconds()
-        let ledger = try Ledger.open(directory: directory, clock: FixedClock(SeasonSimulate.start), ids: SeededIds(seed: engine.seed, prefix: "season"))
+        let ledger = try Ledger.open(directory: directory, clock: FixedClock(Season.start), ids: SeededIds(seed: engine.seed, prefix: "season"))
         defer { try? ledger.close() }
         let season = try Season.run(ledger: ledger, seed: engine.seed, clones: clones, races: races, spectators: spectators, assets: assets,
-                                    cadence: cadence, slots: ArenaDecider.slotCountDefault, engine: engine, storePackets: true, progress: nil)
+                                    cadence: cadence, slots: ArenaDecider.slotCountDefault, engine: try engine.perClone(artifacts: ledger.artifacts),
+                                    storePackets: true, progress: nil)
         try ledger.project()
         let seconds = monotonicSeconds() - began
         let head = try ledger.head.chain.hex

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Clash
 import Foundation
-import GRDB
 
 struct ClonesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -114,8 +113,8 @@ struct ClonesList: ClashCommand {
     @Option(help: "Only the clones of this owner.") var owner: String?
 
     func execute() throws {
-        let rows = try ClonesShow.rows(data, owner: owner.map { try address($0) })
-        try report.print(objects: rows.map(ClonesShow.publicJSON))
+        let owner = try owner.map { try Address.parse($0, field: "--owner", code: "clone.bad_address") }
+        try report.print(try data.query { try $0.clones(owner: owner) })
     }
 }
 
@@ -133,50 +132,17 @@ struct ClonesShow: ClashCommand {
     @Option(help: "With --as owner: the address asking, which must be the clone's creator.") var owner: String?
 
     func execute() throws {
-        guard let row = try Self.rows(data, cloneId: id).first else {
-            throw DomainError("clone.unknown", "no clone has id \(id); `clash clones list` shows the clones")
+        let asking: CloneAudience
+        switch audience {
+        case .public: asking = .public
+        case .operator: asking = .operator
+        case .owner:
+            guard let owner else { throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(id)'s creator") }
+            asking = .owner(try Address.parse(owner, field: "--owner", code: "clone.bad_address"))
         }
-        var output = Self.publicJSON(row)
-        if audience != .public {
-            if audience == .owner {
-                guard let owner, try address(owner) == row["owner"] as String else {
-                    throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(id)'s creator")
-                }
-            }
-            let store = try artifacts.store(data)
-            let graph = try StrategyGraph.decode(try store.get(row["strategy_hash"]))
-            output.removeLast()
-            output += Array(",\"strategy\":".utf8) + (try graph.canonicalBytes()) + [0x7D]
-        }
-        try report.print(objects: [output])
-    }
-
-    static func rows(_ data: DataOptions, cloneId: String? = nil, owner: String? = nil) throws -> [Row] {
-        try data.read("clones") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM clone WHERE (?1 IS NULL OR clone_id = ?1) AND (?2 IS NULL OR owner = ?2) ORDER BY created_sequence
-                """, arguments: [cloneId, owner])
-        }
-    }
-
-    /// What anyone may see: identity, owner, status, times; never the graph or its prompt.
-    static func publicJSON(_ row: Row) -> [UInt8] {
-        var json = CanonicalJSONWriter()
-        json.beginObject()
-        json.key("audition_fee_wei"); json.string(row["audition_fee_wei"])
-        json.key("avatar_text"); json.string(row["avatar_text"])
-        json.key("clone_id"); json.string(row["clone_id"])
-        json.key("created_ms"); json.int(row["created_ms"] as Int64)
-        json.key("granularity"); json.string(row["granularity"])
-        json.key("name"); json.string(row["name"])
-        json.key("owner"); json.string(row["owner"])
-        if let retired = row["retired_ms"] as Int64? { json.key("retired_ms"); json.int(retired) }
-        json.key("status"); json.string(row["status"])
-        json.key("strategy_changes"); json.int(row["strategy_changes"] as Int64)
-        json.key("strategy_hash"); json.string(row["strategy_hash"])
-        json.key("tagline"); json.string(row["tagline"])
-        json.endObject()
-        return json.bytes
+        let store = try artifacts.store(data)
+        let view = try data.query { try $0.clone(id, as: asking, artifacts: store) }
+        try report.print(objects: [try view.canonicalJSON()])
     }
 }
 

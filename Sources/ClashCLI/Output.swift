@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import Clash
 import Transparency
 import Foundation
 import LedgerLog

@@ -1,7 +1,6 @@
 import ArgumentParser
+import Clash
 import Foundation
-import GRDB
-import LedgerLog
 
 /// Rows for people or for programs: an aligned table on a terminal (values shown in their units by
 /// `Humanize`), JSON lines otherwise or with `--json` (keys in order, as canonical JSON, every value
@@ -12,14 +11,14 @@ struct ReportOptions: ParsableArguments {
 
     var asTable: Bool { !json && (table || isatty(STDOUT_FILENO) != 0) }
 
-    /// Prints `rows` (each a list of column name and value) under `title` when a table.
-    func print(_ rows: [[(String, DatabaseValue)]], title: String? = nil) {
+    /// Prints a query's rows under `title` when a table (one row as a list of its fields).
+    func print(_ rows: [QueryRow], title: String? = nil) {
         if asTable {
             if let title { Output.line(title) }
-            let values = rows.map { $0.map { (key: $0.0, value: Report.value($0.1)) } }
+            let values = rows.map { $0.columns.map { (key: $0.name, value: $0.value) } }
             if values.count == 1 { Report.details(values[0]) } else { Report.table(values.map { $0.map { ($0.key, $0.value) } }) }
         } else {
-            for row in rows { Output.line(Report.json(row)) }
+            for row in rows { Output.line(row.canonicalJSON) }
         }
     }
 
@@ -44,39 +43,6 @@ struct ReportOptions: ParsableArguments {
 }
 
 enum Report {
-    /// The rows of a query, columns in the query's order.
-    static func rows(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws -> [[(String, DatabaseValue)]] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in row.columnNames.map { ($0, row[$0] as DatabaseValue) } }
-    }
-
-    static func json(_ row: [(String, DatabaseValue)]) -> [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.beginObject()
-        for (name, value) in row.sorted(by: { $0.0 < $1.0 }) {
-            writer.key(name)
-            switch value.storage {
-            case .null: writer.null()
-            case .int64(let number): writer.int(number)
-            case .double(let number): writer.string(String(number))
-            case .string(let string): writer.string(string)
-            case .blob(let data): writer.string(data.base64EncodedString())
-            }
-        }
-        writer.endObject()
-        return writer.bytes
-    }
-
-    /// A read model's value as JSON's (a wei amount stays its decimal string).
-    static func value(_ value: DatabaseValue) -> JSONValue {
-        switch value.storage {
-        case .null: .null
-        case .int64(let number): .integer(String(number))
-        case .double(let number): .decimal(String(number))
-        case .string(let string): .string(string)
-        case .blob(let data): .string(data.map { String(format: "%02x", $0) }.joined())
-        }
-    }
-
     /// Rows as an aligned table, the columns of every row in first-seen order, each value in its unit.
     static func table(_ rows: [[(String, JSONValue)]]) {
         guard !rows.isEmpty else {

@@ -1,0 +1,116 @@
+import ClashCore
+import Domain
+
+/// A race as `races show` gives it: its figures, its racers by rank, its payout lines.
+public struct RaceDetails: Sendable {
+    public var race: QueryRow
+    public var racers: [QueryRow]
+    public var payouts: [QueryRow]
+}
+
+/// A holder's tickets and what they were paid.
+public struct HolderTickets: Sendable {
+    public var tickets: [QueryRow]
+    public var payouts: [QueryRow]
+}
+
+extension Queries {
+    /// The arena's slots and who holds them.
+    public func arenaSlots() throws -> [QueryRow] {
+        try access.read("arena") { try QueryRow.fetchAll($0, "SELECT slot, s.clone_id, c.name, since_ms FROM arena_slot s JOIN career c USING (clone_id) ORDER BY slot") }
+    }
+
+    /// The clones waiting for a slot, first come first.
+    public func arenaQueue() throws -> [QueryRow] {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, "SELECT q.clone_id, c.name, passed_ms FROM arena_queue q JOIN career c USING (clone_id) ORDER BY passed_ms, length(q.clone_id), q.clone_id")
+        }
+    }
+
+    /// The races accumulating, running or ended and not yet settled.
+    public func racesUnderWay() throws -> [QueryRow] {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, "SELECT race_id, phase, opened_ms, started_ms, tickets, pool_wei FROM race WHERE phase IN ('accumulating', 'running', 'ended') ORDER BY number")
+        }
+    }
+
+    /// Every race, in order.
+    public func races() throws -> [QueryRow] {
+        try access.read("arena") { try QueryRow.fetchAll($0, "SELECT race_id, phase, opened_ms, started_ms, ended_ms, tickets, pool_wei, winner FROM race ORDER BY number") }
+    }
+
+    /// One race; `race.unknown` when no race has the id.
+    public func race(_ raceId: String) throws -> RaceDetails {
+        try access.read("arena") { db in
+            guard let race = try QueryRow.fetchAll(db, "SELECT * FROM race WHERE race_id = ?", [raceId]).first else {
+                throw DomainError("race.unknown", "no race has id \(raceId); `clash races list` shows the races")
+            }
+            return RaceDetails(
+                race: race,
+                racers: try QueryRow.fetchAll(db, """
+                    SELECT lane, clone_id, withdrawn, tickets, rank, final_equity_e6, gain_e6, return_bp, max_drawdown_bp, max_drawdown_e6
+                    FROM racer WHERE race_id = ? ORDER BY coalesce(rank, 1000000), lane
+                    """, [raceId]),
+                payouts: try QueryRow.fetchAll(db, "SELECT line, kind, recipient, clone_id, tickets, amount_wei FROM payout WHERE race_id = ? ORDER BY line", [raceId]))
+        }
+    }
+
+    /// A race's ranking (ranked racers only, best first).
+    public func raceRanking(_ raceId: String) throws -> [QueryRow] {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, """
+                SELECT rank, clone_id, return_bp, max_drawdown_bp, final_equity_e6, gain_e6, max_drawdown_e6, tickets FROM racer
+                WHERE race_id = ? AND rank IS NOT NULL ORDER BY rank, clone_id
+                """, [raceId])
+        }
+    }
+
+    /// The newest settled race's id, nil before the first settlement.
+    public func lastSettledRace() throws -> String? {
+        try access.read("arena") { try QueryRow.fetchAll($0, "SELECT race_id FROM race WHERE phase = 'settled' ORDER BY number DESC LIMIT 1").first?.string("race_id") }
+    }
+
+    /// A race's settlement figures (nil for an unknown race).
+    public func settlement(_ raceId: String) throws -> QueryRow? {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, "SELECT pool_wei, rake_wei, creator_pool_wei, holder_pool_wei, breakage_wei, depends_on_sequence FROM race WHERE race_id = ?",
+                                  [raceId]).first
+        }
+    }
+
+    /// How many payout lines a race's settlement has.
+    public func payoutLineCount(_ raceId: String) throws -> Int {
+        try access.read("arena") { try QueryRow.fetchAll($0, "SELECT count(*) AS lines FROM payout WHERE race_id = ?", [raceId]).first?.int("lines").map(Int.init) ?? 0 }
+    }
+
+    /// A holder's tickets (in the order bought) and the payouts they earned.
+    public func tickets(holder: Address) throws -> HolderTickets {
+        try access.read("arena") { db in
+            HolderTickets(
+                tickets: try QueryRow.fetchAll(db, "SELECT ticket_id, race_id, clone_id, price_wei, status, bought_ms FROM ticket WHERE holder = ? ORDER BY bought_ms, ticket_id",
+                                               [holder.lowercase]),
+                payouts: try QueryRow.fetchAll(db, "SELECT race_id, clone_id, tickets, amount_wei FROM payout WHERE recipient = ? AND kind = 'holder' ORDER BY race_id",
+                                               [holder.lowercase]))
+        }
+    }
+
+    /// The all-time leaderboard: wins, then podiums, then cumulative gain (exact), then clone id.
+    public func leaderboard(limit: Int? = nil) throws -> [QueryRow] {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, """
+                SELECT clone_id, name, status, races, wins, podiums, cumulative_return_bp, best_return_bp, cumulative_gain_e6 FROM career WHERE races > 0
+                ORDER BY wins DESC, podiums DESC, cumulative_gain_e6 DESC, clone_id
+                """ + (limit.map { " LIMIT \($0)" } ?? ""))
+        }
+    }
+
+    /// Every clone's career, retired ones included, in the leaderboard's order.
+    public func hallOfFame(limit: Int? = nil) throws -> [QueryRow] {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, """
+                SELECT clone_id, name, status, races, wins, podiums, best_return_bp, cumulative_return_bp, best_gain_e6, cumulative_gain_e6,
+                       tickets_backed, holder_earnings_wei, retired_reason FROM career ORDER BY wins DESC, podiums DESC, cumulative_gain_e6 DESC, clone_id
+                """ + (limit.map { " LIMIT \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ClashCore
+import Projections
+
+extension Queries {
+    /// The assets a selection picks (the Asset Block's rule): a category, with symbols added and
+    /// left out; `AssetSelection.Problem` for an unknown category.
+    public func assets(category: String, include: [String] = [], exclude: [String] = []) throws -> [AssetSelection.Selected] {
+        try access.read("market_memory") { try AssetSelection.select($0, category: category, include: include, exclude: exclude) }
+    }
+
+    /// The latest data an asset would receive in a context packet, as of `asOfMs` (default: the
+    /// newest time in market memory); nil when no universe lists it.
+    public func latest(_ symbol: String, asOfMs: Int64? = nil) throws -> AssetLatest? {
+        try access.marketMemory { try $0.latest(symbol, asOfMs: asOfMs) }
+    }
+}

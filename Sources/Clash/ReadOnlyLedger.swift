@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import LedgerLog
+import Projections
+
+/// A data directory opened to read: the log and its read models, never written. What lags behind
+/// the log is folded into copies in memory, so a reader beside a running writer sees the log's
+/// head without taking the writer's lock or touching its files.
+public final class ReadOnlyLedger {
+    public let directory: String
+    private let runner: ProjectionRunner
+
+    /// Opens `directory` to read; `NoLogError` when it holds no log (nothing is created).
+    public static func open(directory: String) throws -> ReadOnlyLedger {
+        if let reason = NoLogError.missingLog(in: directory) { throw NoLogError(directory: directory, reason: reason) }
+        let log = try LogReader(directory: directory + "/log")
+        return ReadOnlyLedger(directory: directory,
+                              runner: try ProjectionRunner(readingDirectory: directory + "/projections", log: log, projectors: ReadModels.all))
+    }
+
+    private init(directory: String, runner: ProjectionRunner) {
+        self.directory = directory
+        self.runner = runner
+    }
+
+    /// The read models' questions (`Queries`), answered as of the log's head.
+    public var queries: Queries { Queries(access: self) }
+
+    public func close() throws { try runner.close() }
+}
+
+extension ReadOnlyLedger: ReadModelAccess {
+    func read<Result>(_ readModel: String, _ body: (Database) throws -> Result) throws -> Result {
+        try runner.catchUp()
+        return try runner.read(readModel, body)
+    }
+
+    func marketMemory<Result>(_ body: (AssetMemory) throws -> Result) throws -> Result {
+        try runner.catchUp()
+        return try runner.withAssetMemory(body)
+    }
+}
+
+/// A command that only reads was pointed at a directory without a log.
+public struct NoLogError: Error, CustomStringConvertible {
+    public var directory: String
+    public var reason: String
+
+    public init(directory: String, reason: String) {
+        self.directory = directory
+        self.reason = reason
+    }
+
+    public var description: String {
+        "no log in \(directory): \(reason); check the --data path (or $CLASH_DATA), or make a log there with `clash log import --from FILE` "
+            + "or a command that writes (`clash ingest …`, `clash market simulate …`); nothing was created"
+    }
+
+    /// Why `directory` holds no log, or nil when it holds one (at least one segment file).
+    public static func missingLog(in directory: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return "the directory does not exist" }
+        guard isDirectory.boolValue else { return "it is not a directory" }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/log")) ?? []
+        return names.contains { $0.hasPrefix("seg-") && $0.hasSuffix(".lz4") } ? nil : "it holds no log (no log/seg-*.lz4)"
+    }
+}

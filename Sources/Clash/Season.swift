@@ -1,0 +1,105 @@
+import Domain
+import EventSchemas
+import Foundation
+import Market
+import Runtime
+
+/// A season of the arena on a synthetic market: what `clash season simulate` and `clash bench season` run.
+public enum Season {
+    /// What a season did.
+    public struct Totals: Sendable {
+        public var decisions = 0, tickets = 0, events: UInt64 = 0
+        public var report = ArenaScheduler.Report()
+        public var endMs: Int64 = 0
+    }
+
+    /// When a season's market starts (2024-06-01 00:00 UTC): its clones are created then.
+    public static let start: Int64 = 1_717_200_000_000
+    /// The clones' names, in order (numbered from the second round on).
+    public static let names = ["Momentum Max", "Funding Fox", "Mean Queen", "Carry Cat", "Trend Rider", "Basis Bear", "Swing Owl", "Drift Hawk",
+                               "Tape Reader", "Grid Wolf", "Range Rat", "Break Bull"]
+
+    /// The whole product loop on a synthetic market (seeded by `seed`, as are the strategies and the
+    /// spectators): clones with varied strategies, their auditions, the queue, races with
+    /// spectators buying tickets, settlements and retirements. `engine` gives each clone's engine.
+    public static func run(ledger: Ledger, seed: UInt64, clones: Int, races: Int, spectators: Int, assets: Int, cadence: String, slots: Int64,
+                           engine: @escaping (String) throws -> any DecisionEngine, storePackets: Bool, progress: ((String) -> Void)?) throws -> Totals {
+        let origin = start + AuditionPolicy.durationMs
+        let hours = 24 + 6 * (races + 1) + 1
+        progress?("market: \(assets) perpetuals, \(hours) hours at 1-minute steps (seed \(seed))")
+        try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
+        let market = SyntheticMarket(seed: seed, assets: assets, hours: hours, startMs: start)
+        try ledger.log.appendInBatches(market)
+        var random = SplitMix64(seed: seed ^ 0x5EA5_0000)
+        let symbols = SyntheticMarket(seed: seed, assets: assets, hours: 1, startMs: start).symbols
+        // Every fifth clone is a slow trader, deciding every 4 hours: its audition fails (policy v1
+        // wants a decision per asset every hour), and its owner retires it.
+        var slow: [(id: String, owner: String)] = []
+        for index in 0..<clones {
+            let rule = RuleEngine.rules[index % RuleEngine.rules.count]
+            let risk = RiskPreset.names[Int(random.next() % UInt64(RiskPreset.names.count))]
+            let picked = symbols.filter { _ in random.next() % 3 != 0 }
+            let isSlow = index % 5 == 4
+            let pace = isSlow ? "4h" : cadence
+            var graph = StrategyChoices(assets: picked.isEmpty ? [symbols[0]] : picked, prompt: "\(rule) on the \(pace) tape", cadence: pace,
+                                        risk: risk, sources: ["price", "derivatives"]).graph(.custom).convertedUp()
+            let prompt = graph.blocks.firstIndex { $0.kind == "trading_prompt" }!
+            graph.blocks[prompt].rule = rule
+            let name = names[index % names.count] + (index >= names.count ? " \(index / names.count + 1)" : "")
+            let owner = "0x" + String(format: "%016llx%016llx%08x", random.next(), random.next(), UInt32(truncatingIfNeeded: random.next()))
+            try ledger.createClone(id: "c-\(index + 1)", owner: owner,
+                                   identity: .init(name: name, avatarText: String(name.prefix(2)), tagline: "\(rule), \(risk) risk, every \(pace)"),
+                                   graph: graph)
+            if isSlow { slow.append(("c-\(index + 1)", owner)) }
+        }
+        progress?("\(clones) clones created; auditions over the first 24 hours")
+        var settings = ArenaScheduler.Settings(originMs: origin)
+        settings.slotCount = slots
+        settings.racesMax = races
+        settings.storePackets = storePackets
+        settings.treeDirectory = ledger.treeDirectory
+        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings,
+                                       engine: engine)
+        let holders = (0..<spectators).map { _ in "0x" + String(format: "%016llx%016llx%08x", random.next(), random.next(), UInt32(truncatingIfNeeded: random.next())) }
+        var totals = Totals()
+        let head = try ledger.head.sequence
+        // The read models follow the log on another thread while the season runs.
+        let follower = PeriodicWork { _ = try ledger.project() }
+        defer { try? follower.finish() }
+        var time = start
+        let end = origin + Int64(races - 1) * settings.raceEveryMs + settings.raceEveryMs + settings.raceDurationMs
+        var ticketed = Set<String>()
+        while time <= end {
+            let report = try scheduler.advance(to: time, progress: progress)
+            totals.decisions += report.decisions
+            totals.report += report
+            // The owners of clones that failed their audition retire them once the verdicts are in.
+            if time == origin, !slow.isEmpty {
+                let auditions = try ledger.log.read(streams: Set(slow.map { "audition.\($0.id)" }))
+                for (id, owner) in slow {
+                    let verdict = auditions["audition.\(id)"]?.last { $0.type == AuditionDecided.type }
+                    guard let verdict, try !EventCatalog.decode(verdict, as: AuditionDecided.self).passed else { continue }
+                    try scheduler.retire(id, reason: "owner", policy: 0, owner: owner, at: time)
+                    totals.report.retirements += 1
+                    progress?("\(id) retired by its owner after its audition failed")
+                }
+            }
+            // An hour into each race's accumulation, the spectators buy.
+            if let race = scheduler.accumulatingRace, !ticketed.contains(race.raceId), !race.lineup.isEmpty {
+                ticketed.insert(race.raceId)
+                for holder in holders {
+                    let clone = race.lineup[Int(random.next() % UInt64(race.lineup.count))]
+                    let bought = try scheduler.buyTickets(raceId: race.raceId, cloneId: clone, holder: holder, count: Int(random.next() % 5) + 1,
+                                                          at: time + 3_600_000)
+                    totals.tickets += bought.count
+                }
+                if !holders.isEmpty { progress?("race \(race.raceId): \(holders.count) spectators bought tickets") }
+            }
+            time += 3_600_000
+        }
+        try follower.finish()
+        totals.events = try ledger.head.sequence - head
+        totals.endMs = end
+        return totals
+    }
+}
