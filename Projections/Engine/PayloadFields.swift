@@ -8,7 +8,7 @@ import LedgerLog
 /// Reads the top-level members of a canonical JSON payload in one pass, without building a tree
 /// and without allocating: the fast path of folds over millions of events. Nested values are
 /// skipped; strings with escapes are decoded by the full parser.
-public enum PayloadFields {
+package enum PayloadFields {
     /// A member's value as the scan sees it.
     public enum Value {
         case integer(Int64)

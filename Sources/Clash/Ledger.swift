@@ -6,6 +6,12 @@ import Runtime
 
 /// A ledger: the event log and the read models folded from it, in a data directory or in memory.
 /// The one object an application or a test suite embeds.
+///
+/// Confined, not `Sendable`: use a ledger from one thread at a time. Its read models are one
+/// SQLite connection each and its projectors fold in place, so two threads querying or appending
+/// at once would interleave a fold. To read from other threads, open a `ReadOnlyLedger` on each
+/// (it never writes and sees the log's head), or share `log`: a `LogStore` is `Sendable`, one
+/// writer and any number of readers.
 public final class Ledger {
     /// The event log.
     public let log: any LogStore

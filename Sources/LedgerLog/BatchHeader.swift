@@ -3,7 +3,7 @@
 /// Layout (little-endian), 80 bytes: "CLBH", format version u16, flags u16, first sequence u64,
 /// record count u32, uncompressed length u32, compressed length u32, CRC-32C of the compressed
 /// frame u32, chain value [32], last timestamp ms i64, reserved u32, CRC-32C of bytes 0..<76 u32.
-public struct BatchHeader: Sendable, Equatable {
+package struct BatchHeader: Sendable, Equatable {
     public static let magic: [UInt8] = Array("CLBH".utf8)
     public static let frameMagic: UInt32 = 0x184D_2A51
     public static let contentBytes = 80
@@ -91,7 +91,7 @@ public struct BatchHeader: Sendable, Equatable {
 ///
 /// Layout (little-endian), 64 bytes: "CLSG", format version u16, reserved u16, first sequence u64,
 /// chain value before the segment [32], reserved [12], CRC-32C of bytes 0..<60 u32.
-public struct SegmentHeader: Sendable, Equatable {
+package struct SegmentHeader: Sendable, Equatable {
     public static let magic: [UInt8] = Array("CLSG".utf8)
     public static let frameMagic: UInt32 = 0x184D_2A50
     public static let contentBytes = 64

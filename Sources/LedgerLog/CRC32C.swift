@@ -2,7 +2,7 @@ import CCRC32C
 
 /// CRC-32C (Castagnoli), the checksum every stored batch carries: the processor's CRC32
 /// instruction where there is one, slicing-by-8 tables otherwise (same values).
-public enum CRC32C {
+package enum CRC32C {
     /// The CRC-32C of `bytes`, continuing from `previous` (0 for a fresh checksum).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, previous: UInt32 = 0) -> UInt32 {
         guard let base = bytes.baseAddress else { return previous }

@@ -3,7 +3,7 @@ import CLZ4
 /// Standard LZ4 frames (the format of the `lz4` command-line tool) through liblz4.
 ///
 /// Every batch is one frame, so `lz4 -dc` reads a segment with no software of ours.
-public enum LZ4Codec {
+package enum LZ4Codec {
     /// The largest frame `compress` can produce for `count` input bytes.
     public static func compressBound(_ count: Int) -> Int {
         var preferences = framePreferences(contentSize: count)

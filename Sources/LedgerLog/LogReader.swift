@@ -63,7 +63,7 @@ public final class LogReader: @unchecked Sendable {
 
     /// Calls `body` with each checked, decompressed batch holding sequences from `sequence` on,
     /// until it returns false or the log ends.
-    public func forEachBatch(from sequence: UInt64 = 1, _ body: (DecodedBatch) throws -> Bool) throws {
+    package func forEachBatch(from sequence: UInt64 = 1, _ body: (DecodedBatch) throws -> Bool) throws {
         var cursor = BatchCursor(layouts: layouts, from: sequence)
         while let step = cursor.next() {
             switch step {

@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Keys in byte order: causation, correlation, id, payload, schema, seq, stream, stream_version,
 /// ts, type. The optional ids are left out when absent.
-public enum RecordCodec {
+package enum RecordCodec {
     /// Writes a record's canonical envelope.
     public static func encode(_ record: LogRecord, into writer: inout CanonicalJSONWriter) {
         encode(

@@ -6,7 +6,7 @@ import Darwin
 
 /// One segment file of the log: `seg-<first sequence, 20 digits>.lz4`, with its sparse index
 /// `seg-<first sequence>.idx` beside it.
-public struct Segment: Sendable, Equatable {
+package struct Segment: Sendable, Equatable {
     public static let prefix = "seg-"
     public static let suffix = ".lz4"
     public static let indexSuffix = ".idx"
@@ -40,7 +40,7 @@ public struct Segment: Sendable, Equatable {
 }
 
 /// Where one batch sits: the sparse index holds one entry per batch.
-public struct IndexEntry: Sendable, Equatable {
+package struct IndexEntry: Sendable, Equatable {
     public var firstSequence: UInt64
     public var recordCount: UInt32
     /// Byte offset of the batch's header frame within the segment.

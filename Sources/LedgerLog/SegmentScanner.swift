@@ -85,7 +85,7 @@ final class SegmentScanner {
 }
 
 /// A batch read and checked: its header, its uncompressed record lines and where each one is.
-public struct DecodedBatch: Sendable {
+package struct DecodedBatch: Sendable {
     public let header: BatchHeader
     /// The canonical record lines, each ending in a newline: the bytes the hash chain covers.
     public let bytes: [UInt8]

@@ -47,10 +47,8 @@ struct ReadmeExamplesTests {
                           payload: ["symbol": "BTC-PERP", "mid_e8": 6_512_345_000_000, "funding_e8": 1_250, "open_interest_e2": 98_765_432_100])
         clock.advance(byMilliseconds: 61_000)
         try ledger.appendTicks(5_000, seed: 3)                            // seeded synthetic market
-        let mid = try ledger.query("market_ticks") { db in
-            try Int64.fetchOne(db, sql: "SELECT mid_e8 FROM latest_tick WHERE symbol = 'BTC-PERP'")
-        }
-        #expect(mid != nil)
+        let mid = try ledger.queries.rows("market_ticks", sql: "SELECT mid_e8 FROM latest_tick WHERE symbol = ?", arguments: ["BTC-PERP"])
+        #expect(mid.first?.int("mid_e8") != nil)
         try ledger.verifyReplay()                                         // rebuilt from the log == live, byte for byte
         #expect(try ledger.stateHash().count == 64)
     }
@@ -69,9 +67,8 @@ struct ReadmeExamplesTests {
         try ledger.append(try request.drafts(pages: [body], timestampMs: 1_765_584_000_000))      // once: the same body again writes nothing
         try ledger.append([try CategoryMapping.event().draft(id: "categories-v1", stream: "source.hyperliquid",
                                                              timestampMs: 1_765_584_000_000)])
-        let (layer1, btc) = try ledger.marketMemory { memory in
-            (try AssetSelection.select(memory.memory, category: "Crypto/Layer 1"), try memory.latest("BTC"))
-        }
+        let layer1 = try ledger.queries.assets(category: "Crypto/Layer 1")                 // the Asset Block's rule
+        let btc = try ledger.queries.latest("BTC")                                         // what a packet on BTC receives
         #expect(layer1.map(\.symbol) == ["BTC", "SOL"])
         #expect(btc?.funding.currentE12 == 12_500_000)
         #expect(btc?.price?.midE8 == 11_307_950_000_000)
