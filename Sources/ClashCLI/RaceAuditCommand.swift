@@ -1,0 +1,71 @@
+import ArgumentParser
+import Audit
+import EventSchemas
+import Foundation
+import LedgerLog
+
+/// `clash race audit RACE`: exit 0 match, 1 divergence, 2 cannot audit.
+struct RaceAuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Re-run a race from the log and the artifact store alone and compare every event with the logged one.",
+        discussion: """
+            Every run's packet, decision (the rules engine decides again; a model's answer is read from its recorded \
+            exchange, never asked again), gate, order, fill, funding payment, liquidation and mark, the ranking and the \
+            settlement are recomputed and compared, field by field, with the events the log holds. Prints `match`, or \
+            the first diverging event in log order (sequence, type, field, logged and recomputed values). Reads only: \
+            it works on an exported log imported elsewhere. Exit 0 match, 1 divergence, 2 cannot audit (a missing \
+            artifact, a policy or engine version this build does not know, a race that has not ended).
+            """)
+    @OptionGroup var data: DataOptions
+    @OptionGroup var artifacts: ArtifactOptions
+    @Flag(help: "One JSON object instead of text.") var json = false
+    @Argument(help: "The race's id.") var race: String
+
+    func run() throws {
+        let report: RaceAuditReport
+        do {
+            report = try RaceAudit.audit(raceId: race, log: try data.existingLog(), artifacts: try artifacts.store(data), treeDirectory: data.directory + "/tree")
+        } catch {
+            Output.error("cannot audit race \(race): \(error)")
+            throw ExitCode(2)
+        }
+        if json {
+            Output.json { Self.write(report, to: &$0) }
+        } else if let divergence = report.divergence {
+            Output.line("race \(race): divergence at sequence \(divergence.sequence.map(String.init) ?? "(none: missing from the log)"): \(divergence.type) \(divergence.id)")
+            Output.line("  field      \(divergence.field)")
+            Output.line("  logged     \(divergence.logged)")
+            Output.line("  recomputed \(divergence.recomputed)")
+            Output.line("  \(report.divergences) event(s) differ of \(report.eventsCompared) recomputed")
+        } else {
+            Output.line("race \(race): match — \(report.eventsCompared) events recomputed and equal to the log (\(report.racers) racers, \(report.runs) runs, \(report.fills) fills, settlement at sequence \(report.settledSequence.map(String.init) ?? "-"))")
+        }
+        if !report.matches { throw ExitCode(1) }
+    }
+
+    static func write(_ report: RaceAuditReport, to json: inout CanonicalJSONWriter) {
+        json.beginObject()
+        if let divergence = report.divergence {
+            json.key("divergence")
+            json.beginObject()
+            json.key("field"); json.string(divergence.field)
+            json.key("id"); json.string(divergence.id)
+            json.key("logged"); json.string(divergence.logged)
+            json.key("recomputed"); json.string(divergence.recomputed)
+            json.key("sequence"); if let sequence = divergence.sequence { json.uint(sequence) } else { json.null() }
+            json.key("type"); json.string(divergence.type)
+            json.endObject()
+        }
+        json.key("divergences"); json.int(report.divergences)
+        json.key("ended_sequence"); if let sequence = report.endedSequence { json.uint(sequence) } else { json.null() }
+        json.key("events_compared"); json.int(report.eventsCompared)
+        json.key("fills"); json.int(report.fills)
+        json.key("race_id"); json.string(report.raceId)
+        json.key("racers"); json.int(report.racers)
+        json.key("result"); json.string(report.matches ? "match" : "divergence")
+        json.key("runs"); json.int(report.runs)
+        json.key("settled_sequence"); if let sequence = report.settledSequence { json.uint(sequence) } else { json.null() }
+        json.endObject()
+    }
+}
