@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "ClashCore"),
+        .target(name: "ClashCore", dependencies: ["Canonical"]),
         .target(
             name: "Canonical",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]

@@ -101,8 +101,10 @@ public struct TradingProjector: Projector {
                     state.marked = (marked, record.timestampMs)
                 }
             case let liquidated as Liquidated:
-                let prefix = "account.\(liquidated.cloneId)."
-                let competition = record.stream.hasPrefix(prefix) ? String(record.stream.dropFirst(prefix.count)) : ""
+                guard let competition = Streams.competition(ofAccount: record.stream, clone: liquidated.cloneId) else {
+                    throw ProjectionError.badEvent(projector: "trading", sequence: record.sequence, type: record.type,
+                                                   reason: "stream \(record.stream) is not an account stream of clone \(liquidated.cloneId)")
+                }
                 try change(AccountKey(clone: liquidated.cloneId, competition: competition), at: record.timestampMs) { state in
                     // Closed at the mark without a fee, as the runtime's liquidation closes each position.
                     state.account = state.account.applying(.fill(asset: liquidated.asset, sizeE8: -liquidated.positionE8, priceE8: liquidated.markPxE8,

@@ -90,7 +90,7 @@ public enum RaceAudit {
         report.settledSequence = settled?.sequence
 
         // The racers' clones as the log left them when the race ended, and what they logged in it.
-        let runStreams = lineup.flatMap { ["run.\($0).\(raceId)", "account.\($0).\(raceId)"] }
+        let runStreams = lineup.flatMap { [Streams.run(clone: $0, competition: raceId), Streams.account(clone: $0, competition: raceId)] }
         let streams = try log.read(streams: Set(runStreams + lineup.map(CloneDecider.stream) + [KillSwitchSet.stream]))
         var clones: [String: CloneState] = [:]
         for id in lineup {
@@ -101,7 +101,7 @@ public enum RaceAudit {
         let recomputing = RecomputingLog(logged: log, expected: logged)
         let reader = AuditArtifacts(artifacts)
         let engines = try Dictionary(uniqueKeysWithValues: lineup.map { id in
-            let first = try (streams["run.\(id).\(raceId)"] ?? []).lazy.filter { $0.type == DecisionProposed.type }.first.map {
+            let first = try (streams[Streams.run(clone: id, competition: raceId)] ?? []).lazy.filter { $0.type == DecisionProposed.type }.first.map {
                 ($0.sequence, try EventCatalog.decode($0, as: DecisionProposed.self))
             }
             return (id, try AuditEngine(first: first?.1, sequence: first?.0, artifacts: reader) as any DecisionEngine)

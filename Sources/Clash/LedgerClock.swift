@@ -12,6 +12,16 @@ public struct SystemClock: LedgerClock {
     public init() {}
 
     public func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The machine's time now, ms since the epoch: read only at the edge (never in the domain or a fold).
+    public static var nowMs: Int64 { SystemClock().nowMilliseconds() }
+}
+
+/// A clock that always says the same time (a command's `--at`, a season's start).
+public struct FixedClock: LedgerClock {
+    public var milliseconds: Int64
+    public init(_ milliseconds: Int64) { self.milliseconds = milliseconds }
+    public func nowMilliseconds() -> Int64 { milliseconds }
 }
 
 /// Where event ids come from when the caller gives none.

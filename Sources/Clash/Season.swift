@@ -75,9 +75,9 @@ public enum Season {
             totals.report += report
             // The owners of clones that failed their audition retire them once the verdicts are in.
             if time == origin, !slow.isEmpty {
-                let auditions = try ledger.log.read(streams: Set(slow.map { "audition.\($0.id)" }))
+                let auditions = try ledger.log.read(streams: Set(slow.map { Streams.audition($0.id) }))
                 for (id, owner) in slow {
-                    let verdict = auditions["audition.\(id)"]?.last { $0.type == AuditionDecided.type }
+                    let verdict = auditions[Streams.audition(id)]?.last { $0.type == AuditionDecided.type }
                     guard let verdict, try !EventCatalog.decode(verdict, as: AuditionDecided.self).passed else { continue }
                     try scheduler.retire(id, reason: "owner", policy: 0, owner: owner, at: time)
                     totals.report.retirements += 1

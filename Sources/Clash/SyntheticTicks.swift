@@ -14,7 +14,7 @@ public struct SyntheticTicks: Sequence, IteratorProtocol {
         "COMP", "DYDX", "GMX", "PEPE", "WIF", "BONK", "JUP", "PYTH", "TRX", "TON",
     ]
     public static let symbols = bases.map { $0 + "-PERP" }
-    public static let streams = symbols.map { "market." + $0 }
+    public static let streams = symbols.map { Streams.market($0) }
     public static let startMs: Int64 = 1_717_200_000_000
 
     private var random: SplitMix64

@@ -21,13 +21,6 @@ struct WriterOptions: ParsableArguments {
     }
 }
 
-/// A clock that always says the same time: `--at`.
-struct FixedClock: LedgerClock {
-    var milliseconds: Int64
-    init(_ milliseconds: Int64) { self.milliseconds = milliseconds }
-    func nowMilliseconds() -> Int64 { milliseconds }
-}
-
 /// An address as given, lowercased (checksummed addresses are accepted).
 /// An address given on the command line, as events store it (lowercase); a mixed-case one must be
 /// its EIP-55 checksum (exit 65 otherwise, nothing written).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import Foundation
 import EventSchemas
 import LedgerLog
@@ -17,7 +18,7 @@ struct IngestCategories: ClashCommand {
         let event = try CategoryMapping.event(path: file)
         let log = try FileLog.open(directory: data.logDirectory)
         defer { try? log.close() }
-        let result = try appendCategories(event, at: at ?? Clock.nowMs(), log: log)
+        let result = try appendCategories(event, at: at ?? SystemClock.nowMs, log: log)
         Output.json { json in
             json.beginObject()
             json.key("entries"); json.int(event.entries.count)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import Foundation
 import EventSchemas
 import LedgerLog
@@ -68,13 +69,8 @@ func ingestOne(_ request: IngestRequest, fromFile: String?, baseURL: String?, at
     let log = try FileLog.open(directory: data.logDirectory)
     defer { try? log.close() }
     // A universe unchanged since the newest one logged is not logged again.
-    let drafts = try UnchangedUniverse().dropUnchanged(try request.drafts(pages: pages, timestampMs: at ?? Clock.nowMs()), log: log)
+    let drafts = try UnchangedUniverse().dropUnchanged(try request.drafts(pages: pages, timestampMs: at ?? SystemClock.nowMs), log: log)
     printIngested(request, drafts: drafts, result: try log.append(drafts))
-}
-
-/// The wall clock, read only at the edge (never inside the domain or a projector).
-enum Clock {
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
 /// Appends a category mapping; its id is its version and content hash, so the same mapping is written once.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import Foundation
 import LedgerLog
 import Market
@@ -24,7 +25,7 @@ struct IngestDirectory: ClashCommand {
         guard let (files, skipped) = RecordedResponse.files(in: directory) else {
             throw ValidationError("cannot read the folder \(directory)")
         }
-        let timestamp = at ?? Clock.nowMs()
+        let timestamp = at ?? SystemClock.nowMs
         var ingested: [(file: String, request: IngestRequest, drafts: [EventDraft])] = []
         for (file, request) in files {
             let path = directory + "/" + file

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import Foundation
 import LedgerLog
 import Market
@@ -57,8 +58,8 @@ struct PollOptions: ParsableArguments {
         var jobs = PollSchedule.standard(sources: selected, books: books.split(separator: ",").map(String.init),
                                          dexes: dexes.split(separator: ",").map(String.init))
         if let cadence { jobs = jobs.map { PollJob(request: $0.request, everySeconds: max(1, cadence)) } }
-        if selected.contains(.hyperliquid) { _ = try appendCategories(try CategoryMapping.event(), at: Clock.nowMs(), log: log) }
-        return Poller(jobs: jobs, candles: candles, sources: try sources.sources(), log: log, now: Clock.nowMs)
+        if selected.contains(.hyperliquid) { _ = try appendCategories(try CategoryMapping.event(), at: SystemClock.nowMs, log: log) }
+        return Poller(jobs: jobs, candles: candles, sources: try sources.sources(), log: log, now: { SystemClock.nowMs })
     }
 
     /// Prints what one turn did: the events appended, or the failure (on standard error).

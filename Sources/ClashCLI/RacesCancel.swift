@@ -13,7 +13,7 @@ struct RacesCancel: ClashCommand {
         let ledger = try Ledger.open(directory: data.directory)
         defer { try? ledger.close() }
         let scheduler = arenaBookkeeping(ledger)
-        try scheduler.cancel(race, reason: reason, at: at ?? Clock.nowMs())
+        try scheduler.cancel(race, reason: reason, at: at ?? SystemClock.nowMs)
         let state = scheduler.races[race]!
         Output.line("{\"race_id\":\"\(race)\",\"phase\":\"\(state.phase.rawValue)\",\"refunded\":\(state.refunded.count)}")
     }

@@ -30,7 +30,7 @@ struct RuntimeRunOnce: ClashCommand {
             try replica.advanceToNewest()
             time = replica.asOfMs
         }
-        let previous = try ledger.log.read(stream: "run.\(clone).\(competition)").filter { $0.type == RunDue.type }
+        let previous = try ledger.log.read(stream: Streams.run(clone: clone, competition: competition)).filter { $0.type == RunDue.type }
             .map { (record: $0, due: try EventCatalog.decode($0, as: RunDue.self)) }.last { $0.due.asset == asset && $0.record.timestampMs <= time }
         if let previous, !force, time - previous.record.timestampMs < previous.due.cadenceMs {
             throw ValidationError("\(asset)'s last run was at \(previous.record.timestampMs), less than its cadence of \(previous.due.cadenceMs) ms before \(time); --force runs it anyway")
@@ -44,7 +44,7 @@ struct RuntimeRunOnce: ClashCommand {
         }
         let runId = "run-\(clone)-\(competition)-"
         var lines: [[UInt8]] = []
-        for stream in ["run.\(clone).\(competition)", "account.\(clone).\(competition)"] {
+        for stream in [Streams.run(clone: clone, competition: competition), Streams.account(clone: clone, competition: competition)] {
             for record in try ledger.log.read(stream: stream) where record.timestampMs == time && (record.correlationId ?? "").hasPrefix(runId)
                 && (record.correlationId ?? "").hasSuffix("-\(asset)-\(time)") {
                 var writer = CanonicalJSONWriter()

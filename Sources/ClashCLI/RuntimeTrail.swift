@@ -14,7 +14,7 @@ struct RuntimeTrail: ClashCommand {
 
     func execute() throws {
         let log = try data.existingLog()
-        let records = (try log.read(stream: "run.\(clone).\(competition)") + log.read(stream: "account.\(clone).\(competition)"))
+        let records = (try log.read(stream: Streams.run(clone: clone, competition: competition)) + log.read(stream: Streams.account(clone: clone, competition: competition)))
             .sorted { $0.sequence < $1.sequence }
         var runsOfAsset = Set<String>()
         var lines: [[UInt8]] = []

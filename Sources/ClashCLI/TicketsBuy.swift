@@ -17,7 +17,7 @@ struct TicketsBuy: ClashCommand {
         let ledger = try Ledger.open(directory: data.directory)
         defer { try? ledger.close() }
         let scheduler = arenaBookkeeping(ledger)
-        for ticket in try scheduler.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, at: at ?? Clock.nowMs()) {
+        for ticket in try scheduler.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, at: at ?? SystemClock.nowMs) {
             Output.line(try ticket.canonicalPayload())
         }
     }

@@ -1,3 +1,4 @@
+import Canonical
 /// Keccak-256 as Ethereum uses it: the Keccak sponge (rate 1,088 bits, capacity 512) with the
 /// original padding (a 0x01 byte, 0x80 at the end of the block), not SHA3-256's (0x06). Needed for
 /// EIP-55 address checksums and EIP-191 message hashes. No library on this platform offers it, so it
@@ -37,10 +38,7 @@ public enum Keccak256 {
 
     /// The digest as 64 lowercase hex digits.
     public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in hash(bytes) { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
-        return String(decoding: text, as: UTF8.self)
+        Hex.encode(hash(bytes))
     }
 
     private static func absorb(_ block: [UInt8], into state: inout [UInt64]) {

@@ -106,7 +106,7 @@ public enum HyperliquidNormalizer {
                 lowE8: try reader.fixed(candle["l"], at + ".l", scale: 8), closeE8: try reader.fixed(candle["c"], at + ".c", scale: 8),
                 volumeE8: try reader.fixed(candle["v"], at + ".v", scale: 8), trades: try reader.integer(candle["n"], at + ".n")))
         }
-        return [NormalizedEvent(stream: "market." + symbol, event: HyperliquidCandles(symbol: symbol, interval: interval, candles: candles))]
+        return [NormalizedEvent(stream: Streams.market(symbol), event: HyperliquidCandles(symbol: symbol, interval: interval, candles: candles))]
     }
 
     private static func funding(_ json: JSONValue, _ reader: ResponseReader) throws(IngestError) -> [NormalizedEvent] {
@@ -121,7 +121,7 @@ public enum HyperliquidNormalizer {
                 fundingE12: try reader.fixed(entry["fundingRate"], at + ".fundingRate", scale: 12),
                 premiumE12: try reader.fixed(entry["premium"], at + ".premium", scale: 12)))
         }
-        return [NormalizedEvent(stream: "market." + symbol, event: HyperliquidFunding(symbol: symbol, entries: entries))]
+        return [NormalizedEvent(stream: Streams.market(symbol), event: HyperliquidFunding(symbol: symbol, entries: entries))]
     }
 
     /// Best prices, spread, and the notional within 1% of the mid on each side.
@@ -150,7 +150,7 @@ public enum HyperliquidNormalizer {
             let sum = side.filter { within(Int128($0.px)) }.reduce(Int128(0)) { $0 + Int128($1.px) * Int128($1.sz) }
             return Int64(sum / 100_000_000_000_000)
         }
-        return NormalizedEvent(stream: "market." + symbol, event: HyperliquidBookSummary(
+        return NormalizedEvent(stream: Streams.market(symbol), event: HyperliquidBookSummary(
             symbol: symbol, bestBidE8: bestBid, bestAskE8: bestAsk, spreadBp: spread,
             bidDepthE2: depth(bids) { $0 * 100 >= mid * 99 }, askDepthE2: depth(asks) { $0 * 100 <= mid * 101 },
             levels: Int64(max(bids.count, asks.count))))

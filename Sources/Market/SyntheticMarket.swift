@@ -75,7 +75,7 @@ public struct SyntheticMarket: Sequence, IteratorProtocol {
         self.startMs = startMs
         steps = Int(Int64(hours) * 3_600_000 / stepMilliseconds)
         symbols = (0..<assets).map { $0 < Self.bases.count ? Self.bases[$0] : "SYN\($0)" }
-        streams = symbols.map { "market." + $0 }
+        streams = symbols.map { Streams.market($0) }
         symbolJSON = symbols.map { symbol in
             var json = CanonicalJSONWriter(capacity: 16)
             json.string(symbol)

@@ -46,7 +46,7 @@ public enum CloneEvent: Sendable, Equatable {
 /// the events to append; `evolve` folds an event into the state.
 public enum CloneDecider {
     /// The stream of a clone's events.
-    public static func stream(_ cloneId: String) -> String { "clone.\(cloneId)" }
+    public static func stream(_ cloneId: String) -> String { Streams.clone(cloneId) }
 
     public static let nameCharactersMax = 64
     public static let avatarCharactersMax = 16

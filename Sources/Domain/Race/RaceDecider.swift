@@ -57,7 +57,7 @@ public enum RaceCommand: Sendable {
 /// The race's rules as plain functions: `decide(command, state) -> [event]`,
 /// `evolve(state, event) -> state`.
 public enum RaceDecider {
-    public static func stream(_ raceId: String) -> String { "race.\(raceId)" }
+    public static func stream(_ raceId: String) -> String { Streams.race(raceId) }
 
     /// The most tickets one purchase may buy.
     public static let ticketsPerPurchaseMax = 10_000

@@ -247,7 +247,7 @@ public final class ArenaScheduler {
         case let .auditionStart(id, at):
             let started = AuditionStarted(cloneId: id, auditionId: "a-\(id)", policy: AuditionPolicy.version, fromMs: at,
                                           toMs: at + AuditionPolicy.durationMs, marketSeed: nil)
-            try append([started], ids: ["audition-\(id)-started"], stream: "audition.\(id)", at: at)
+            try append([started], ids: ["audition-\(id)-started"], stream: Streams.audition(id), at: at)
         case let .auditionDecide(_, at):
             try decideAuditions(endingAt: at, report: &report, progress: progress)
         case let .raceOpen(at):
@@ -292,7 +292,7 @@ public final class ArenaScheduler {
             guard end <= marketMs else { return nil }
             try perform(.auditionDecide(clone: id, at: end), report: &report, progress: nil)
         }
-        let record = try log.read(stream: "audition.\(id)").last { $0.type == AuditionDecided.type }
+        let record = try log.read(stream: Streams.audition(id)).last { $0.type == AuditionDecided.type }
         return try record.map { try EventCatalog.decode($0, as: AuditionDecided.self) }
     }
 
@@ -332,7 +332,7 @@ public final class ArenaScheduler {
                                                  minDecisionsPerAssetHour: Int64(summary.minRunsPerAssetHour),
                                                  maxDrawdownBp: summary.account.maxDrawdownBp, returnBp: summary.account.returnBp(marks: summary.marks))
             let verdict = AuditionPolicy.verdict(cloneId: id, auditionId: clones[id]!.audition!.id, figures)
-            try append([verdict], ids: ["audition-\(id)-decided"], stream: "audition.\(id)", at: at)
+            try append([verdict], ids: ["audition-\(id)-decided"], stream: Streams.audition(id), at: at)
             if verdict.passed {
                 report.auditionsPassed += 1
                 try appendArena(try ArenaDecider.decide(.admit(cloneId: id, passedMs: at, slotCount: settings.slotCount), arena), at: at)

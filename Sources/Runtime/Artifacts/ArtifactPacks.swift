@@ -102,7 +102,7 @@ final class ArtifactPacks: @unchecked Sendable {
             let bytes = Array(data)
             var offset = scanned[path] ?? 0
             while offset + Self.headerBytes <= bytes.count, Array(bytes[offset..<(offset + 4)]) == Self.magic {
-                let hash = bytes[(offset + 8)..<(offset + 40)].map { String(format: "%02x", $0) }.joined()
+                let hash = Hex.encode(bytes[(offset + 8)..<(offset + 40)])
                 let start = offset + Self.headerBytes
                 let size = bytes[(offset + 40)..<(offset + 44)].reversed().reduce(0) { $0 << 8 | Int($1) }
                 guard start + size <= bytes.count else { break }

@@ -165,7 +165,7 @@ public final class RuntimeWorker {
         guard !new.isEmpty else { return }
         // The new clones' own streams and their competition's, in one pass over the log.
         let competition = settings.competitionId
-        let streams = try log.read(streams: Set(new.flatMap { [CloneDecider.stream($0), "run.\($0).\(competition)", "account.\($0).\(competition)"] }))
+        let streams = try log.read(streams: Set(new.flatMap { [CloneDecider.stream($0), Streams.run(clone: $0, competition: competition), Streams.account(clone: $0, competition: competition)] }))
         for id in new where !known.contains(id) {
             known.insert(id)
             let state = try CloneState.folded(id, streams[CloneDecider.stream(id)] ?? [])

@@ -11,9 +11,9 @@ extension LogReading {
     /// With `beforeMs`, only what happened before that time: where a run starting then takes up.
     public func paperAccount(cloneId: String, competitionId: String, startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6,
                              beforeMs: Int64 = .max) throws -> PaperAccount {
-        let streams = try read(streams: ["run.\(cloneId).\(competitionId)", "account.\(cloneId).\(competitionId)"])
-        return try PaperAccount.folded(run: streams["run.\(cloneId).\(competitionId)"] ?? [],
-                                       account: streams["account.\(cloneId).\(competitionId)"] ?? [],
+        let streams = try read(streams: [Streams.run(clone: cloneId, competition: competitionId), Streams.account(clone: cloneId, competition: competitionId)])
+        return try PaperAccount.folded(run: streams[Streams.run(clone: cloneId, competition: competitionId)] ?? [],
+                                       account: streams[Streams.account(clone: cloneId, competition: competitionId)] ?? [],
                                        startingEquityE6: startingEquityE6, beforeMs: beforeMs)
     }
 

@@ -116,8 +116,8 @@ public final class TradingRun {
     /// The step every run of the session needs: a minute, or a divisor of its cadences.
     var stepMs: Int64 { plans.reduce(Int64(60_000)) { gcd($0, $1.cadenceMs) } }
 
-    var runStream: String { "run.\(settings.cloneId).\(settings.competitionId)" }
-    var accountStream: String { "account.\(settings.cloneId).\(settings.competitionId)" }
+    var runStream: String { Streams.run(clone: settings.cloneId, competition: settings.competitionId) }
+    var accountStream: String { Streams.account(clone: settings.cloneId, competition: settings.competitionId) }
 
     /// Steps through [from, to): every minute (and every cadence's multiple), the market folded to
     /// the step, triggers, funding, liquidation, then the runs due.
