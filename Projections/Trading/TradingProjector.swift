@@ -82,22 +82,19 @@ public struct TradingProjector: Projector {
                         $0.fillFeeE6 = fill.feeE6
                     }
                 }
-                let size = fill.side == "buy" ? fill.sizeE8 : -fill.sizeE8
                 let lever = try leverage(of: fill.orderId)
                 try change(AccountKey(clone: fill.cloneId, competition: fill.competitionId ?? ""), at: record.timestampMs) { state in
-                    state.account = state.account.applying(.fill(asset: fill.asset, sizeE8: size, priceE8: fill.priceE8, feeE6: fill.feeE6,
-                                                                 leverage: lever, stopLossE8: nil, takeProfitE8: nil))
+                    state.account = state.account.applying(logged: fill, leverage: { _ in lever })
                     state.fills += 1
                 }
             case let funding as FundingPaid:
                 try change(AccountKey(clone: funding.cloneId, competition: funding.competitionId ?? ""), at: record.timestampMs) { state in
-                    state.account = state.account.applying(.funding(asset: funding.asset, amountE6: funding.amountE6))
+                    state.account = state.account.applying(logged: funding, leverage: { _ in 1 })
                     state.fundingPayments += 1
                 }
             case let marked as AccountMarked:
                 try change(AccountKey(clone: marked.cloneId, competition: marked.competitionId), at: record.timestampMs) { state in
-                    state.account.peakEquityE6 = marked.peakEquityE6
-                    state.account.maxDrawdownBp = marked.maxDrawdownBp
+                    state.account = state.account.applying(logged: marked, leverage: { _ in 1 })
                     state.marked = (marked, record.timestampMs)
                 }
             case let liquidated as Liquidated:
@@ -106,9 +103,7 @@ public struct TradingProjector: Projector {
                                                    reason: "stream \(record.stream) is not an account stream of clone \(liquidated.cloneId)")
                 }
                 try change(AccountKey(clone: liquidated.cloneId, competition: competition), at: record.timestampMs) { state in
-                    // Closed at the mark without a fee, as the runtime's liquidation closes each position.
-                    state.account = state.account.applying(.fill(asset: liquidated.asset, sizeE8: -liquidated.positionE8, priceE8: liquidated.markPxE8,
-                                                                 feeE6: 0, leverage: 1, stopLossE8: nil, takeProfitE8: nil))
+                    state.account = state.account.applying(logged: liquidated, leverage: { _ in 1 })
                     state.liquidations += 1
                 }
             default:

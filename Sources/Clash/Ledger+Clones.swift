@@ -7,8 +7,13 @@ extension Ledger {
     /// The audition fee recorded at creation unless another is given: 0.01 ETH.
     public static let auditionFeeWeiDefault = Wei(10_000_000_000_000_000)
 
-    /// A clone's state, folded from its stream.
-    public func cloneState(_ cloneId: String) throws -> CloneState { try log.cloneState(cloneId) }
+    /// A clone's state, folded from its stream, with the running race it is in (from the arena's
+    /// read model), so the decider refuses what a racing clone may not do.
+    public func cloneState(_ cloneId: String) throws -> CloneState {
+        var state = try log.cloneState(cloneId)
+        state.runningRaceId = try queries.runningRace(of: cloneId)
+        return state
+    }
 
     /// Creates a clone whose strategy is `graph`: the graph is validated (against market memory
     /// too), stored, and `clone.created` appended, expecting no stream yet. Returns the clone's id

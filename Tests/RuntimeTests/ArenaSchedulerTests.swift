@@ -146,7 +146,7 @@ struct ArenaSchedulerTests {
         #expect(try whole.head.chain == halves.head.chain)
     }
 
-    @Test("retirement: refused while the clone races; by rule, a last place leaves the accumulating race (tickets refunded) and frees its slot for the queue's head")
+    @Test("retirement and strategy changes: refused while the clone races, by the scheduler and through the ledger; by rule, a last place leaves the accumulating race (tickets refunded) and frees its slot for the queue's head")
     func retirement() throws {
         let ledger = try Self.ledger()
         var settings = ArenaScheduler.Settings(originMs: Self.origin)
@@ -160,6 +160,13 @@ struct ArenaSchedulerTests {
         #expect { try scheduler.retire("c-1", reason: "owner", policy: 0, owner: owner1, at: Self.origin + 7 * 3_600_000) } throws: {
             ($0 as? DomainError)?.code == "clone.racing"
         }
+        // The ledger's own commands know the race from the arena's read model: its owner can
+        // neither change the strategy of c-1 nor retire it while r-1 runs; c-3, racing in none, can.
+        var graph = try ledger.strategy(of: "c-1")
+        graph.blocks[graph.blocks.firstIndex { $0.kind == "trading_prompt" }!].prompt = "another prompt"
+        #expect { try ledger.changeStrategy("c-1", owner: owner1, graph: graph) } throws: { ($0 as? DomainError)?.code == "clone.racing" }
+        #expect { try ledger.retireClone("c-1", owner: owner1) } throws: { ($0 as? DomainError)?.code == "clone.racing" }
+        #expect(try ledger.queries.runningRace(of: "c-3") == nil && ledger.queries.runningRace(of: "c-1") == "r-1")
         let r2 = try #require(scheduler.accumulatingRace)
         try Self.drive(scheduler, from: Self.origin + 8 * 3_600_000, until: Self.origin + 12 * 3_600_000)
         // r-1 ended; its last place retired by rule, left r-2 before its start, its tickets refunded; c-3 took the slot.

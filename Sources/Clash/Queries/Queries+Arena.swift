@@ -65,6 +65,14 @@ extension Queries {
         }
     }
 
+    /// The running race `cloneId` races in (not withdrawn), nil when it races in none.
+    public func runningRace(of cloneId: String) throws -> String? {
+        try access.read("arena") {
+            try QueryRow.fetchAll($0, "SELECT race_id FROM racer JOIN race USING (race_id) WHERE clone_id = ? AND phase = 'running' AND withdrawn = 0",
+                                  [cloneId]).first?.string("race_id")
+        }
+    }
+
     /// The newest settled race's id, nil before the first settlement.
     public func lastSettledRace() throws -> String? {
         try access.read("arena") { try QueryRow.fetchAll($0, "SELECT race_id FROM race WHERE phase = 'settled' ORDER BY number DESC LIMIT 1").first?.string("race_id") }

@@ -88,6 +88,9 @@ public enum CloneDecider {
             guard state.exists, !state.retired else {
                 throw DomainError("clone.retired", "clone \(state.cloneId) is not an active clone")
             }
+            if let race = state.runningRaceId {
+                throw DomainError("clone.racing", "clone \(state.cloneId) is in running race \(race); it can retire once the race ends")
+            }
             return [.retired(CloneRetired(cloneId: state.cloneId, reason: reason, retirementPolicy: policy))]
         }
     }

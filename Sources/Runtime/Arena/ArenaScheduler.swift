@@ -396,10 +396,8 @@ public final class ArenaScheduler {
     /// refunded), its slot freed for the next in the queue (or its place in the queue given up).
     public func retire(_ id: String, reason: String, policy: Int64, owner: String? = nil, at: Int64) throws {
         try catchUp()
-        if let running = raceOrder.first(where: { races[$0]!.phase == .running && races[$0]!.lineup.contains(id) }) {
-            throw DomainError("clone.racing", "clone \(id) is in running race \(running); it can retire once the race ends")
-        }
-        let state = try log.cloneState(id)
+        var state = try log.cloneState(id)
+        state.runningRaceId = raceOrder.first { races[$0]!.phase == .running && races[$0]!.lineup.contains(id) }
         let command: CloneCommand = owner.map { .retire(by: $0) } ?? .retireByRule(reason: reason, policy: policy)
         let events = try CloneDecider.decide(command, state).map(\.event)
         try append(events, ids: ["clone-\(id)-retired"], stream: CloneDecider.stream(id), at: at,
