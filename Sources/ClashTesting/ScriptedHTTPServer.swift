@@ -108,10 +108,15 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             if handler != nil { return nil }
             return replies.isEmpty ? fallback : replies.removeFirst()
         } ?? handler!(request)
-        defer { lock.withLock { inFlight -= 1 } }
+        // A request stops counting as in flight once its reply is ready, before it is sent: the
+        // client may send its next request as soon as it has the reply, before this thread runs on.
+        var counted = true
+        func done() { if counted { lock.withLock { inFlight -= 1 }; counted = false } }
+        defer { done() }
         switch reply {
         case let .respond(status, headers, body, delay):
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+            done()
             var head = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
             for (name, value) in headers { head += "\(name): \(value)\r\n" }
             send(client, head + "\r\n" + body)

@@ -1,3 +1,4 @@
+import ClashCore
 import LedgerLog
 
 /// Typed access to a parsed response with error paths: every miss names the field it missed.

@@ -1,3 +1,4 @@
+import ClashCore
 import Canonical
 
 /// What a decision engine proposes for one run: an action with its size, leverage and triggers.
@@ -52,7 +53,7 @@ public struct Decision: Sendable, Equatable {
         guard case .string(let actionText) = try member("action"), let action = Action(rawValue: actionText) else {
             throw AnswerError(member: "action", reason: "is not open_long, open_short, close or hold")
         }
-        guard case .string(let sizeText) = try member("size_usd"), let size = FixedDecimal.parse(sizeText, scale: 6), size >= 0 else {
+        guard case .string(let sizeText) = try member("size_usd"), let size = (try? FixedPoint.parse(sizeText, scale: 6, syntax: .plain)), size >= 0 else {
             throw AnswerError(member: "size_usd", reason: "is not a decimal string of at most 6 decimals")
         }
         guard case .integer(let leverageText) = try member("leverage"), let leverage = Int64(leverageText), (0...100).contains(leverage) else {
@@ -62,7 +63,7 @@ public struct Decision: Sendable, Equatable {
             switch try member(key) {
             case .null: return nil
             case .string(let text):
-                guard let price = FixedDecimal.parse(text, scale: 8), price > 0 else {
+                guard let price = (try? FixedPoint.parse(text, scale: 8, syntax: .plain)), price > 0 else {
                     throw AnswerError(member: key, reason: "is not a positive decimal string of at most 8 decimals")
                 }
                 return price
@@ -71,8 +72,8 @@ public struct Decision: Sendable, Equatable {
         }
         let confidence: Int64?
         switch try member("confidence") {
-        case .integer(let text): confidence = FixedDecimal.parse(text, scale: 4)
-        case .decimal(let text): confidence = FixedDecimal.parse(text, scale: 4, truncating: true)
+        case .integer(let text): confidence = (try? FixedPoint.parse(text, scale: 4, syntax: .plain))
+        case .decimal(let text): confidence = (try? FixedPoint.parse(text, scale: 4, rounding: .towardZero, syntax: .plain))
         default: confidence = nil
         }
         guard let confidence, (0...10_000).contains(confidence) else { throw AnswerError(member: "confidence", reason: "is not a number from 0 to 1") }
@@ -90,35 +91,4 @@ public struct AnswerError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
 
     public var description: String { member.isEmpty ? "the answer is \(reason)" : "the answer's \(member) \(reason)" }
-}
-
-/// Exact decimal text to fixed-point integers.
-public enum FixedDecimal {
-    /// `text` (digits, an optional `-`, an optional fraction) × 10^scale, or nil when it is no such
-    /// number, has more decimals than `scale` (unless `truncating`), or does not fit an Int64.
-    public static func parse(_ text: String, scale: Int, truncating: Bool = false) -> Int64? {
-        var digits = Substring(text)
-        let negative = digits.first == "-"
-        if negative { digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit) else { return nil }
-        var fraction = parts.count == 2 ? parts[1] : ""
-        guard parts.count == 1 || !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit) else { return nil }
-        if fraction.count > scale {
-            guard truncating else { return nil }
-            fraction = fraction.prefix(scale)
-        }
-        var value: Int64 = 0
-        for character in whole + fraction + String(repeating: "0", count: scale - fraction.count) {
-            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(character.asciiValue! - 48))
-            guard !overflow, !overflow2 else { return nil }
-            value = sum
-        }
-        return negative ? -value : value
-    }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

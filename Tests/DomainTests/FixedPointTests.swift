@@ -1,5 +1,4 @@
-import LedgerLog
-import Market
+import ClashCore
 import Testing
 
 @Suite("Fixed-point parsing", .timeLimit(.minutes(5)))
@@ -25,6 +24,17 @@ struct FixedPointTests {
     @Test("malformed or too large values are refused", arguments: ["", "-", "1.2.3", "abc", "1e", "99999999999999999999", "0x10", "1,5"])
     func malformed(text: String) {
         #expect(throws: FixedPoint.ParseError.self) { try FixedPoint.parse(text, scale: 8) }
+    }
+
+    @Test("plain syntax (what a decision answer may write) refuses signs, exponents and bare points; toward zero drops extra digits")
+    func plainAndTowardZero() throws {
+        #expect(try FixedPoint.parse("-12.5", scale: 2, syntax: .plain) == -1_250)
+        for text in ["+5", "1e3", ".5", "5.", "", "-", "1.2.3", "１2"] {
+            #expect(throws: FixedPoint.ParseError.self, "\(text)") { try FixedPoint.parse(text, scale: 2, syntax: .plain) }
+        }
+        #expect(try FixedPoint.parse("1e3", scale: 2) == 100_000)
+        #expect(try FixedPoint.parse("0.12999", scale: 4, rounding: .towardZero, syntax: .plain) == 1_299)
+        #expect(try FixedPoint.parse("-0.12999", scale: 4, rounding: .towardZero) == -1_299)
     }
 
     @Test("scaling by parsing equals exact integer arithmetic (property)")

@@ -7,6 +7,17 @@ public enum FixedPoint {
         case exact
         /// Round half to even (banker's rounding), deterministic on every machine.
         case halfEven
+        /// Drop them (toward zero).
+        case towardZero
+    }
+
+    /// What a number may look like.
+    public enum Syntax: Sendable {
+        /// As exchanges and JSON write them: a sign (`-` or `+`), digits with an optional point, an exponent.
+        case scientific
+        /// As a decision answer must: an optional `-`, digits, and a fraction after a point only when
+        /// there are digits on both sides.
+        case plain
     }
 
     /// Why a text is not a number at the scale.
@@ -17,8 +28,14 @@ public enum FixedPoint {
     }
 
     /// `text` (digits, optional sign, fraction and exponent) times 10^scale, as an Int64.
-    public static func parse(_ text: String, scale: Int, rounding: Rounding = .exact) throws(ParseError) -> Int64 {
+    public static func parse(_ text: String, scale: Int, rounding: Rounding = .exact, syntax: Syntax = .scientific) throws(ParseError) -> Int64 {
         func fail(_ reason: String) -> ParseError { ParseError(text: text, reason: reason) }
+        if syntax == .plain {
+            let parts = Substring(text.hasPrefix("-") ? String(text.dropFirst()) : text).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 } }) else {
+                throw fail("is not a plain decimal number (digits, an optional - and an optional fraction)")
+            }
+        }
         var bytes = Array(text.utf8)[...]
         var negative = false
         if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") {
@@ -65,7 +82,7 @@ public enum FixedPoint {
             guard !o1 && !o2 else { throw fail("does not fit a 64-bit integer at scale \(scale)") }
             magnitude = sum
         }
-        if dropped.contains(where: { $0 != 0 }) {
+        if dropped.contains(where: { $0 != 0 }), rounding != .towardZero {
             guard rounding == .halfEven else { throw fail("has more than \(scale) decimals") }
             let first = dropped[0]
             let restNonZero = dropped.dropFirst().contains { $0 != 0 }
