@@ -42,7 +42,7 @@ struct BenchRuntime: ClashCommand {
             let id = "c-\(index + 1)"
             try ledger.createClone(id: id, owner: "0x8ba1f109551bd432803012645ac136ddd64dba72",
                                    identity: .init(name: "Bench \(index + 1)", avatarText: "", tagline: ""), graph: graph)
-            return (graph, try model ?? engine.engine(artifacts: ledger.artifacts, seedOffset: UInt64(index)),
+            return (graph, try model ?? engine.engine(artifacts: ledger.artifacts, rulesSeed: engine.seed &+ UInt64(index)),
                     TradingRun.Settings(cloneId: id, competitionId: "bench", fromMs: start + 3_600_000, toMs: start + Int64(hours + 1) * 3_600_000,
                                         storePackets: storePackets))
         }

@@ -24,11 +24,11 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
-    /// The engine; `seedOffset` varies the rules engine's seed per clone.
-    func engine(artifacts: any ArtifactStore, seedOffset: UInt64 = 0) throws -> any DecisionEngine {
+    /// The engine; `rulesSeed` seeds the rules engine (default `--seed`).
+    func engine(artifacts: any ArtifactStore, rulesSeed: UInt64? = nil) throws -> any DecisionEngine {
         switch engine {
         case .hold: return HoldEngine()
-        case .rules: return RulesEngine(seed: seed &+ seedOffset)
+        case .rules: return RulesEngine(seed: rulesSeed ?? seed)
         case .model: return ModelEngine(settings: try modelSettings(), artifacts: artifacts)
         }
     }
@@ -38,7 +38,7 @@ struct EngineOptions: ParsableArguments {
     func perClone(artifacts: any ArtifactStore) throws -> (String) throws -> any DecisionEngine {
         let model = engine == .model ? try self.engine(artifacts: artifacts) : nil
         return { id in
-            try model ?? self.engine(artifacts: artifacts, seedOffset: UInt64(Int(id.split(separator: "-").last ?? "") ?? 0))
+            try model ?? self.engine(artifacts: artifacts, rulesSeed: RulesEngine.seed(base: seed, cloneId: id))
         }
     }
 

@@ -24,9 +24,7 @@ struct PipelinePreview: ClashCommand {
         let log = try data.existingLog()
         let state = try log.cloneState(clone)
         guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
-        if audience == .owner, try owner.map { try address($0) } != state.creator {
-            throw DomainError("clone.not_owner", "--as owner needs --owner with the address of clone \(clone)'s creator")
-        }
+        _ = try state.showsStrategy(to: try audience.asking(owner: owner, clone: clone))
         let graph = try StrategyGraph.decode(try artifacts.store(data).get(state.strategyHash))
         let pipeline = try ContextPipeline(log: log)
         if let at { try pipeline.advance(to: at) } else { try pipeline.advanceToNewest() }

@@ -2,14 +2,6 @@ import ClashCore
 import Domain
 import Runtime
 
-/// Who is asking to see a clone: anyone, its owner (with the address asking), or an operator.
-/// A strategy is shown only to its owner and operators.
-public enum CloneAudience: Sendable, Equatable {
-    case `public`
-    case owner(Address)
-    case `operator`
-}
-
 /// A clone as its audience may see it: the public identity and figures, and for its owner or an
 /// operator the strategy graph too.
 public struct CloneView: Sendable {
@@ -38,15 +30,10 @@ extension Queries {
         guard let row = try publicClones(cloneId: cloneId, owner: nil).first else {
             throw DomainError("clone.unknown", "no clone has id \(cloneId); `clash clones list` shows the clones")
         }
-        switch audience {
-        case .public:
-            return CloneView(clone: row, strategy: nil)
-        case .owner(let asking) where asking.lowercase != row.string("owner"):
-            throw DomainError("clone.not_owner", "only clone \(cloneId)'s creator sees its strategy as its owner; \(asking.lowercase) did not create it")
-        case .owner, .operator:
-            guard let hash = row.string("strategy_hash") else { throw DomainError("clone.unknown", "clone \(cloneId) has no strategy") }
-            return CloneView(clone: row, strategy: try StrategyGraph.decode(try artifacts.get(hash)))
-        }
+        var state = CloneState(cloneId: cloneId)
+        state.creator = row.string("owner") ?? ""
+        guard try state.showsStrategy(to: audience), let hash = row.string("strategy_hash") else { return CloneView(clone: row, strategy: nil) }
+        return CloneView(clone: row, strategy: try StrategyGraph.decode(try artifacts.get(hash)))
     }
 
     func publicClones(cloneId: String?, owner: String?) throws -> [QueryRow] {

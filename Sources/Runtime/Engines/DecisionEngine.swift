@@ -81,6 +81,13 @@ public struct HoldEngine: DecisionEngine {
 /// The deterministic rule strategies (`RuleEngine`), seeded, of one version (the current one, or
 /// the version a logged decision names when an audit decides it again).
 public struct RulesEngine: DecisionEngine {
+    /// The seed of a clone's rules engine in the arena and the real-time worker: the deployment's
+    /// seed plus the number ending the clone's id (`c-7`: + 7), so a clone decides the same
+    /// whatever order it is found in and whichever process runs it.
+    public static func seed(base: UInt64, cloneId: String) -> UInt64 {
+        base &+ UInt64(Int(cloneId.split(separator: "-").last ?? "") ?? 0)
+    }
+
     public let seed: UInt64
     public let version: Int64
     public init(seed: UInt64, version: Int64 = RuleEngine.version) {
