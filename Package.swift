@@ -110,7 +110,7 @@ let package = Package(
         ),
         .target(
             name: "Clash",
-            dependencies: ["ClashCore", "Domain", "EventSchemas", "LedgerLog", "Market", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Audit", "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Market", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",

@@ -1,26 +1,37 @@
+import Audit
 import Foundation
 import GRDB
 import LedgerLog
 import Projections
+import Runtime
 
 /// A data directory opened to read: the log and its read models, never written. What lags behind
 /// the log is folded into copies in memory, so a reader beside a running writer sees the log's
 /// head without taking the writer's lock or touching its files.
 public final class ReadOnlyLedger {
     public let directory: String
+    /// The log, read-only.
+    public let log: LogReader
     private let runner: ProjectionRunner
 
     /// Opens `directory` to read; `NoLogError` when it holds no log (nothing is created).
     public static func open(directory: String) throws -> ReadOnlyLedger {
         if let reason = NoLogError.missingLog(in: directory) { throw NoLogError(directory: directory, reason: reason) }
         let log = try LogReader(directory: directory + "/log")
-        return ReadOnlyLedger(directory: directory,
+        return ReadOnlyLedger(directory: directory, log: log,
                               runner: try ProjectionRunner(readingDirectory: directory + "/projections", log: log, projectors: ReadModels.all))
     }
 
-    private init(directory: String, runner: ProjectionRunner) {
+    private init(directory: String, log: LogReader, runner: ProjectionRunner) {
         self.directory = directory
+        self.log = log
         self.runner = runner
+    }
+
+    /// A race re-run from the log and `artifacts` alone and compared event by event with what the
+    /// log holds (`RaceAudit`); the Merkle tree sidecar is read, never written.
+    public func auditRace(_ raceId: String, artifacts: any ArtifactStore) throws -> RaceAuditReport {
+        try RaceAudit.audit(raceId: raceId, log: log, artifacts: artifacts, treeDirectory: directory + "/tree")
     }
 
     /// The read models' questions (`Queries`), answered as of the log's head.

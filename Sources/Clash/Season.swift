@@ -57,9 +57,7 @@ public enum Season {
         settings.slotCount = slots
         settings.racesMax = races
         settings.storePackets = storePackets
-        settings.treeDirectory = ledger.treeDirectory
-        let scheduler = ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings,
-                                       engine: engine)
+        let scheduler = ledger.arena(settings, engine: engine)
         let holders = (0..<spectators).map { _ in "0x" + String(format: "%016llx%016llx%08x", random.next(), random.next(), UInt32(truncatingIfNeeded: random.next())) }
         var totals = Totals()
         let head = try ledger.head.sequence

@@ -13,15 +13,8 @@ struct ArenaOptions: ParsableArguments {
         var settings = ArenaScheduler.Settings(originMs: origin)
         settings.slotCount = slots
         settings.storePackets = storePackets
-        settings.treeDirectory = ledger.treeDirectory
-        return ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: settings, engine: try engine.perClone(artifacts: ledger.artifacts))
+        return ledger.arena(settings, engine: try engine.perClone(artifacts: ledger.artifacts))
     }
-}
-
-/// The arena for commands that trade nothing (tickets, cancellations, retirements): the same
-/// rules and records, no engine.
-func arenaBookkeeping(_ ledger: Ledger) -> ArenaScheduler {
-    ArenaScheduler(log: ledger.log, artifacts: ledger.artifacts, settings: .init(originMs: 0)) { _ in HoldEngine() }
 }
 
 /// The newest market time the log holds (nil: none).

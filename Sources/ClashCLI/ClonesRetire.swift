@@ -16,7 +16,7 @@ struct ClonesRetire: ClashCommand {
         defer { try? ledger.close() }
         // Through the arena: refused while the clone races; it leaves the accumulating race (its
         // tickets refunded) and its slot or its place in the queue.
-        try arenaBookkeeping(ledger).retire(id, reason: "owner", policy: 0, owner: try address(owner), at: writer.at ?? SystemClock.nowMs)
+        try ledger.arenaBookkeeping.retire(id, reason: "owner", policy: 0, owner: try address(owner), at: writer.at ?? SystemClock.nowMs)
         Output.line("{\"clone_id\":\"\(id)\",\"status\":\"retired\"}")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import EventSchemas
+import Clash
 import Foundation
 import LedgerLog
 
@@ -25,7 +26,9 @@ struct RaceAuditCommand: ParsableCommand {
     func run() throws {
         let report: RaceAuditReport
         do {
-            report = try RaceAudit.audit(raceId: race, log: try data.existingLog(), artifacts: try artifacts.store(data), treeDirectory: data.directory + "/tree")
+            let ledger = try ReadOnlyLedger.open(directory: data.directory)
+            defer { try? ledger.close() }
+            report = try ledger.auditRace(race, artifacts: try artifacts.store(data))
         } catch {
             Output.error("cannot audit race \(race): \(error)")
             throw ExitCode(2)

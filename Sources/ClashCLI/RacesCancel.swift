@@ -12,7 +12,7 @@ struct RacesCancel: ClashCommand {
     func execute() throws {
         let ledger = try Ledger.open(directory: data.directory)
         defer { try? ledger.close() }
-        let scheduler = arenaBookkeeping(ledger)
+        let scheduler = ledger.arenaBookkeeping
         try scheduler.cancel(race, reason: reason, at: at ?? SystemClock.nowMs)
         let state = scheduler.races[race]!
         Output.line("{\"race_id\":\"\(race)\",\"phase\":\"\(state.phase.rawValue)\",\"refunded\":\(state.refunded.count)}")

@@ -21,13 +21,7 @@ struct RuntimeRun: ClashCommand {
         guard to > from else { throw ValidationError("--to must be after --from") }
         let ledger = try artifacts.open(data)
         defer { try? ledger.close() }
-        let state = try ledger.cloneState(clone)
-        guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
-        guard !state.retired else { throw DomainError("clone.retired", "clone \(clone) is retired; its career is archived") }
-        let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: try ledger.strategy(of: clone),
-                                 engine: try engine.engine(artifacts: ledger.artifacts),
-                                 settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: from, toMs: to))
-        let summary = try run.run()
+        let summary = try ledger.trade(clone, competition: competition, fromMs: from, toMs: to, engine: try engine.engine(artifacts: ledger.artifacts))
         try report.print(objects: [Output.object { json in
             json.beginObject()
             json.key("cash_e6"); json.int(summary.account.cashE6)

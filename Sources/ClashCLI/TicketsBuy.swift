@@ -16,7 +16,7 @@ struct TicketsBuy: ClashCommand {
     func execute() throws {
         let ledger = try Ledger.open(directory: data.directory)
         defer { try? ledger.close() }
-        let scheduler = arenaBookkeeping(ledger)
+        let scheduler = ledger.arenaBookkeeping
         for ticket in try scheduler.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, at: at ?? SystemClock.nowMs) {
             Output.line(try ticket.canonicalPayload())
         }
