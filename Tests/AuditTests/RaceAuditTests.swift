@@ -197,6 +197,36 @@ struct RaceAuditTests {
         let tree = try LogTree(log: ledger.log, directory: nil)
         let race = try Dispute.race("r-1", log: ledger.log, tree: tree)
         #expect(race.phase == "settled" && race.agreesWithLog && race.treeRootMatches)
+        // The payout recomputed here from the logged events alone, by DOMAIN.md's policy v1 written
+        // out again (not through `Settlement`): the lines must be the logged ones, to the wei.
+        let events = try ledger.log.read(stream: "race.r-1").map { try EventCatalog.decode($0) }
+        let settled = try #require(events.compactMap { $0 as? RaceSettled }.first)
+        try #require(!events.contains { $0 is RacerWithdrawn }, "this race had no withdrawal (its refunds are not recomputed here)")
+        let bought = events.compactMap { $0 as? TicketBought }
+        let pool = bought.reduce(UInt128(0)) { $0 + $1.priceWei.value }
+        let rake = pool * 500 / 10_000, creatorPool = pool * 500 / 10_000
+        let holderPool = pool - rake - creatorPool
+        let ticketsOn = Dictionary(grouping: bought, by: \.cloneId).mapValues { UInt128($0.count) }
+        let total = UInt128(bought.count)
+        var expected: [String] = []
+        for result in settled.results where (ticketsOn[result.cloneId] ?? 0) > 0 {
+            let creator = try ledger.cloneState(result.cloneId).creator
+            expected.append("creator \(creator) \(result.cloneId) \(creatorPool * ticketsOn[result.cloneId]! / total)")
+        }
+        // The holder pool goes to the best rank that has tickets, split equally on a dead heat, then pro rata.
+        let paidRank = try #require(settled.results.filter { (ticketsOn[$0.cloneId] ?? 0) > 0 }.map(\.rank).min())
+        let winners = settled.results.filter { $0.rank == paidRank && (ticketsOn[$0.cloneId] ?? 0) > 0 }.map(\.cloneId)
+        let share = holderPool / UInt128(winners.count)
+        for clone in winners {
+            let byHolder = Dictionary(grouping: bought.filter { $0.cloneId == clone }, by: \.holder.lowercase).mapValues { UInt128($0.count) }
+            for (holder, held) in byHolder { expected.append("holder \(holder) \(clone) \(share * held / ticketsOn[clone]!)") }
+        }
+        let paidOut = expected.reduce(UInt128(0)) { $0 + UInt128($1.split(separator: " ").last!)! }
+        let logged = settled.payouts.filter { $0.kind == "creator" || $0.kind == "holder" }
+            .map { "\($0.kind) \($0.recipient) \($0.cloneId ?? "") \($0.amountWei.value)" }
+        #expect(logged.sorted() == expected.sorted() && !expected.isEmpty)
+        #expect(settled.poolWei.value == pool && settled.rakeWei.value == rake && settled.breakageWei.value == pool - rake - paidOut,
+                "rake + creators + holders + breakage == pool")
         func value(_ step: DerivationStep, _ name: String) -> UInt128 { UInt128(step.values.first { $0.0 == name }!.1)! }
         for step in race.steps where step.name.hasPrefix("holder 0x") {
             #expect(step.wei == value(step, "holder_share") * value(step, "tickets_held") / value(step, "tickets_on_clone"))
