@@ -21,37 +21,9 @@ struct RuntimeRunOnce: ClashCommand {
     func execute() throws {
         let ledger = try artifacts.open(data)
         defer { try? ledger.close() }
-        let state = try ledger.cloneState(clone)
-        guard state.exists, !state.retired else { throw DomainError("clone.unknown", "no active clone has id \(clone); `clash clones list` shows the clones") }
-        let graph = try ledger.strategy(of: clone)
-        let time: Int64
-        if let at { time = at } else {
-            let replica = try MarketReplica(log: ledger.log)
-            try replica.advanceToNewest()
-            time = replica.asOfMs
-        }
-        let previous = try ledger.log.read(stream: Streams.run(clone: clone, competition: competition)).filter { $0.type == RunDue.type }
-            .map { (record: $0, due: try EventCatalog.decode($0, as: RunDue.self)) }.last { $0.due.asset == asset && $0.record.timestampMs <= time }
-        if let previous, !force, time - previous.record.timestampMs < previous.due.cadenceMs {
-            throw ValidationError("\(asset)'s last run was at \(previous.record.timestampMs), less than its cadence of \(previous.due.cadenceMs) ms before \(time); --force runs it anyway")
-        }
-        let run = try TradingRun(log: ledger.log, artifacts: ledger.artifacts, graph: graph, engine: try engine.engine(artifacts: ledger.artifacts),
-                                 settings: TradingRun.Settings(cloneId: clone, competitionId: competition, fromMs: time, toMs: time + 1,
-                                                               onlyAsset: asset))
-        let summary = try run.run()
-        guard summary.runs == 1 else {
-            throw ValidationError("clone \(clone)'s strategy trades no \(asset) as of \(time); `clash pipeline preview --clone \(clone)` lists its assets")
-        }
-        let runId = "run-\(clone)-\(competition)-"
-        var lines: [[UInt8]] = []
-        for stream in [Streams.run(clone: clone, competition: competition), Streams.account(clone: clone, competition: competition)] {
-            for record in try ledger.log.read(stream: stream) where record.timestampMs == time && (record.correlationId ?? "").hasPrefix(runId)
-                && (record.correlationId ?? "").hasSuffix("-\(asset)-\(time)") {
-                var writer = CanonicalJSONWriter()
-                RecordCodec.encode(record, into: &writer)
-                lines.append(writer.bytes)
-            }
-        }
+        let records = try ledger.runOnce(clone, asset: asset, competition: competition, at: at, force: force,
+                                         engine: try engine.engine(artifacts: ledger.artifacts))
+        let lines = records.map(\.canonicalBytes)
         try report.print(objects: lines)
     }
 }
