@@ -12,19 +12,19 @@ public struct RunDue: CatalogEvent {
     public var runId: String
     /// The asset.
     public var asset: String
-    /// audition or race.
-    public var context: String
-    /// Audition or race id.
-    public var contextId: String
+    /// The kind of competition the run is in: free, audition or race (logged as `context`).
+    public var competitionKind: String
+    /// The competition: `free`, the audition's id or the race's (logged as `context_id`).
+    public var competitionId: String
     /// Cadence.
     public var cadenceMs: Int64
 
-    public init(cloneId: String, runId: String, asset: String, context: String, contextId: String, cadenceMs: Int64) {
+    public init(cloneId: String, runId: String, asset: String, competitionKind: String, competitionId: String, cadenceMs: Int64) {
         self.cloneId = cloneId
         self.runId = runId
         self.asset = asset
-        self.context = context
-        self.contextId = contextId
+        self.competitionKind = competitionKind
+        self.competitionId = competitionId
         self.cadenceMs = cadenceMs
     }
 
@@ -32,8 +32,8 @@ public struct RunDue: CatalogEvent {
         case cloneId = "clone_id"
         case runId = "run_id"
         case asset
-        case context
-        case contextId = "context_id"
+        case competitionKind = "context"
+        case competitionId = "context_id"
         case cadenceMs = "cadence_ms"
     }
 }
@@ -45,8 +45,8 @@ extension RunDue {
         json.key("asset"); json.string(asset)
         json.key("cadence_ms"); json.int(cadenceMs)
         json.key("clone_id"); json.string(cloneId)
-        json.key("context"); json.string(context)
-        json.key("context_id"); json.string(contextId)
+        json.key("context"); json.string(competitionKind)
+        json.key("context_id"); json.string(competitionId)
         json.key("run_id"); json.string(runId)
         json.endObject()
         return json.bytes

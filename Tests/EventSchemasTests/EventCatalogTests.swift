@@ -56,7 +56,7 @@ struct EventCatalogTests {
     func handWrittenPayloads() throws {
         let hash = String(repeating: "ab", count: 32)
         let events: [any CatalogEvent] = [
-            RunDue(cloneId: "c-1", runId: "r \"1\"", asset: "BTC", context: "race", contextId: "r-7", cadenceMs: 60_000),
+            RunDue(cloneId: "c-1", runId: "r \"1\"", asset: "BTC", competitionKind: "race", competitionId: "r-7", cadenceMs: 60_000),
             ContextAssembled(runId: "r", packetHash: hash, throughSequence: 77, bytes: 3_528),
             GateRejected(runId: "r", gate: "leverage", detail: "6 is above 5\n"),
             OrderDryRun(runId: "r", orderId: "o", asset: "xyz:TSLA", side: "sell", sizeE8: 5, leverage: 3, reduceOnly: true),

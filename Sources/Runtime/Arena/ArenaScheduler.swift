@@ -306,7 +306,7 @@ public final class ArenaScheduler {
         guard let first = due.first, let from = clones[first]?.audition?.fromMs else { return }
         let specs = try due.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
             let graph = try StrategyGraph.decode(try artifacts.get(clones[id]!.strategyHash))
-            return (graph, try engine(id), TradingRun.Settings(cloneId: id, competitionId: clones[id]!.audition!.id, context: "audition", fromMs: from,
+            return (graph, try engine(id), TradingRun.Settings(cloneId: id, competitionId: clones[id]!.audition!.id, competitionKind: "audition", fromMs: from,
                                                                toMs: at, startingEquityE6: settings.startingEquityE6, storePackets: settings.storePackets))
         }
         let session = try TradingSession(log: log, artifacts: artifacts, clones: specs)

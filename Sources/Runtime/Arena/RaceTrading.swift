@@ -11,7 +11,7 @@ public enum RaceTrading {
                                fromMs: Int64, toMs: Int64, startingEquityE6: Int64, storePackets: Bool,
                                pipeline: ContextPipeline? = nil) throws -> TradingSession {
         let racers = try lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
-            (try graph(id), try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, context: "race", fromMs: fromMs, toMs: toMs,
+            (try graph(id), try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, competitionKind: "race", fromMs: fromMs, toMs: toMs,
                                                                 startingEquityE6: startingEquityE6, storePackets: storePackets))
         }
         return try TradingSession(log: log, artifacts: artifacts, clones: racers, pipeline: pipeline)

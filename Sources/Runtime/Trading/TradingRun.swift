@@ -17,7 +17,7 @@ public final class TradingRun {
         /// The competition the account belongs to (an audition or race id, or a free run's name).
         public var competitionId: String
         /// audition, race or free.
-        public var context: String
+        public var competitionKind: String
         public var fromMs: Int64
         public var toMs: Int64
         public var startingEquityE6: Int64
@@ -33,7 +33,7 @@ public final class TradingRun {
         /// (nil: the span's start; the worker counts from the epoch, so restarts keep the beat).
         public var cadenceOriginMs: Int64?
 
-        public init(cloneId: String, competitionId: String, context: String = "free", fromMs: Int64, toMs: Int64,
+        public init(cloneId: String, competitionId: String, competitionKind: String = "free", fromMs: Int64, toMs: Int64,
                     startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running,
                     storePackets: Bool = true, onlyAsset: String? = nil, cadenceOriginMs: Int64? = nil) {
             self.storePackets = storePackets
@@ -41,7 +41,7 @@ public final class TradingRun {
             self.onlyAsset = onlyAsset
             self.cloneId = cloneId
             self.competitionId = competitionId
-            self.context = context
+            self.competitionKind = competitionKind
             self.fromMs = fromMs
             self.toMs = toMs
             self.startingEquityE6 = startingEquityE6
@@ -451,7 +451,7 @@ public final class TradingRun {
         summary.runs += 1
         summary.runsByHourAndAsset[(time - settings.fromMs) / 3_600_000, default: [:]][plan.asset, default: 0] += 1
         if let cause = answer.holdCause, Self.engineFailureCauses.contains(cause) { summary.engineFailures += 1 }
-        try add(RunDue(cloneId: settings.cloneId, runId: runId, asset: plan.asset, context: settings.context, contextId: settings.competitionId,
+        try add(RunDue(cloneId: settings.cloneId, runId: runId, asset: plan.asset, competitionKind: settings.competitionKind, competitionId: settings.competitionId,
                        cadenceMs: plan.cadenceMs), id: runId + ".due", stream: runStream, at: time, correlation: runId)
         // A packet is a pure function of the log and the plan: stored without waiting for the disk,
         // since `pipeline preview --at` or an audit builds it again, byte for byte, from its hash's inputs.
