@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -116,12 +117,17 @@ let package = Package(
             name: "ClashTesting",
             dependencies: ["Clash", "LedgerLog", "Projections"]
         ),
+        .target(
+            name: "ClashServer",
+            dependencies: ["Clash", "Transparency", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "ClashCLI",
             dependencies: [
                 "Audit",
                 "Transparency",
                 "Clash",
+                "ClashServer",
                 "ClashTesting",
                 "Domain",
                 "EventSchemas",
@@ -174,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "ClashCLITests",
             // The executable itself: building the tests builds the `clash` they run, never a stale one.
-            dependencies: ["ClashCLI", "LedgerLog", "ClashTesting"]
+            dependencies: ["ClashCLI", "LedgerLog", "ClashTesting", "Transport"]
         ),
     ]
 )

@@ -1,0 +1,153 @@
+import Clash
+import Foundation
+import Hummingbird
+import Logging
+
+/// `clash serve`: the arena's read API over HTTP — what a spectator, an owner's page or an
+/// outside auditor reads: races, a race's racers and payouts, the leaderboard, the Hall of Fame,
+/// clones (their public view), a holder's tickets, assets and their latest data, and the log's
+/// records as stored. Every handler decodes the request, asks the application layer (`Queries`),
+/// and encodes its rows as JSON; errors are problem+json.
+public struct ArenaServer: Sendable {
+    public var dataDirectory: String
+    public var host: String
+    public var port: Int
+
+    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+    }
+
+    /// The most records `GET /v1/log/entries` answers at once.
+    public static let entriesLimitMax = 1_000
+
+    /// Serves until SIGTERM or SIGINT (requests in flight finish); `onListening` gets the bound
+    /// address (the port chosen when `port` is 0).
+    public func run(logger: Logger, onListening: @escaping @Sendable (String) -> Void) async throws {
+        let ledger = try ServedLedger(directory: dataDirectory)
+        defer { ledger.close() }
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        Self.routes(router, ledger)
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
+                              onServerRunning: { channel in
+                                  let port = channel.localAddress?.port ?? 0
+                                  onListening("http://\(host):\(port)")
+                              }, logger: logger)
+        try await app.runService()
+    }
+
+    static func routes(_ router: Router<BasicRequestContext>, _ ledger: ServedLedger) {
+        router.get("/v1/health") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
+        router.get("/v1/races") { _, _ in try answer { try rows(ledger.query { try $0.races() }) } }
+        router.get("/v1/races/:race_id") { _, context in
+            try answer {
+                let id = try context.parameters.require("race_id")
+                let race = try ledger.query { try $0.race(id) }
+                return object([("race", race.race.canonicalJSON), ("racers", array(race.racers)), ("payouts", array(race.payouts))])
+            }
+        }
+        router.get("/v1/leaderboard") { request, _ in
+            try answer {
+                if let race = request.uri.queryParameters.get("race") { return try rows(ledger.query { try $0.raceRanking(race) }) }
+                return try rows(ledger.query { try $0.leaderboard() })
+            }
+        }
+        router.get("/v1/hall-of-fame") { _, _ in try answer { try rows(ledger.query { try $0.hallOfFame() }) } }
+        router.get("/v1/clones") { _, _ in try answer { try rows(ledger.query { try $0.clones() }) } }
+        router.get("/v1/clones/:clone_id") { _, context in
+            try answer {
+                let id = try context.parameters.require("clone_id")
+                // The public view: never the strategy (that needs a signed-in owner or an operator).
+                guard let row = try ledger.query({ try $0.clones() }).first(where: { $0.string("clone_id") == id }) else {
+                    throw DomainError("clone.unknown", "no clone has id \(id)")
+                }
+                return row.canonicalJSON
+            }
+        }
+        router.get("/v1/tickets") { request, _ in
+            try answer {
+                guard let text = request.uri.queryParameters.get("holder") else {
+                    throw Problem(.badRequest, "ticket.holder_missing", "give ?holder=ADDRESS (0x and 40 hex digits)")
+                }
+                let holder = try Address.parse(text, field: "holder", code: "ticket.bad_holder")
+                let held = try ledger.query { try $0.tickets(holder: holder) }
+                return object([("payouts", array(held.payouts)), ("tickets", array(held.tickets))])
+            }
+        }
+        router.get("/v1/assets") { request, _ in
+            try answer {
+                let category = request.uri.queryParameters.get("category") ?? "All"
+                let assets = try ledger.query { try $0.assets(category: category) }
+                var out: [UInt8] = [0x5B]
+                for (index, asset) in assets.enumerated() {
+                    if index > 0 { out.append(0x2C) }
+                    var json = CanonicalJSONWriter()
+                    json.beginObject()
+                    json.key("categories"); json.beginArray(); for path in asset.categories { json.string(path) }; json.endArray()
+                    json.key("dex"); json.string(asset.dex)
+                    json.key("kind"); json.string(asset.kind)
+                    json.key("quote"); json.string(asset.quote)
+                    json.key("symbol"); json.string(asset.symbol)
+                    json.endObject()
+                    out += json.bytes
+                }
+                return out + [0x5D]
+            }
+        }
+        router.get("/v1/assets/:symbol/latest") { _, context in
+            try answer {
+                let symbol = try context.parameters.require("symbol")
+                guard let latest = try ledger.query({ try $0.latest(symbol) }) else {
+                    throw DomainError("asset.unknown", "no universe lists \(symbol)")
+                }
+                return Array(try AssetMemory.encode(latest))
+            }
+        }
+        router.get("/v1/log/entries") { request, _ -> Response in entries(request, ledger) }
+    }
+
+    /// The log's records from `from` on (at most `limit`, up to `entriesLimitMax`), one per line,
+    /// exactly as stored, so anyone can hash the leaves again.
+    static func entries(_ request: Request, _ ledger: ServedLedger) -> Response {
+        do {
+            let from = request.uri.queryParameters.get("from", as: UInt64.self) ?? 1
+            let limit = min(entriesLimitMax, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 100))
+            var lines: [UInt8] = []
+            for record in try ledger.records(from: from, limit: limit) { lines += record.canonicalBytes + [0x0A] }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: lines)))
+        } catch {
+            return Problem(error).response
+        }
+    }
+
+    static func answer(_ body: () throws -> [UInt8]) throws -> Response {
+        do { return json(try body()) } catch { return Problem(error).response }
+    }
+
+    static func json(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func array(_ rows: [QueryRow]) -> [UInt8] {
+        var out: [UInt8] = [0x5B]
+        for (index, row) in rows.enumerated() {
+            if index > 0 { out.append(0x2C) }
+            out += row.canonicalJSON
+        }
+        return out + [0x5D]
+    }
+
+    static func rows(_ rows: [QueryRow]) -> [UInt8] { array(rows) }
+
+    /// An object of already-encoded members, keys given in order.
+    static func object(_ members: [(String, [UInt8])]) -> [UInt8] {
+        var out: [UInt8] = [0x7B]
+        for (index, (key, value)) in members.enumerated() {
+            if index > 0 { out.append(0x2C) }
+            out += Array("\"\(key)\":".utf8) + value
+        }
+        return out + [0x7D]
+    }
+}

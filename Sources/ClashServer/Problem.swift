@@ -1,0 +1,63 @@
+import Clash
+import Foundation
+import Hummingbird
+
+/// An error as the API answers it: `application/problem+json` (RFC 9457) with the domain's stable
+/// code, and the HTTP status that code means.
+struct Problem: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var detail: String
+
+    /// What a thrown error means to a client: an unknown thing is 404, a rule that refused is 409,
+    /// bad input is 400, anything else a 500 whose detail names no internals.
+    init(_ error: any Error) {
+        switch error {
+        case let problem as Problem:
+            self = problem
+        case let domain as DomainError:
+            status = domain.code.hasSuffix(".unknown") ? .notFound : (domain.code.contains("bad_") ? .badRequest : .conflict)
+            code = domain.code
+            detail = domain.message
+        default:
+            status = .internalServerError
+            code = "server.error"
+            detail = "the server could not answer; the operator's log has the cause"
+        }
+    }
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ detail: String) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    var response: Response {
+        var json = CanonicalJSONWriter()
+        json.beginObject()
+        json.key("code"); json.string(code)
+        json.key("detail"); json.string(detail)
+        json.key("status"); json.int(Int64(status.code))
+        json.key("title"); json.string(status.reasonPhrase)
+        json.key("type"); json.string("https://clash-ledger.dev/problems/" + code)
+        json.endObject()
+        return Response(status: status, headers: [.contentType: "application/problem+json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
+    }
+}
+
+/// Every error that reaches the router — a route that does not exist, a method it does not take —
+/// answered as problem+json too.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let code = error.status == .notFound ? "route.unknown" : "request.refused"
+            return Problem(error.status, code, error.status == .notFound ? "no route \(request.method) \(request.uri.path); GET /v1/health answers" : "\(error.status)")
+                .response
+        } catch {
+            return Problem(error).response
+        }
+    }
+}

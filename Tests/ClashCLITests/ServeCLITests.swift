@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import Transport
+
+/// `clash serve` as a client sees it: a real HTTP server on 127.0.0.1, asked with libcurl.
+@Suite("clash serve", .serialized, .timeLimit(.minutes(5)))
+struct ServeCLITests {
+    let data = NSTemporaryDirectory() + "clash-serve-\(UUID().uuidString)"
+    static let marker = "MARKER-4471 this prompt is private"
+
+    init() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the clash executable first (swift build)")
+    }
+
+    func clash(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
+
+    /// Starts `clash serve` on a free port; returns the process, its base URL and its standard error.
+    func serve() throws -> (Process, String, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // The first line on standard output names the address, once the server listens.
+        var line: [UInt8] = []
+        let deadline = Date().addingTimeInterval(60)
+        while !line.contains(0x0A), Date() < deadline, process.isRunning {
+            line += out.fileHandleForReading.availableData
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(line.prefix { $0 != 0x0A })) as? [String: Any]
+        return (process, try #require(object?["listening"] as? String, "serve printed \(String(decoding: line, as: UTF8.self))"), err)
+    }
+
+    @Test("serve answers races, rankings, the Hall of Fame, clones' public views, tickets, assets and the log's records as JSON; unknown things and bad input as problem+json with the domain's code; a private prompt in no body; SIGTERM exits 0")
+    func readAPI() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["season", "simulate", "--seed", "3", "--clones", "5", "--races", "2", "--spectators", "4", "--assets", "2",
+                             "--cadence", "1h", "--slots", "2", "--no-store-packets", "--quiet", "--data", data]).status == 0)
+        #expect(try clash(["clones", "create", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Secret", "--assets", "BTC",
+                           "--prompt", Self.marker, "--cadence", "1h"]).status == 0)
+        let (server, base, errors) = try serve()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let transport = CurlTransport()
+        func get(_ path: String) throws -> (status: Int, type: String, body: String, json: Any?) {
+            let response = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + path)!), timeoutSeconds: 30)
+            return (response.status, response.headers["content-type"] ?? "", String(decoding: response.body, as: UTF8.self),
+                    try? JSONSerialization.jsonObject(with: Data(response.body)))
+        }
+        let races = try get("/v1/races")
+        #expect(races.status == 200 && races.type == "application/json")
+        #expect((races.json as? [[String: Any]])?.map { $0["race_id"] as? String } == ["r-1", "r-2"])
+        let race = try get("/v1/races/r-1")
+        let details = try #require(race.json as? [String: Any])
+        #expect((details["race"] as? [String: Any])?["phase"] as? String == "settled")
+        #expect((details["racers"] as? [Any])?.count == 2 && !((details["payouts"] as? [Any]) ?? []).isEmpty)
+        // The same figures as the command line prints.
+        let cli = try clash(["races", "show", "r-1", "--json"]).stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(try JSONSerialization.jsonObject(with: Data(cli.utf8)) as? NSDictionary == details["race"] as? NSDictionary)
+        #expect((try get("/v1/leaderboard?race=r-1").json as? [[String: Any]])?.first?["rank"] as? Int == 1)
+        #expect(((try get("/v1/hall-of-fame").json as? [Any]) ?? []).count == 6)
+        #expect(((try get("/v1/assets").json as? [Any]) ?? []).count == 2)
+        #expect((try get("/v1/assets/BTC/latest").json as? [String: Any])?["symbol"] as? String == "BTC")
+        let entries = try get("/v1/log/entries?from=1&limit=3")
+        #expect(entries.status == 200 && entries.body.split(separator: "\n").count == 3)
+        #expect(entries.body.split(separator: "\n").first.map(String.init) == (try clash(["log", "dump"]).stdout.split(separator: "\n").first.map(String.init)),
+                "the records exactly as `log dump` prints them")
+
+        for (path, status, code) in [("/v1/races/r-9", 404, "race.unknown"), ("/v1/clones/c-99", 404, "clone.unknown"),
+                                     ("/v1/tickets?holder=0x12", 400, "ticket.bad_holder"), ("/v1/tickets", 400, "ticket.holder_missing"),
+                                     ("/v1/nope", 404, "route.unknown")] {
+            let refused = try get(path)
+            #expect(refused.status == status && refused.type == "application/problem+json"
+                    && (refused.json as? [String: Any])?["code"] as? String == code, "\(path): \(refused.status) \(refused.body)")
+        }
+        // The strategy is private: its prompt is in no answer, the log's records included.
+        let clone = try #require(try get("/v1/clones/c-6").json as? [String: Any])
+        #expect(clone["name"] as? String == "Secret" && clone["strategy"] == nil && clone["strategy_hash"] is String)
+        for path in ["/v1/clones", "/v1/clones/c-6", "/v1/log/entries?from=1&limit=1000", "/v1/hall-of-fame", "/v1/leaderboard"] {
+            #expect(!(try get(path).body.contains("MARKER-4471")), "\(path)")
+        }
+
+        server.terminate()
+        server.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(server.terminationStatus == 0 && stderr.contains("note: server stopped") && !stderr.contains("error:"), "\(stderr)")
+    }
+}
