@@ -119,7 +119,7 @@ let package = Package(
         ),
         .target(
             name: "ClashServer",
-            dependencies: ["Clash", "Transparency", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["Clash", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "ClashCLI",

@@ -2,6 +2,7 @@ import Clash
 import Foundation
 import Hummingbird
 import Logging
+import Transparency
 
 /// `clash serve`: the arena's read API over HTTP — what a spectator, an owner's page or an
 /// outside auditor reads: races, a race's racers and payouts, the leaderboard, the Hall of Fame,
@@ -12,11 +13,14 @@ public struct ArenaServer: Sendable {
     public var dataDirectory: String
     public var host: String
     public var port: Int
+    /// The key file (`clash log keygen`) that signs `GET /v1/log/sth`; nil: no signed heads.
+    public var headKeyFile: String?
 
-    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080) {
+    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, headKeyFile: String? = nil) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
+        self.headKeyFile = headKeyFile
     }
 
     /// The most records `GET /v1/log/entries` answers at once.
@@ -25,7 +29,7 @@ public struct ArenaServer: Sendable {
     /// Serves until SIGTERM or SIGINT (requests in flight finish); `onListening` gets the bound
     /// address (the port chosen when `port` is 0).
     public func run(logger: Logger, onListening: @escaping @Sendable (String) -> Void) async throws {
-        let ledger = try ServedLedger(directory: dataDirectory)
+        let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) })
         defer { ledger.close() }
         let router = Router()
         router.add(middleware: ProblemMiddleware())
@@ -106,6 +110,31 @@ public struct ArenaServer: Sendable {
             }
         }
         router.get("/v1/log/entries") { request, _ -> Response in entries(request, ledger) }
+        router.get("/v1/log/root") { request, _ in try answer { try ledger.root(size: request.uri.queryParameters.get("size", as: UInt64.self)) } }
+        router.get("/v1/log/proof") { request, _ in
+            try answer {
+                guard let sequence = request.uri.queryParameters.get("seq", as: UInt64.self) else {
+                    throw Problem(.badRequest, "log.seq_missing", "give ?seq=S (an event's sequence), and &size=N for an earlier tree")
+                }
+                return try ledger.inclusion(sequence: sequence, size: request.uri.queryParameters.get("size", as: UInt64.self))
+            }
+        }
+        router.get("/v1/log/consistency") { request, _ in
+            try answer {
+                guard let first = request.uri.queryParameters.get("first", as: UInt64.self) else {
+                    throw Problem(.badRequest, "log.first_missing", "give ?first=M (the earlier tree size), and &second=N (default: the whole log)")
+                }
+                return try ledger.consistency(first: first, second: request.uri.queryParameters.get("second", as: UInt64.self))
+            }
+        }
+        router.get("/v1/log/sth") { _, _ in
+            try answer {
+                guard let head = try ledger.signedHead() else {
+                    throw Problem(.notFound, "log.unsigned", "this server signs no tree heads (started without --head-key); GET /v1/log/root gives the root")
+                }
+                return head
+            }
+        }
     }
 
     /// The log's records from `from` on (at most `limit`, up to `entriesLimitMax`), one per line,

@@ -1,6 +1,7 @@
 import Clash
 import Foundation
 import Hummingbird
+import Transparency
 
 /// An error as the API answers it: `application/problem+json` (RFC 9457) with the domain's stable
 /// code, and the HTTP status that code means.
@@ -15,6 +16,10 @@ struct Problem: Error {
         switch error {
         case let problem as Problem:
             self = problem
+        case let tree as TreeError:
+            status = .badRequest
+            code = "log.bad_request"
+            detail = "\(tree)"
         case let domain as DomainError:
             status = domain.code.hasSuffix(".unknown") ? .notFound : (domain.code.contains("bad_") ? .badRequest : .conflict)
             code = domain.code

@@ -1,14 +1,76 @@
 import Clash
+import Crypto
 import Foundation
+import Transparency
 
 /// The data directory as the server reads it: one `ReadOnlyLedger`, used by one request at a time
 /// (a ledger is confined to one thread), caught up with the log before each answer.
 final class ServedLedger: @unchecked Sendable {
     private let lock = NSLock()
     private let ledger: ReadOnlyLedger
+    /// The log's Merkle tree: the sidecar read (never written), the rest hashed in memory.
+    private let tree: LogTree
+    private let headKey: Curve25519.Signing.PrivateKey?
 
-    init(directory: String) throws {
+    init(directory: String, headKey: Curve25519.Signing.PrivateKey?) throws {
         ledger = try ReadOnlyLedger.open(directory: directory)
+        tree = try LogTree(log: ledger.log, directory: directory + "/tree", readOnly: true)
+        self.headKey = headKey
+    }
+
+    /// The tree caught up with the log's head; `size` (default: the whole log) checked against it.
+    private func treeSize(_ size: UInt64?) throws -> UInt64 {
+        try tree.catchUp()
+        guard let size else { return tree.size }
+        guard size <= tree.size else { throw TreeError.badSize(requested: size, available: tree.size) }
+        return size
+    }
+
+    /// `{"root_hash", "tree_size"}` of the tree of the first `size` events, as `clash log root` prints it.
+    func root(size: UInt64?) throws -> [UInt8] {
+        try lock.withLock {
+            let size = try treeSize(size)
+            var json = CanonicalJSONWriter()
+            json.beginObject()
+            json.key("root_hash"); json.string(try tree.root(size: size).hex)
+            json.key("tree_size"); json.uint(size)
+            json.endObject()
+            return json.bytes
+        }
+    }
+
+    /// An inclusion proof of event `sequence` in the tree of `size` events, as `clash log prove` prints it.
+    func inclusion(sequence: UInt64, size: UInt64?) throws -> [UInt8] {
+        try lock.withLock {
+            var json = CanonicalJSONWriter()
+            try InclusionProof(tree: tree, sequence: sequence, size: try treeSize(size)).write(to: &json)
+            return json.bytes
+        }
+    }
+
+    /// A consistency proof from the tree of `first` events to the tree of `second`.
+    func consistency(first: UInt64, second: UInt64?) throws -> [UInt8] {
+        try lock.withLock {
+            let second = try treeSize(second)
+            guard first <= second else { throw TreeError.badSize(requested: first, available: second) }
+            var json = CanonicalJSONWriter()
+            try ConsistencyProof(tree: tree, from: first, to: second).write(to: &json)
+            return json.bytes
+        }
+    }
+
+    /// The signed tree head of the whole log, as `clash log sign-head` prints it (stamped with the
+    /// last event's time, so the same log gives the same head); nil without a head key.
+    func signedHead() throws -> [UInt8]? {
+        guard let headKey else { return nil }
+        return try lock.withLock {
+            let size = try treeSize(nil)
+            let last = size == 0 ? nil : try ledger.log.read(from: size, limit: 1).first
+            var json = CanonicalJSONWriter()
+            try SignedTreeHead(head: TreeHead(treeSize: size, rootHash: try tree.root(size: size), timestampMs: last?.timestampMs ?? 0), key: headKey)
+                .write(to: &json)
+            return json.bytes
+        }
     }
 
     func query<Result>(_ body: (Queries) throws -> Result) throws -> Result {

@@ -15,10 +15,10 @@ struct ServeCLITests {
     func clash(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
 
     /// Starts `clash serve` on a free port; returns the process, its base URL and its standard error.
-    func serve() throws -> (Process, String, Pipe) {
+    func serve(_ extra: [String] = []) throws -> (Process, String, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0"]
+        process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0"] + extra
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -33,14 +33,21 @@ struct ServeCLITests {
         return (process, try #require(object?["listening"] as? String, "serve printed \(String(decoding: line, as: UTF8.self))"), err)
     }
 
-    @Test("serve answers races, rankings, the Hall of Fame, clones' public views, tickets, assets and the log's records as JSON; unknown things and bad input as problem+json with the domain's code; a private prompt in no body; SIGTERM exits 0")
+    @Test("serve answers races, rankings, the Hall of Fame, clones' public views, tickets, assets, the log's records, its root, signed head and proofs (the CLI's bytes); unknown things and bad input as problem+json with the domain's code; a private prompt in no body; SIGTERM exits 0")
     func readAPI() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try CLI.run(["season", "simulate", "--seed", "3", "--clones", "5", "--races", "2", "--spectators", "4", "--assets", "2",
                              "--cadence", "1h", "--slots", "2", "--no-store-packets", "--quiet", "--data", data]).status == 0)
         #expect(try clash(["clones", "create", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Secret", "--assets", "BTC",
                            "--prompt", Self.marker, "--cadence", "1h"]).status == 0)
-        let (server, base, errors) = try serve()
+        // The transparency log as the command line proves it, to hold the server's answers to.
+        let key = data + "/head.key"
+        #expect(try CLI.run(["log", "keygen", "--out", key]).status == 0)
+        let root = try clash(["log", "root"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try clash(["log", "sign-head", "--key", key]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let inclusion = try clash(["log", "prove", "--seq", "5"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let consistency = try clash(["log", "prove", "--from-size", "10"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (server, base, errors) = try serve(["--head-key", key])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let transport = CurlTransport()
         func get(_ path: String) throws -> (status: Int, type: String, body: String, json: Any?) {
@@ -67,7 +74,17 @@ struct ServeCLITests {
         #expect(entries.body.split(separator: "\n").first.map(String.init) == (try clash(["log", "dump"]).stdout.split(separator: "\n").first.map(String.init)),
                 "the records exactly as `log dump` prints them")
 
-        for (path, status, code) in [("/v1/races/r-9", 404, "race.unknown"), ("/v1/clones/c-99", 404, "clone.unknown"),
+        // The transparency log over HTTP: the same root, signed head and proofs as the command line's,
+        // and a served proof checks offline against the served head.
+        #expect(try get("/v1/log/root").body == root && get("/v1/log/sth").body == head)
+        #expect(try get("/v1/log/proof?seq=5").body == inclusion && get("/v1/log/consistency?first=10").body == consistency)
+        let served = data + "/proof.json", servedHead = data + "/sth.json"
+        try get("/v1/log/proof?seq=5").body.write(toFile: served, atomically: true, encoding: .utf8)
+        try get("/v1/log/sth").body.write(toFile: servedHead, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["log", "check-proof", served, "--head", servedHead]).status == 0)
+
+        for (path, status, code) in [("/v1/log/proof", 400, "log.seq_missing"), ("/v1/log/proof?seq=5&size=999999999", 400, "log.bad_request"),
+                                     ("/v1/races/r-9", 404, "race.unknown"), ("/v1/clones/c-99", 404, "clone.unknown"),
                                      ("/v1/tickets?holder=0x12", 400, "ticket.bad_holder"), ("/v1/tickets", 400, "ticket.holder_missing"),
                                      ("/v1/nope", 404, "route.unknown")] {
             let refused = try get(path)
