@@ -15,6 +15,8 @@ public struct ArenaServer: Sendable {
     public var port: Int
     /// The key file (`clash log keygen`) that signs `GET /v1/log/sth`; nil: no signed heads.
     public var headKeyFile: String?
+    /// Seconds of silence after which the live feed sends a heartbeat comment.
+    public var heartbeatSeconds: Double = 15
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, headKeyFile: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -34,6 +36,8 @@ public struct ArenaServer: Sendable {
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         Self.routes(router, ledger)
+        let heartbeat = heartbeatSeconds
+        router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat) }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
                               onServerRunning: { channel in
                                   let port = channel.localAddress?.port ?? 0

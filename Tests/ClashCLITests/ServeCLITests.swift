@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import Transport
 
@@ -102,5 +105,65 @@ struct ServeCLITests {
         server.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(server.terminationStatus == 0 && stderr.contains("note: server stopped") && !stderr.contains("error:"), "\(stderr)")
+    }
+
+    /// Reads a streamed answer from a raw socket until `until` says it has what it waits for (or
+    /// `seconds` pass), then closes the connection: a client of the live feed that leaves.
+    static func stream(_ base: String, _ path: String, headers: [String] = [], seconds: Double, until: (String) -> Bool) throws -> String {
+        let url = URL(string: base)!
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(url.port!).bigEndian
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(connected == 0)
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n"
+        _ = request.withCString { send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !until(String(decoding: received, as: UTF8.self)) {
+            let count = recv(descriptor, &chunk, chunk.count, 0)
+            if count > 0 { received += chunk[..<count] } else if count == 0 { break }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    @Test("the live feed: the log's events as Server-Sent Events (id the sequence, data the record as stored), filtered by type, caught-up at the head, new events as they land, a heartbeat, resumed after Last-Event-ID; a client leaving or SIGTERM ends it")
+    func liveFeed() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["season", "simulate", "--seed", "3", "--clones", "3", "--races", "1", "--spectators", "2", "--assets", "2",
+                             "--cadence", "1h", "--slots", "2", "--no-store-packets", "--quiet", "--data", data]).status == 0)
+        let (server, base, errors) = try serve(["--heartbeat-seconds", "1"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let settled = try Self.stream(base, "/v1/events?from=1&type=race.settled&type=race.started", seconds: 30) { $0.contains("event: caught-up") }
+        #expect(settled.hasPrefix("HTTP/1.1 200") && settled.lowercased().contains("content-type: text/event-stream"))
+        let frames = settled.components(separatedBy: "\n\n").filter { $0.contains("\nevent: race.") || $0.hasPrefix("id: ") || $0.contains("id: ") }
+        let ids = frames.compactMap { frame in frame.split(separator: "\n").first { $0.hasPrefix("id: ") }.flatMap { UInt64($0.dropFirst(4)) } }
+        #expect(frames.count == 2 && ids == ids.sorted() && settled.contains("event: race.started") && settled.contains("event: race.settled"), "\(settled.suffix(600))")
+        // The data line is the record exactly as `log dump` prints it.
+        let dumped = try CLI.run(["log", "dump", "--type", "race.settled", "--data", data]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(settled.contains("data: " + dumped))
+        // From the head: caught up at once, then an event appended meanwhile arrives, then heartbeats.
+        let head = ids.last ?? 0
+        nonisolated(unsafe) var appended = false
+        let live = try Self.stream(base, "/v1/events?type=hyperliquid.categories", headers: ["Last-Event-ID: \(head)"], seconds: 30) { text in
+            if text.contains("event: caught-up"), !appended {
+                appended = true
+                _ = try? CLI.run(["ingest", "categories", "--data", data, "--at", "1717400000000"])
+            }
+            return text.contains("event: hyperliquid.categories") && text.contains(": heartbeat")
+        }
+        #expect(live.contains("event: caught-up") && live.contains("event: hyperliquid.categories") && live.contains(": heartbeat"), "\(live.suffix(400))")
+        // The client has left; SIGTERM ends the server (and any stream) at once, exit 0.
+        let began = Date()
+        server.terminate()
+        server.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(server.terminationStatus == 0 && Date().timeIntervalSince(began) < 10 && !stderr.contains("error:"), "\(stderr)")
     }
 }
