@@ -121,7 +121,8 @@ let package = Package(
         .target(
             name: "ClashServer",
             dependencies: ["Clash", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            resources: [.copy("Resources/openapi.yaml")]
         ),
         .executableTarget(
             name: "ClashCLI",

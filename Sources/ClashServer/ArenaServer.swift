@@ -48,6 +48,12 @@ public struct ArenaServer: Sendable {
 
     static func routes(_ router: Router<BasicRequestContext>, _ ledger: ServedLedger) {
         router.get("/v1/health") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
+        router.get("/openapi.yaml") { _, _ -> Response in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let bytes = FileManager.default.contents(atPath: url.path) else {
+                return Problem(.internalServerError, "server.no_contract", "the OpenAPI document is missing from this build").response
+            }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(bytes))))
+        }
         router.get("/v1/races") { _, _ in try answer { try rows(ledger.query { try $0.races() }) } }
         router.get("/v1/races/:race_id") { _, context in
             try answer {
