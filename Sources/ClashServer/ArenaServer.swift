@@ -120,21 +120,21 @@ public struct ArenaServer: Sendable {
             }
         }
         router.get("/v1/log/entries") { request, _ -> Response in entries(request, ledger) }
-        router.get("/v1/log/root") { request, _ in try answer { try ledger.root(size: request.uri.queryParameters.get("size", as: UInt64.self)) } }
+        router.get("/v1/log/root") { request, _ in try answer { try ledger.root(size: try integer(request, "size", in: 0...maxInteger)) } }
         router.get("/v1/log/proof") { request, _ in
             try answer {
-                guard let sequence = request.uri.queryParameters.get("seq", as: UInt64.self) else {
+                guard let sequence = try integer(request, "seq", in: 1...maxInteger) else {
                     throw Problem(.badRequest, "log.seq_missing", "give ?seq=S (an event's sequence), and &size=N for an earlier tree")
                 }
-                return try ledger.inclusion(sequence: sequence, size: request.uri.queryParameters.get("size", as: UInt64.self))
+                return try ledger.inclusion(sequence: sequence, size: try integer(request, "size", in: 0...maxInteger))
             }
         }
         router.get("/v1/log/consistency") { request, _ in
             try answer {
-                guard let first = request.uri.queryParameters.get("first", as: UInt64.self) else {
+                guard let first = try integer(request, "first", in: 0...maxInteger) else {
                     throw Problem(.badRequest, "log.first_missing", "give ?first=M (the earlier tree size), and &second=N (default: the whole log)")
                 }
-                return try ledger.consistency(first: first, second: request.uri.queryParameters.get("second", as: UInt64.self))
+                return try ledger.consistency(first: first, second: try integer(request, "second", in: 0...maxInteger))
             }
         }
         router.get("/v1/log/sth") { _, _ in
@@ -151,14 +151,26 @@ public struct ArenaServer: Sendable {
     /// exactly as stored, so anyone can hash the leaves again.
     static func entries(_ request: Request, _ ledger: ServedLedger) -> Response {
         do {
-            let from = request.uri.queryParameters.get("from", as: UInt64.self) ?? 1
-            let limit = min(entriesLimitMax, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 100))
+            let from = try integer(request, "from", in: 1...maxInteger) ?? 1
+            let limit = Int(try integer(request, "limit", in: 1...UInt64(entriesLimitMax)) ?? 100)
             var lines: [UInt8] = []
             for record in try ledger.records(from: from, limit: limit) { lines += record.canonicalBytes + [0x0A] }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: lines)))
         } catch {
             return Problem(error).response
         }
+    }
+
+    /// The largest integer a parameter takes (what the OpenAPI document says: a signed 64-bit one).
+    static let maxInteger = UInt64(Int64.max)
+
+    /// An integer query parameter within `range`, nil when absent; `request.bad_parameter` (400) otherwise.
+    static func integer(_ request: Request, _ name: String, in range: ClosedRange<UInt64>) throws -> UInt64? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = UInt64(text), range.contains(value) else {
+            throw Problem(.badRequest, "request.bad_parameter", "\(name)=\(text): give an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 
     static func answer(_ body: () throws -> [UInt8]) throws -> Response {

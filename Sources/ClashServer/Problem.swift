@@ -17,9 +17,18 @@ struct Problem: Error {
         case let problem as Problem:
             self = problem
         case let tree as TreeError:
-            status = .badRequest
-            code = "log.bad_request"
+            // A tree or an event the log does not hold (yet) is not there: 404.
+            switch tree {
+            case .badSize: (status, code) = (.notFound, "log.no_such_tree")
+            case .badSequence: (status, code) = (.notFound, "log.no_such_event")
+            default: (status, code) = (.badRequest, "log.bad_request")
+            }
             detail = "\(tree)"
+        case let selection as AssetSelection.Problem:
+            // A category that does not exist is not found (the API lists what does).
+            status = .notFound
+            code = "asset.unknown_category"
+            detail = selection.description
         case let domain as DomainError:
             status = domain.code.hasSuffix(".unknown") ? .notFound : (domain.code.contains("bad_") ? .badRequest : .conflict)
             code = domain.code
@@ -58,6 +67,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
+            // Every route takes GET (and HEAD); another method is 405, with what is allowed.
+            if error.status == .notFound, request.method != .get, request.method != .head {
+                var response = Problem(.methodNotAllowed, "method.not_allowed", "\(request.method) is not allowed here; the API takes GET").response
+                response.headers[.allow] = "GET, HEAD"
+                return response
+            }
             let code = error.status == .notFound ? "route.unknown" : "request.refused"
             return Problem(error.status, code, error.status == .notFound ? "no route \(request.method) \(request.uri.path); GET /v1/health answers" : "\(error.status)")
                 .response
