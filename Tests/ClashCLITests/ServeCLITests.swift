@@ -86,7 +86,7 @@ struct ServeCLITests {
         try get("/v1/log/sth").body.write(toFile: servedHead, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["log", "check-proof", served, "--head", servedHead]).status == 0)
 
-        for (path, status, code) in [("/v1/log/proof", 400, "log.seq_missing"), ("/v1/log/proof?seq=5&size=999999999", 400, "log.bad_request"),
+        for (path, status, code) in [("/v1/log/proof", 400, "log.seq_missing"), ("/v1/log/proof?seq=5&size=999999999", 404, "log.no_such_tree"), ("/v1/log/entries?limit=1001", 400, "request.bad_parameter"),
                                      ("/v1/races/r-9", 404, "race.unknown"), ("/v1/clones/c-99", 404, "clone.unknown"),
                                      ("/v1/tickets?holder=0x12", 400, "ticket.bad_holder"), ("/v1/tickets", 400, "ticket.holder_missing"),
                                      ("/v1/nope", 404, "route.unknown")] {
