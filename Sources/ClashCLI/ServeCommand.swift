@@ -18,6 +18,7 @@ struct ServeCommand: ClashCommand {
     @Option(help: "Where to listen, HOST:PORT (port 0: any free one).") var listen = "127.0.0.1:8080"
     @Option(help: "The key file (`clash log keygen`) that signs the tree heads of GET /v1/log/sth.") var headKey: String?
     @Option(help: "Seconds of silence after which the live feed (GET /v1/events) sends a heartbeat.") var heartbeatSeconds: Double = 15
+    @Option(help: "Requests a second per client address, or off (benchmarks).") var rateLimit = "50"
 
     func execute() throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
@@ -26,6 +27,13 @@ struct ServeCommand: ClashCommand {
         guard heartbeatSeconds > 0 else { throw ValidationError("--heartbeat-seconds must be above 0") }
         var server = ArenaServer(dataDirectory: data.directory, host: String(listen[..<colon]), port: port, headKeyFile: headKey)
         server.heartbeatSeconds = heartbeatSeconds
+        if rateLimit == "off" {
+            server.limits.requestsPerSecond = nil
+        } else if let rate = Int(rateLimit), rate > 0 {
+            server.limits.requestsPerSecond = rate
+        } else {
+            throw ValidationError("--rate-limit \(rateLimit): give requests a second (above 0) or off")
+        }
         var logger = Logger(label: "clash.serve") { _ in StandardErrorLogHandler() }
         logger.logLevel = .warning
         let done = DispatchSemaphore(value: 0)

@@ -17,6 +17,8 @@ public struct ArenaServer: Sendable {
     public var headKeyFile: String?
     /// Seconds of silence after which the live feed sends a heartbeat comment.
     public var heartbeatSeconds: Double = 15
+    /// What one client may ask.
+    public var limits = Limits()
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, headKeyFile: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -33,8 +35,9 @@ public struct ArenaServer: Sendable {
     public func run(logger: Logger, onListening: @escaping @Sendable (String) -> Void) async throws {
         let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) })
         defer { ledger.close() }
-        let router = Router()
+        let router = Router(context: ArenaRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: LimitsMiddleware(limits))
         Self.routes(router, ledger)
         let heartbeat = heartbeatSeconds
         router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat) }
@@ -46,7 +49,7 @@ public struct ArenaServer: Sendable {
         try await app.runService()
     }
 
-    static func routes(_ router: Router<BasicRequestContext>, _ ledger: ServedLedger) {
+    static func routes(_ router: Router<ArenaRequestContext>, _ ledger: ServedLedger) {
         router.get("/v1/health") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("/openapi.yaml") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let bytes = FileManager.default.contents(atPath: url.path) else {

@@ -166,4 +166,31 @@ struct ServeCLITests {
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(server.terminationStatus == 0 && Date().timeIntervalSince(began) < 10 && !stderr.contains("error:"), "\(stderr)")
     }
+
+    @Test("limits: a long URL is 414, a body past the limit 413, and past the rate a client gets 429 with Retry-After while the next second it is served again; all problem+json")
+    func limits() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["market", "simulate", "--data", data, "--seed", "1", "--assets", "2", "--hours", "1"]).status == 0)
+        let (server, base, _) = try serve(["--rate-limit", "5"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let transport = CurlTransport()
+        func ask(_ path: String, body: [UInt8]? = nil) throws -> HTTPResponse {
+            try transport.send(HTTPRequest(method: "GET", url: URL(string: base + path)!, body: body), timeoutSeconds: 30)
+        }
+        let long = try ask("/v1/races?pad=" + String(repeating: "a", count: 9_000))
+        #expect(long.status == 414 && long.headers["content-type"] == "application/problem+json")
+        Thread.sleep(forTimeInterval: 1.1)
+        let big = try ask("/v1/health", body: [UInt8](repeating: 0x61, count: (1 << 20) + 1))
+        #expect(big.status == 413 && String(decoding: big.body, as: UTF8.self).contains("request.body_too_large"))
+        Thread.sleep(forTimeInterval: 1.1)
+        let burst = try (0..<12).map { _ in try ask("/v1/health") }
+        #expect(burst.prefix(5).allSatisfy { $0.status == 200 }, "a burst of the rate is served")
+        let limited = try #require(burst.first { $0.status == 429 }, "past the rate: 429")
+        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1 && String(decoding: limited.body, as: UTF8.self).contains("request.rate_limited"))
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try ask("/v1/health").status == 200, "served again once the bucket refills")
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+    }
 }
