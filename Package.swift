@@ -121,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "ClashServer",
-            dependencies: ["Clash", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: ["Audit", "Clash", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio")],
             resources: [.copy("Resources/openapi.yaml")]
         ),

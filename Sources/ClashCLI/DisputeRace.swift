@@ -17,7 +17,7 @@ struct DisputeRace: ClashCommand {
         let (tree, log) = try data.tree()
         let derivation = try Dispute.race(race, log: log, tree: tree)
         if json || isatty(STDOUT_FILENO) == 0 {
-            Output.json { DisputeOutput.write(derivation, to: &$0) }
+            Output.json { DisputeJSON.write(derivation, to: &$0) }
         } else {
             DisputeOutput.text(derivation)
         }

@@ -24,7 +24,7 @@ struct DisputeTicket: ClashCommand {
         let (tree, log) = try data.tree()
         let derivation = try Dispute.ticket(ticket, log: log, tree: tree)
         if json || isatty(STDOUT_FILENO) == 0 {
-            Output.json { DisputeOutput.write(derivation, to: &$0) }
+            Output.json { DisputeJSON.write(derivation, to: &$0) }
         } else {
             Output.line("ticket \(derivation.ticketId) of race \(derivation.race.raceId): \(derivation.status), \(derivation.ticketWei) wei to \(derivation.holder) (on \(derivation.cloneId))")
             DisputeOutput.text(derivation.steps)

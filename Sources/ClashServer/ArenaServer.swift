@@ -93,6 +93,12 @@ public struct ArenaServer: Sendable {
                 return object([("payouts", array(held.payouts)), ("tickets", array(held.tickets))])
             }
         }
+        router.get("/v1/tickets/:ticket_id/dispute") { _, context in
+            try answer { try ledger.ticketDispute(try context.parameters.require("ticket_id")) }
+        }
+        router.get("/v1/races/:race_id/dispute") { _, context in
+            try answer { try ledger.raceDispute(try context.parameters.require("race_id")) }
+        }
         router.get("/v1/assets") { request, _ in
             try answer {
                 let category = request.uri.queryParameters.get("category") ?? "All"

@@ -1,3 +1,4 @@
+import Audit
 import Clash
 import Foundation
 import Hummingbird
@@ -24,6 +25,11 @@ struct Problem: Error {
             default: (status, code) = (.badRequest, "log.bad_request")
             }
             detail = "\(tree)"
+        case let dispute as DisputeError:
+            // What a dispute cannot find (a race or ticket the log does not hold) is not there.
+            status = .notFound
+            code = "dispute.not_found"
+            detail = dispute.description
         case let selection as AssetSelection.Problem:
             // A category that does not exist is not found (the API lists what does).
             status = .notFound

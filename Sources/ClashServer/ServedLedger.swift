@@ -1,3 +1,4 @@
+import Audit
 import Clash
 import Crypto
 import Foundation
@@ -55,6 +56,26 @@ final class ServedLedger: @unchecked Sendable {
             guard first <= second else { throw TreeError.badSize(requested: first, available: second) }
             var json = CanonicalJSONWriter()
             try ConsistencyProof(tree: tree, from: first, to: second).write(to: &json)
+            return json.bytes
+        }
+    }
+
+    /// The derivation of a ticket's payout or refund, as `clash dispute ticket --json` prints it.
+    func ticketDispute(_ ticketId: String) throws -> [UInt8] {
+        try lock.withLock {
+            _ = try treeSize(nil)
+            var json = CanonicalJSONWriter()
+            DisputeJSON.write(try Dispute.ticket(ticketId, log: ledger.log, tree: tree), to: &json)
+            return json.bytes
+        }
+    }
+
+    /// The derivation of a race's whole settlement (or refunds), as `clash dispute race --json` prints it.
+    func raceDispute(_ raceId: String) throws -> [UInt8] {
+        try lock.withLock {
+            _ = try treeSize(nil)
+            var json = CanonicalJSONWriter()
+            DisputeJSON.write(try Dispute.race(raceId, log: ledger.log, tree: tree), to: &json)
             return json.bytes
         }
     }

@@ -81,13 +81,18 @@ struct ServeCLITests {
         // and a served proof checks offline against the served head.
         #expect(try get("/v1/log/root").body == root && get("/v1/log/sth").body == head)
         #expect(try get("/v1/log/proof?seq=5").body == inclusion && get("/v1/log/consistency?first=10").body == consistency)
+        // Disputes: a holder's ticket and the whole race, as `clash dispute --json` derives them.
+        let holder = try #require(((details["payouts"] as? [[String: Any]]) ?? []).first { $0["kind"] as? String == "holder" }?["recipient"] as? String)
+        let ticket = try #require(((try get("/v1/tickets?holder=\(holder)").json as? [String: Any])?["tickets"] as? [[String: Any]])?.first?["ticket_id"] as? String)
+        #expect(try get("/v1/tickets/\(ticket)/dispute").body == clash(["dispute", "ticket", ticket, "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try get("/v1/races/r-1/dispute").body == clash(["dispute", "race", "r-1", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         let served = data + "/proof.json", servedHead = data + "/sth.json"
         try get("/v1/log/proof?seq=5").body.write(toFile: served, atomically: true, encoding: .utf8)
         try get("/v1/log/sth").body.write(toFile: servedHead, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["log", "check-proof", served, "--head", servedHead]).status == 0)
 
         for (path, status, code) in [("/v1/log/proof", 400, "log.seq_missing"), ("/v1/log/proof?seq=5&size=999999999", 404, "log.no_such_tree"), ("/v1/log/entries?limit=1001", 400, "request.bad_parameter"),
-                                     ("/v1/races/r-9", 404, "race.unknown"), ("/v1/clones/c-99", 404, "clone.unknown"),
+                                     ("/v1/races/r-9", 404, "race.unknown"), ("/v1/tickets/r-1-t999/dispute", 404, "dispute.not_found"), ("/v1/clones/c-99", 404, "clone.unknown"),
                                      ("/v1/tickets?holder=0x12", 400, "ticket.bad_holder"), ("/v1/tickets", 400, "ticket.holder_missing"),
                                      ("/v1/nope", 404, "route.unknown")] {
             let refused = try get(path)
