@@ -17,19 +17,7 @@ struct AssetsList: ClashCommand {
 
     func execute() throws {
         let selected = try data.query { try $0.assets(category: category, include: Self.symbols(include), exclude: Self.symbols(exclude)) }
-        try report.print(objects: selected.map { asset in
-            Output.object { json in
-                json.beginObject()
-                json.key("categories"); json.beginArray()
-                for path in asset.categories { json.string(path) }
-                json.endArray()
-                json.key("dex"); json.string(asset.dex)
-                json.key("kind"); json.string(asset.kind)
-                json.key("quote"); json.string(asset.quote)
-                json.key("symbol"); json.string(asset.symbol)
-                json.endObject()
-            }
-        })
+        try report.print(objects: selected.map(\.canonicalJSON))
     }
 
     static func symbols(_ list: String) -> [String] {

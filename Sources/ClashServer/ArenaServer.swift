@@ -57,7 +57,7 @@ public struct ArenaServer: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(bytes))))
         }
-        router.get("/v1/races") { _, _ in try answer { try rows(ledger.query { try $0.races() }) } }
+        router.get("/v1/races") { _, _ in try answer { try array(ledger.query { try $0.races() }) } }
         router.get("/v1/races/:race_id") { _, context in
             try answer {
                 let id = try context.parameters.require("race_id")
@@ -67,12 +67,12 @@ public struct ArenaServer: Sendable {
         }
         router.get("/v1/leaderboard") { request, _ in
             try answer {
-                if let race = request.uri.queryParameters.get("race") { return try rows(ledger.query { try $0.raceRanking(race) }) }
-                return try rows(ledger.query { try $0.leaderboard() })
+                if let race = request.uri.queryParameters.get("race") { return try array(ledger.query { try $0.raceRanking(race) }) }
+                return try array(ledger.query { try $0.leaderboard() })
             }
         }
-        router.get("/v1/hall-of-fame") { _, _ in try answer { try rows(ledger.query { try $0.hallOfFame() }) } }
-        router.get("/v1/clones") { _, _ in try answer { try rows(ledger.query { try $0.clones() }) } }
+        router.get("/v1/hall-of-fame") { _, _ in try answer { try array(ledger.query { try $0.hallOfFame() }) } }
+        router.get("/v1/clones") { _, _ in try answer { try array(ledger.query { try $0.clones() }) } }
         router.get("/v1/clones/:clone_id") { _, context in
             try answer {
                 let id = try context.parameters.require("clone_id")
@@ -102,21 +102,7 @@ public struct ArenaServer: Sendable {
         router.get("/v1/assets") { request, _ in
             try answer {
                 let category = request.uri.queryParameters.get("category") ?? "All"
-                let assets = try ledger.query { try $0.assets(category: category) }
-                var out: [UInt8] = [0x5B]
-                for (index, asset) in assets.enumerated() {
-                    if index > 0 { out.append(0x2C) }
-                    var json = CanonicalJSONWriter()
-                    json.beginObject()
-                    json.key("categories"); json.beginArray(); for path in asset.categories { json.string(path) }; json.endArray()
-                    json.key("dex"); json.string(asset.dex)
-                    json.key("kind"); json.string(asset.kind)
-                    json.key("quote"); json.string(asset.quote)
-                    json.key("symbol"); json.string(asset.symbol)
-                    json.endObject()
-                    out += json.bytes
-                }
-                return out + [0x5D]
+                return list(try ledger.query { try $0.assets(category: category) }.map(\.canonicalJSON))
             }
         }
         router.get("/v1/assets/:symbol/latest") { _, context in
@@ -190,16 +176,17 @@ public struct ArenaServer: Sendable {
         Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func array(_ rows: [QueryRow]) -> [UInt8] {
+    /// Encoded JSON values as one array.
+    static func list(_ items: [[UInt8]]) -> [UInt8] {
         var out: [UInt8] = [0x5B]
-        for (index, row) in rows.enumerated() {
+        for (index, item) in items.enumerated() {
             if index > 0 { out.append(0x2C) }
-            out += row.canonicalJSON
+            out += item
         }
         return out + [0x5D]
     }
 
-    static func rows(_ rows: [QueryRow]) -> [UInt8] { array(rows) }
+    static func array(_ rows: [QueryRow]) -> [UInt8] { list(rows.map(\.canonicalJSON)) }
 
     /// An object of already-encoded members, keys given in order.
     static func object(_ members: [(String, [UInt8])]) -> [UInt8] {

@@ -62,20 +62,20 @@ final class ServedLedger: @unchecked Sendable {
 
     /// The derivation of a ticket's payout or refund, as `clash dispute ticket --json` prints it.
     func ticketDispute(_ ticketId: String) throws -> [UInt8] {
-        try lock.withLock {
-            _ = try treeSize(nil)
-            var json = CanonicalJSONWriter()
-            DisputeJSON.write(try Dispute.ticket(ticketId, log: ledger.log, tree: tree), to: &json)
-            return json.bytes
-        }
+        try withTree { json in DisputeJSON.write(try Dispute.ticket(ticketId, log: ledger.log, tree: tree), to: &json) }
     }
 
     /// The derivation of a race's whole settlement (or refunds), as `clash dispute race --json` prints it.
     func raceDispute(_ raceId: String) throws -> [UInt8] {
+        try withTree { json in DisputeJSON.write(try Dispute.race(raceId, log: ledger.log, tree: tree), to: &json) }
+    }
+
+    /// JSON written with the tree caught up with the log's head, under the lock.
+    private func withTree(_ write: (inout CanonicalJSONWriter) throws -> Void) throws -> [UInt8] {
         try lock.withLock {
             _ = try treeSize(nil)
             var json = CanonicalJSONWriter()
-            DisputeJSON.write(try Dispute.race(raceId, log: ledger.log, tree: tree), to: &json)
+            try write(&json)
             return json.bytes
         }
     }

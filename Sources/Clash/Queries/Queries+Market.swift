@@ -1,5 +1,23 @@
 import ClashCore
+import LedgerLog
 import Projections
+
+extension AssetSelection.Selected {
+    /// The asset as one canonical JSON object: categories, dex, kind, quote, symbol.
+    public var canonicalJSON: [UInt8] {
+        var json = CanonicalJSONWriter()
+        json.beginObject()
+        json.key("categories"); json.beginArray()
+        for path in categories { json.string(path) }
+        json.endArray()
+        json.key("dex"); json.string(dex)
+        json.key("kind"); json.string(kind)
+        json.key("quote"); json.string(quote)
+        json.key("symbol"); json.string(symbol)
+        json.endObject()
+        return json.bytes
+    }
+}
 
 extension Queries {
     /// The assets a selection picks (the Asset Block's rule): a category, with symbols added and
