@@ -35,7 +35,7 @@ struct ServeCommand: ClashCommand {
             throw ValidationError("--rate-limit \(rateLimit): give requests a second (above 0) or off")
         }
         var logger = Logger(label: "clash.serve") { _ in StandardErrorLogHandler() }
-        logger.logLevel = .warning
+        logger.logLevel = .notice
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?
         Task { [logger] in

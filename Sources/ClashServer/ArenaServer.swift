@@ -36,6 +36,7 @@ public struct ArenaServer: Sendable {
         let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) })
         defer { ledger.close() }
         let router = Router(context: ArenaRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: LimitsMiddleware(limits))
         Self.routes(router, ledger)
@@ -92,6 +93,9 @@ public struct ArenaServer: Sendable {
                 let held = try ledger.query { try $0.tickets(holder: holder) }
                 return object([("payouts", array(held.payouts)), ("tickets", array(held.tickets))])
             }
+        }
+        router.get("/v1/tickets/:ticket_id") { _, context in
+            try answer { try ledger.query { try $0.ticket(try context.parameters.require("ticket_id")) }.canonicalJSON }
         }
         router.get("/v1/tickets/:ticket_id/dispute") { _, context in
             try answer { try ledger.ticketDispute(try context.parameters.require("ticket_id")) }

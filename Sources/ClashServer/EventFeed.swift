@@ -1,5 +1,6 @@
 import Clash
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 
@@ -14,7 +15,7 @@ enum EventFeed {
     static let pollMilliseconds = 250
 
     static func response(_ request: Request, _ ledger: ServedLedger, heartbeatSeconds: Double) -> Response {
-        let resumeAfter = request.headers.first { $0.name.canonicalName == "last-event-id" }.flatMap { UInt64($0.value) }
+        let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { UInt64($0) }
         let start = resumeAfter.map { $0 + 1 } ?? request.uri.queryParameters.get("from", as: UInt64.self) ?? 1
         let types = Set(request.uri.queryParameters.getAll("type").map { String($0) })
         let stream: String? = request.uri.queryParameters.get("stream").map { String($0) }

@@ -106,10 +106,18 @@ struct ServeCLITests {
             #expect(!(try get(path).body.contains("MARKER-4471")), "\(path)")
         }
 
+        // Every request has an id: the client's, or a new one; each answer is logged once with it.
+        let tagged = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + "/v1/races")!, headers: ["X-Request-Id": "audit-42"]), timeoutSeconds: 30)
+        #expect(tagged.headers["x-request-id"] == "audit-42")
+        let untagged = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + "/v1/health")!), timeoutSeconds: 30)
+        #expect(!(untagged.headers["x-request-id"] ?? "").isEmpty)
+        #expect(try get("/v1/tickets/\(ticket)").json.flatMap { ($0 as? [String: Any])?["holder"] as? String } == holder)
+
         server.terminate()
         server.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(server.terminationStatus == 0 && stderr.contains("note: server stopped") && !stderr.contains("error:"), "\(stderr)")
+        #expect(stderr.contains("GET /v1/races 200 in") && stderr.contains("request_id=audit-42"), "\(stderr.suffix(300))")
     }
 
     /// Reads a streamed answer from a raw socket until `until` says it has what it waits for (or

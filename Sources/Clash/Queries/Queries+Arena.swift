@@ -102,6 +102,18 @@ extension Queries {
         }
     }
 
+    /// One ticket: its race, clone, holder, price, status (open, won, lost, refunded), times and
+    /// log position; `ticket.unknown` when no ticket has the id.
+    public func ticket(_ ticketId: String) throws -> QueryRow {
+        try access.read("arena") { db in
+            let sql = "SELECT ticket_id, race_id, clone_id, holder, price_wei, status, bought_ms, refunded_ms, sequence FROM ticket WHERE ticket_id = ?"
+            guard let row = try QueryRow.fetchAll(db, sql, [ticketId]).first else {
+                throw DomainError("ticket.unknown", "no ticket has id \(ticketId); GET /v1/tickets?holder=ADDRESS lists a holder's tickets")
+            }
+            return row
+        }
+    }
+
     /// The all-time leaderboard: wins, then podiums, then cumulative gain (exact), then clone id.
     public func leaderboard(limit: Int? = nil) throws -> [QueryRow] {
         try access.read("arena") {
