@@ -36,12 +36,17 @@ public struct ArenaServer: Sendable {
         let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) })
         defer { ledger.close() }
         let router = Router(context: ArenaRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
+        let metrics = ServerMetrics()
+        router.add(middleware: RequestLogMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: LimitsMiddleware(limits))
         Self.routes(router, ledger)
         let heartbeat = heartbeatSeconds
-        router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat) }
+        router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat, metrics: metrics) }
+        router.get("/metrics") { _, _ -> Response in
+            let text = metrics.exposition(headSequence: (try? ledger.headSequence()) ?? 0)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
                               onServerRunning: { channel in
                                   let port = channel.localAddress?.port ?? 0

@@ -14,12 +14,14 @@ enum EventFeed {
     static let batch = 500
     static let pollMilliseconds = 250
 
-    static func response(_ request: Request, _ ledger: ServedLedger, heartbeatSeconds: Double) -> Response {
+    static func response(_ request: Request, _ ledger: ServedLedger, heartbeatSeconds: Double, metrics: ServerMetrics) -> Response {
         let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { UInt64($0) }
         let start = resumeAfter.map { $0 + 1 } ?? request.uri.queryParameters.get("from", as: UInt64.self) ?? 1
         let types = Set(request.uri.queryParameters.getAll("type").map { String($0) })
         let stream: String? = request.uri.queryParameters.get("stream").map { String($0) }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: ResponseBody { writer in
+            metrics.subscribed(1)
+            defer { metrics.subscribed(-1) }
             var next = max(1, start)
             var caughtUp = false
             var lastWrite = DispatchTime.now()

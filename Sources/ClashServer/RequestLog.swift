@@ -9,6 +9,7 @@ import Logging
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ArenaRequestContext
     private static let counter = Counter()
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let given = request.headers[HTTPField.Name("X-Request-Id")!]
@@ -19,7 +20,10 @@ struct RequestLogMiddleware: RouterMiddleware {
         let started = DispatchTime.now().uptimeNanoseconds
         var response = try await next(request, context)
         response.headers[HTTPField.Name("X-Request-Id")!] = id
-        let milliseconds = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        let milliseconds = elapsed / 1_000_000
+        // The route's template (`/v1/races/{race_id}`), not the path, so ids do not multiply series.
+        metrics.answered(route: context.endpointPath ?? "unmatched", status: Int(response.status.code), nanoseconds: elapsed)
         context.logger.notice("\(request.method) \(request.uri.path) \(response.status.code) in \(milliseconds) ms")
         return response
     }

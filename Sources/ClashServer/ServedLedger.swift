@@ -98,6 +98,14 @@ final class ServedLedger: @unchecked Sendable {
         try lock.withLock { try body(ledger.queries) }
     }
 
+    /// The log's last sequence.
+    func headSequence() throws -> UInt64 {
+        try lock.withLock {
+            try ledger.log.refresh()
+            return try ledger.log.head.sequence
+        }
+    }
+
     /// The log's records from `sequence` on, at most `limit`, exactly as stored.
     func records(from sequence: UInt64, limit: Int) throws -> [LogRecord] {
         try lock.withLock {

@@ -112,6 +112,13 @@ struct ServeCLITests {
         let untagged = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + "/v1/health")!), timeoutSeconds: 30)
         #expect(!(untagged.headers["x-request-id"] ?? "").isEmpty)
         #expect(try get("/v1/tickets/\(ticket)").json.flatMap { ($0 as? [String: Any])?["holder"] as? String } == holder)
+        // Metrics: requests by the route's template and status, the log's head.
+        let metrics = try get("/metrics")
+        let stats = try clash(["log", "stats"]).stdout
+        let headSequence = (try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any])?["head_sequence"] as? Int ?? -1
+        #expect(metrics.status == 200 && metrics.body.contains(#"clash_http_requests_total{route="/v1/races",status="200"}"#)
+                && metrics.body.contains(#"clash_http_requests_total{route="/v1/races/{race_id}",status="404"}"#)
+                && metrics.body.contains("clash_log_head_sequence \(headSequence)"), "\(metrics.body.prefix(1500))")
 
         server.terminate()
         server.waitUntilExit()
