@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import ClashTesting
 import Foundation
 import LedgerLog
@@ -39,9 +40,15 @@ struct BenchLiveDay: ClashCommand {
         let log = try FileLog.open(directory: directory + "/log")
         defer { try? log.close() }
         let candles = CandleFeed()
+        // What a Basic clone reads of candles: the price preset's, and those its volatility is measured on.
+        let series = (SourcePreset.channels("price")?.channels ?? []).compactMap { channel in
+            channel.name == "candles" ? channel.interval.map { ($0, channel.lookback ?? 1) } : nil
+        } + RuntimeWorker.volatilityCandles
         candles.want(candleAssets.split(separator: ",").flatMap { symbol in
-            [("5m", 300_000, 48), ("1h", 3_600_000, 24), ("1m", 60_000, 60), ("15m", 900_000, 96)].map {
-                CandleFeed.Need(symbol: String(symbol), interval: $0.0, intervalMs: Int64($0.1), lookback: $0.2)
+            series.compactMap { interval, lookback in
+                DataChannels.candleIntervals[interval].map {
+                    CandleFeed.Need(symbol: String(symbol), interval: interval, intervalMs: $0.milliseconds, lookback: lookback)
+                }
             }
         })
         let jobs = PollSchedule.standard(sources: [.hyperliquid])

@@ -14,12 +14,6 @@ struct LogRoot: ClashCommand {
     func execute() throws {
         let (tree, _) = try data.tree()
         let size = try treeSize(size, tree)
-        let root = try tree.root(size: size)
-        Output.json { json in
-            json.beginObject()
-            json.key("root_hash"); json.string(root.hex)
-            json.key("tree_size"); json.uint(size)
-            json.endObject()
-        }
+        Output.line(try tree.rootJSON(size: size))
     }
 }

@@ -16,10 +16,8 @@ struct LogSignHead: ClashCommand {
         let signingKey = try SigningKeyFile.load(key)
         let (tree, log) = try data.tree()
         let size = try treeSize(size, tree)
-        let last = size == 0 ? nil : try log.read(from: size, limit: 1).first
-        let head = TreeHead(treeSize: size, rootHash: try tree.root(size: size), timestampMs: last?.timestampMs ?? 0)
         var json = CanonicalJSONWriter()
-        try SignedTreeHead(head: head, key: signingKey).write(to: &json)
+        try SignedTreeHead(head: try tree.head(size: size, log: log), key: signingKey).write(to: &json)
         Output.line(json.bytes)
     }
 }

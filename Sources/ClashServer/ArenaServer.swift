@@ -79,15 +79,9 @@ public struct ArenaServer: Sendable {
         }
         router.get("/v1/hall-of-fame") { _, _ in try answer { try array(ledger.query { try $0.hallOfFame() }) } }
         router.get("/v1/clones") { _, _ in try answer { try array(ledger.query { try $0.clones() }) } }
+        // The public view: never the strategy (that needs a signed-in owner or an operator).
         router.get("/v1/clones/:clone_id") { _, context in
-            try answer {
-                let id = try context.parameters.require("clone_id")
-                // The public view: never the strategy (that needs a signed-in owner or an operator).
-                guard let row = try ledger.query({ try $0.clones() }).first(where: { $0.string("clone_id") == id }) else {
-                    throw DomainError("clone.unknown", "no clone has id \(id)")
-                }
-                return row.canonicalJSON
-            }
+            try answer { try ledger.query { try $0.publicClone(try context.parameters.require("clone_id")) }.canonicalJSON }
         }
         router.get("/v1/tickets") { request, _ in
             try answer {

@@ -29,53 +29,39 @@ final class ServedLedger: @unchecked Sendable {
 
     /// `{"root_hash", "tree_size"}` of the tree of the first `size` events, as `clash log root` prints it.
     func root(size: UInt64?) throws -> [UInt8] {
-        try lock.withLock {
-            let size = try treeSize(size)
-            var json = CanonicalJSONWriter()
-            json.beginObject()
-            json.key("root_hash"); json.string(try tree.root(size: size).hex)
-            json.key("tree_size"); json.uint(size)
-            json.endObject()
-            return json.bytes
-        }
+        try withTree(size: size) { tree, size, json in json.raw(try tree.rootJSON(size: size)) }
     }
 
     /// An inclusion proof of event `sequence` in the tree of `size` events, as `clash log prove` prints it.
     func inclusion(sequence: UInt64, size: UInt64?) throws -> [UInt8] {
-        try lock.withLock {
-            var json = CanonicalJSONWriter()
-            try InclusionProof(tree: tree, sequence: sequence, size: try treeSize(size)).write(to: &json)
-            return json.bytes
-        }
+        try withTree(size: size) { tree, size, json in try InclusionProof(tree: tree, sequence: sequence, size: size).write(to: &json) }
     }
 
     /// A consistency proof from the tree of `first` events to the tree of `second`.
     func consistency(first: UInt64, second: UInt64?) throws -> [UInt8] {
-        try lock.withLock {
-            let second = try treeSize(second)
+        try withTree(size: second) { tree, second, json in
             guard first <= second else { throw TreeError.badSize(requested: first, available: second) }
-            var json = CanonicalJSONWriter()
             try ConsistencyProof(tree: tree, from: first, to: second).write(to: &json)
-            return json.bytes
         }
     }
 
     /// The derivation of a ticket's payout or refund, as `clash dispute ticket --json` prints it.
     func ticketDispute(_ ticketId: String) throws -> [UInt8] {
-        try withTree { json in DisputeJSON.write(try Dispute.ticket(ticketId, log: ledger.log, tree: tree), to: &json) }
+        try withTree(size: nil) { tree, _, json in DisputeJSON.write(try Dispute.ticket(ticketId, log: ledger.log, tree: tree), to: &json) }
     }
 
     /// The derivation of a race's whole settlement (or refunds), as `clash dispute race --json` prints it.
     func raceDispute(_ raceId: String) throws -> [UInt8] {
-        try withTree { json in DisputeJSON.write(try Dispute.race(raceId, log: ledger.log, tree: tree), to: &json) }
+        try withTree(size: nil) { tree, _, json in DisputeJSON.write(try Dispute.race(raceId, log: ledger.log, tree: tree), to: &json) }
     }
 
-    /// JSON written with the tree caught up with the log's head, under the lock.
-    private func withTree(_ write: (inout CanonicalJSONWriter) throws -> Void) throws -> [UInt8] {
+    /// JSON written under the lock with the tree caught up with the log's head and `size` (default:
+    /// the whole log) checked against it.
+    private func withTree(size: UInt64?, _ write: (LogTree, UInt64, inout CanonicalJSONWriter) throws -> Void) throws -> [UInt8] {
         try lock.withLock {
-            _ = try treeSize(nil)
+            let size = try treeSize(size)
             var json = CanonicalJSONWriter()
-            try write(&json)
+            try write(tree, size, &json)
             return json.bytes
         }
     }
@@ -84,13 +70,8 @@ final class ServedLedger: @unchecked Sendable {
     /// last event's time, so the same log gives the same head); nil without a head key.
     func signedHead() throws -> [UInt8]? {
         guard let headKey else { return nil }
-        return try lock.withLock {
-            let size = try treeSize(nil)
-            let last = size == 0 ? nil : try ledger.log.read(from: size, limit: 1).first
-            var json = CanonicalJSONWriter()
-            try SignedTreeHead(head: TreeHead(treeSize: size, rootHash: try tree.root(size: size), timestampMs: last?.timestampMs ?? 0), key: headKey)
-                .write(to: &json)
-            return json.bytes
+        return try withTree(size: nil) { tree, size, json in
+            try SignedTreeHead(head: try tree.head(size: size, log: ledger.log), key: headKey).write(to: &json)
         }
     }
 

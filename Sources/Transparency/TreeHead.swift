@@ -113,3 +113,23 @@ public enum SigningKeyFile {
         return key
     }
 }
+
+extension LogTree {
+    /// The head of the tree of the first `size` events, stamped with the time of its last event
+    /// (log time), so the same log gives the same head on any machine.
+    public func head(size: UInt64, log: any LogReading) throws -> TreeHead {
+        let last = size == 0 ? nil : try log.read(from: size, limit: 1).first
+        return TreeHead(treeSize: size, rootHash: try root(size: size), timestampMs: last?.timestampMs ?? 0)
+    }
+
+    /// `{"root_hash", "tree_size"}` of the tree of the first `size` events: what `clash log root`
+    /// prints and `GET /v1/log/root` answers.
+    public func rootJSON(size: UInt64) throws -> [UInt8] {
+        var json = CanonicalJSONWriter()
+        json.beginObject()
+        json.key("root_hash"); json.string(try root(size: size).hex)
+        json.key("tree_size"); json.uint(size)
+        json.endObject()
+        return json.bytes
+    }
+}

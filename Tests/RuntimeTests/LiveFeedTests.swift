@@ -74,9 +74,7 @@ struct LiveFeedTests {
                 if case let .failed(request, error, _, _) = outcome { Issue.record("\(request) failed: \(error)") }
             }
             cycles.append(try worker.cycle())
-            candles.want(try worker.candleReads().map {
-                CandleFeed.Need(symbol: $0.symbol, interval: $0.interval, intervalMs: $0.intervalMs, lookback: $0.lookback, loggedThroughMs: $0.loggedThroughMs)
-            })
+            candles.want(try worker.candleReads())
         }
         return LiveRun(ledger: ledger, cycles: cycles)
     }

@@ -27,13 +27,19 @@ extension Queries {
     /// One clone as `audience` may see it; `clone.unknown` when no clone has the id, `clone.not_owner`
     /// when the address asking as owner is not its creator.
     public func clone(_ cloneId: String, as audience: CloneAudience, artifacts: any ArtifactStore) throws -> CloneView {
-        guard let row = try publicClones(cloneId: cloneId, owner: nil).first else {
-            throw DomainError("clone.unknown", "no clone has id \(cloneId); `clash clones list` shows the clones")
-        }
+        let row = try publicClone(cloneId)
         var state = CloneState(cloneId: cloneId)
         state.creator = row.string("owner") ?? ""
         guard try state.showsStrategy(to: audience), let hash = row.string("strategy_hash") else { return CloneView(clone: row, strategy: nil) }
         return CloneView(clone: row, strategy: try StrategyGraph.decode(try artifacts.get(hash)))
+    }
+
+    /// What anyone may see of one clone; `clone.unknown` when no clone has the id.
+    public func publicClone(_ cloneId: String) throws -> QueryRow {
+        guard let row = try publicClones(cloneId: cloneId, owner: nil).first else {
+            throw DomainError("clone.unknown", "no clone has id \(cloneId); `clash clones list` shows the clones")
+        }
+        return row
     }
 
     func publicClones(cloneId: String?, owner: String?) throws -> [QueryRow] {

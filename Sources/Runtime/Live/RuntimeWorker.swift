@@ -72,7 +72,7 @@ public final class RuntimeWorker {
 
     /// The candles realized volatility is measured on: 1-minute over the hour, 5-minute over four
     /// hours, 15-minute over a day.
-    static let volatilityCandles: [(interval: String, lookback: Int)] = [("1m", 60), ("5m", 48), ("15m", 96)]
+    public static let volatilityCandles: [(interval: String, lookback: Int)] = [("1m", 60), ("5m", 48), ("15m", 96)]
 
     /// What the active clones' plans read of exchange candles now: live, a candle feed keeps these
     /// logged (`hyperliquid.candles`), so packets carry fresh candles and a replay the same ones.
