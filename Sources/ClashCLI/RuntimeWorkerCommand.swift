@@ -58,7 +58,7 @@ struct RuntimeWorkerCommand: ClashCommand {
         while !stop.requested {
             let cycle = try worker.cycle()
             cycles += 1
-            candles?.want(try worker.candleReads())
+            candles?.want(reads: try worker.candleReads())
             // Said once when a clone starts waiting, once when it trades again.
             for (clone, code) in cycle.waiting.sorted(by: { $0.key < $1.key }) where !waiting.contains(clone) {
                 Output.note("\(clone) waits: its strategy does not validate against the market at \(cycle.marketMs ?? 0) ms [\(code)]; it trades again from the first minute it does, the other clones trade on")

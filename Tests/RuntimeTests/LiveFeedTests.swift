@@ -74,7 +74,7 @@ struct LiveFeedTests {
                 if case let .failed(request, error, _, _) = outcome { Issue.record("\(request) failed: \(error)") }
             }
             cycles.append(try worker.cycle())
-            candles.want(try worker.candleReads())
+            candles.want(reads: try worker.candleReads())
         }
         return LiveRun(ledger: ledger, cycles: cycles)
     }
