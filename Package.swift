@@ -43,6 +43,16 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSecp256k1",
+            path: "Sources/CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .target(
+            name: "SignIn",
+            dependencies: ["CSecp256k1", "ClashCore", "Canonical", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "CCRC32C"),
         .target(
             name: "LedgerLog",
@@ -123,7 +133,7 @@ let package = Package(
         ),
         .target(
             name: "ClashServer",
-            dependencies: ["Audit", "Clash", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: ["Audit", "Clash", "SignIn", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Prometheus", package: "swift-prometheus")],
             resources: [.copy("Resources/openapi.yaml")]
@@ -183,6 +193,10 @@ let package = Package(
         .testTarget(
             name: "TransparencyTests",
             dependencies: ["Transparency", "LedgerLog"]
+        ),
+        .testTarget(
+            name: "SignInTests",
+            dependencies: ["SignIn", "ClashCore"]
         ),
         .testTarget(
             name: "ClashCLITests",
