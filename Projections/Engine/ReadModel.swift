@@ -153,10 +153,16 @@ final class ReadModel {
     }
 
     /// The same read model copied into memory, to fold what a read-only file lacks.
+    /// A copy in memory, with the checkpoint the copied rows were folded through: a writer may have
+    /// moved the file on since this model read its checkpoint, and the copy must not fold again
+    /// what its rows hold already.
     func memoryCopy() throws -> ReadModel {
         let memory = try Self.makeQueue(nil)
         try queue.backup(to: memory)
-        return ReadModel(projector: projector, path: nil, queue: memory, checkpoint: checkpoint)
+        let copied = try memory.read { db in
+            try Int64.fetchOne(db, sql: "SELECT checkpoint FROM \(Self.metaTable) WHERE name = ?", arguments: [projector.name])
+        }
+        return ReadModel(projector: projector, path: nil, queue: memory, checkpoint: copied.map(UInt64.init) ?? checkpoint)
     }
 
     func close() throws {

@@ -55,6 +55,6 @@ struct ClonesCreate: ClashCommand {
         guard let prompt else { throw ValidationError("give --graph FILE, or --prompt TEXT with --assets or --category") }
         let choices = StrategyChoices(assets: AssetsList.symbols(assets), category: category, prompt: prompt, cadence: cadence, risk: risk,
                                       sources: sources.map(AssetsList.symbols))
-        return choices.graph(sources == nil ? .basic : .custom)
+        return choices.generatedGraph
     }
 }

@@ -34,7 +34,7 @@ struct RaceAuditCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if json {
-            Output.json { Self.write(report, to: &$0) }
+            Output.json { report.write(to: &$0) }
         } else if let divergence = report.divergence {
             Output.line("race \(race): divergence at sequence \(divergence.sequence.map(String.init) ?? "(none: missing from the log)"): \(divergence.type) \(divergence.id)")
             Output.line("  field      \(divergence.field)")
@@ -45,30 +45,5 @@ struct RaceAuditCommand: ParsableCommand {
             Output.line("race \(race): match — \(report.eventsCompared) events recomputed and equal to the log (\(report.racers) racers, \(report.runs) runs, \(report.fills) fills, settlement at sequence \(report.settledSequence.map(String.init) ?? "-"))")
         }
         if !report.matches { throw ExitCode(1) }
-    }
-
-    static func write(_ report: RaceAuditReport, to json: inout CanonicalJSONWriter) {
-        json.beginObject()
-        if let divergence = report.divergence {
-            json.key("divergence")
-            json.beginObject()
-            json.key("field"); json.string(divergence.field)
-            json.key("id"); json.string(divergence.id)
-            json.key("logged"); json.string(divergence.logged)
-            json.key("recomputed"); json.string(divergence.recomputed)
-            json.key("sequence"); if let sequence = divergence.sequence { json.uint(sequence) } else { json.null() }
-            json.key("type"); json.string(divergence.type)
-            json.endObject()
-        }
-        json.key("divergences"); json.int(report.divergences)
-        json.key("ended_sequence"); if let sequence = report.endedSequence { json.uint(sequence) } else { json.null() }
-        json.key("events_compared"); json.int(report.eventsCompared)
-        json.key("fills"); json.int(report.fills)
-        json.key("race_id"); json.string(report.raceId)
-        json.key("racers"); json.int(report.racers)
-        json.key("result"); json.string(report.matches ? "match" : "divergence")
-        json.key("runs"); json.int(report.runs)
-        json.key("settled_sequence"); if let sequence = report.settledSequence { json.uint(sequence) } else { json.null() }
-        json.endObject()
     }
 }

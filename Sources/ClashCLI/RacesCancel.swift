@@ -10,11 +10,9 @@ struct RacesCancel: ClashCommand {
     @Option(help: "Stamp the events with this time in ms (default: now).") var at: Int64?
 
     func execute() throws {
-        let ledger = try Ledger.open(directory: data.directory)
+        let ledger = try Ledger.open(directory: data.directory, clock: at.map(FixedClock.init) ?? SystemClock())
         defer { try? ledger.close() }
-        let scheduler = ledger.arenaBookkeeping
-        try scheduler.cancel(race, reason: reason, at: at ?? SystemClock.nowMs)
-        let state = scheduler.races[race]!
+        let state = try ledger.cancelRace(race, reason: reason)
         Output.line("{\"race_id\":\"\(race)\",\"phase\":\"\(state.phase.rawValue)\",\"refunded\":\(state.refunded.count)}")
     }
 }

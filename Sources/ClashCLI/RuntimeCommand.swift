@@ -17,10 +17,9 @@ enum KillSwitchCommand {
         @Option(help: "Why.") var reason: String
 
         func set(_ state: Gates.KillSwitch) throws {
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason says why, for the record") }
             let ledger = try writer.open(data)
             defer { try? ledger.close() }
-            let result = try ledger.append(KillSwitchSet(state: state.rawValue, reason: reason), stream: KillSwitchSet.stream)
+            let result = try ledger.setKillSwitch(state, reason: reason)
             Output.line("{\"sequence\":\(result.lastSequence),\"state\":\"\(state.rawValue)\"}")
         }
     }

@@ -6,12 +6,13 @@ import Logging
 struct ServeCommand: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the arena's read API over HTTP (races, leaderboard, Hall of Fame, clones, tickets, assets, the log's records).",
+        abstract: "Serve the arena over HTTP: races, tickets, clones, the log and its proofs; sign-in with Ethereum; owners', spectators' and operators' commands.",
         discussion: """
             Prints {"listening": URL} on standard output once bound (with --listen HOST:0, the port chosen), then serves \
-            until SIGINT or SIGTERM, which finish the requests in flight and exit 0. It only reads the data directory: \
-            what lags behind the log is folded into copies in memory, so writers keep working beside it. Errors are \
-            application/problem+json with the domain's stable code.
+            until SIGINT or SIGTERM, which finish the requests in flight and exit 0. The server is the data directory's \
+            one writer: a command that writes to it beside the server fails at once naming the server's pid and address; \
+            read-only commands keep working. With --read-only it takes no lock and refuses writes (a reader beside \
+            another writer). Errors are application/problem+json with the domain's stable code.
             """)
 
     @OptionGroup var data: DataOptions
@@ -19,6 +20,9 @@ struct ServeCommand: ClashCommand {
     @Option(help: "The key file (`clash log keygen`) that signs the tree heads of GET /v1/log/sth.") var headKey: String?
     @Option(help: "Seconds of silence after which the live feed (GET /v1/events) sends a heartbeat.") var heartbeatSeconds: Double = 15
     @Option(help: "Requests a second per client address, or off (benchmarks).") var rateLimit = "50"
+    @Option(help: "The domain a sign-in message must name (EIP-4361; its URI then https://DOMAIN…). Default: the listen address.") var domain: String?
+    @Option(help: "The chain id a sign-in message must name.") var chainId = 1
+    @Flag(help: "Only read: take no writer lock; every write is refused (503 server.read_only).") var readOnly = false
 
     func execute() throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
@@ -27,6 +31,9 @@ struct ServeCommand: ClashCommand {
         guard heartbeatSeconds > 0 else { throw ValidationError("--heartbeat-seconds must be above 0") }
         var server = ArenaServer(dataDirectory: data.directory, host: String(listen[..<colon]), port: port, headKeyFile: headKey)
         server.heartbeatSeconds = heartbeatSeconds
+        server.domain = domain
+        server.chainId = chainId
+        server.readOnly = readOnly
         if rateLimit == "off" {
             server.limits.requestsPerSecond = nil
         } else if let rate = Int(rateLimit), rate > 0 {

@@ -12,12 +12,13 @@ struct TicketsBuy: ClashCommand {
     @Option(help: "The holder's address: 0x and 40 hex digits, lowercase or EIP-55 checksummed.") var holder: String
     @Option(help: "How many tickets.") var count = 1
     @Option(help: "Stamp the tickets with this time in ms (default: now).") var at: Int64?
+    @Option(help: "A key naming this purchase: bought again with the same key, nothing more is bought and the same tickets are printed.") var order: String?
 
     func execute() throws {
-        let ledger = try Ledger.open(directory: data.directory)
+        let holder = try Address.parse(holder, field: "--holder", code: "ticket.holder")
+        let ledger = try Ledger.open(directory: data.directory, clock: at.map(FixedClock.init) ?? SystemClock())
         defer { try? ledger.close() }
-        let scheduler = ledger.arenaBookkeeping
-        for ticket in try scheduler.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, at: at ?? SystemClock.nowMs) {
+        for ticket in try ledger.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, order: order) {
             Output.line(try ticket.canonicalPayload())
         }
     }

@@ -2,13 +2,15 @@ import Clash
 import Foundation
 import Hummingbird
 import Logging
+import SignIn
 import Transparency
 
-/// `clash serve`: the arena's read API over HTTP — what a spectator, an owner's page or an
-/// outside auditor reads: races, a race's racers and payouts, the leaderboard, the Hall of Fame,
-/// clones (their public view), a holder's tickets, assets and their latest data, and the log's
-/// records as stored. Every handler decodes the request, asks the application layer (`Queries`),
-/// and encodes its rows as JSON; errors are problem+json.
+/// `clash serve`: the arena over HTTP — what a spectator, an owner's page or an outside auditor
+/// reads (races, a race's racers and payouts, the leaderboard, the Hall of Fame, clones' public
+/// views, tickets, assets, the log and its proofs) and what they do, signed in with Ethereum
+/// (clones, strategies, tickets) or as an operator (the kill switch, cancellations, audits).
+/// Every handler decodes the request, asks the application layer (`Queries`, the `Ledger`'s
+/// commands), and encodes the answer as JSON; errors are problem+json.
 public struct ArenaServer: Sendable {
     public var dataDirectory: String
     public var host: String
@@ -19,6 +21,13 @@ public struct ArenaServer: Sendable {
     public var heartbeatSeconds: Double = 15
     /// What one client may ask.
     public var limits = Limits()
+    /// The domain a sign-in message must name (EIP-4361); nil: the address listened on, HOST:PORT.
+    public var domain: String?
+    /// The chain a sign-in message must name.
+    public var chainId = 1
+    /// Only read: take no writer lock, answer every write `server.read_only` (a reader beside
+    /// another writer, or a replica for auditors).
+    public var readOnly = false
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, headKeyFile: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -33,14 +42,21 @@ public struct ArenaServer: Sendable {
     /// Serves until SIGTERM or SIGINT (requests in flight finish); `onListening` gets the bound
     /// address (the port chosen when `port` is 0).
     public func run(logger: Logger, onListening: @escaping @Sendable (String) -> Void) async throws {
-        let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) })
+        let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) }, writable: !readOnly)
         defer { ledger.close() }
+        // The domain and URI a sign-in must name are known once the port is bound.
+        let signIn = SignInService(expectation: .init(domain: domain ?? host, uri: "http://\(host)", chainId: chainId), now: { SystemClock.nowMs })
         let router = Router(context: ArenaRequestContext.self)
         let metrics = ServerMetrics()
         router.add(middleware: RequestLogMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: LimitsMiddleware(limits))
         Self.routes(router, ledger)
+        let auth = Authenticator(signIn: signIn, operators: OperatorTokens(directory: dataDirectory))
+        Self.authRoutes(router, auth, bodyLimit: limits.bodyBytesMax)
+        Self.ownerRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
+        Self.ticketRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
+        Self.operatorRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
         let heartbeat = heartbeatSeconds
         router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat, metrics: metrics) }
         router.get("/metrics") { _, _ -> Response in
@@ -48,9 +64,12 @@ public struct ArenaServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
-                              onServerRunning: { channel in
+                              onServerRunning: { [domain, chainId] channel in
                                   let port = channel.localAddress?.port ?? 0
-                                  onListening("http://\(host):\(port)")
+                                  let origin = "http://\(host):\(port)"
+                                  signIn.expectation = (.init(domain: domain ?? "\(host):\(port)", uri: domain.map { "https://\($0)" } ?? origin, chainId: chainId))
+                                  ledger.announce(origin)
+                                  onListening(origin)
                               }, logger: logger)
         try await app.runService()
     }
@@ -175,8 +194,8 @@ public struct ArenaServer: Sendable {
         do { return json(try body()) } catch { return Problem(error).response }
     }
 
-    static func json(_ bytes: [UInt8]) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Encoded JSON values as one array.

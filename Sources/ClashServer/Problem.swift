@@ -2,6 +2,7 @@ import Audit
 import Clash
 import Foundation
 import Hummingbird
+import SignIn
 import Transparency
 
 /// An error as the API answers it: `application/problem+json` (RFC 9457) with the domain's stable
@@ -35,16 +36,33 @@ struct Problem: Error {
             status = .notFound
             code = "asset.unknown_category"
             detail = selection.description
+        case let graph as GraphProblems:
+            // A strategy that does not validate is bad input: every problem is named.
+            status = .badRequest
+            code = graph.problems.count == 1 ? graph.codes[0] : "strategy.invalid"
+            detail = graph.description
+        case let signIn as SignInError:
+            // A malformed message is bad input; every other refusal asks the signer to sign again.
+            status = signIn.code == "auth.bad_message" ? .badRequest : .unauthorized
+            code = signIn.code
+            detail = signIn.description
         case let domain as DomainError:
-            status = domain.code.hasSuffix(".unknown") ? .notFound : (domain.code.contains("bad_") ? .badRequest : .conflict)
+            status = domain.code.hasSuffix(".unknown") ? .notFound
+                : domain.code == "clone.not_owner" ? .forbidden
+                : (domain.code.contains("bad_") || Self.badInputCodes.contains(domain.code) ? .badRequest : .conflict)
             code = domain.code
             detail = domain.message
         default:
+            // The client is told nothing of the cause; the operator's log is.
+            FileHandle.standardError.write(Data("error: answered 500 for \(error)\n".utf8))
             status = .internalServerError
             code = "server.error"
             detail = "the server could not answer; the operator's log has the cause"
         }
     }
+
+    /// Domain codes that refuse a value as given rather than the state it meets (beside the `bad_` ones).
+    static let badInputCodes: Set = ["ticket.count", "ticket.holder", "race.reason"]
 
     init(_ status: HTTPResponse.Status, _ code: String, _ detail: String) {
         self.status = status
@@ -61,8 +79,9 @@ struct Problem: Error {
         json.key("title"); json.string(status.reasonPhrase)
         json.key("type"); json.string("https://clash-ledger.dev/problems/" + code)
         json.endObject()
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 }
 

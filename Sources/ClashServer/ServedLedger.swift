@@ -4,17 +4,26 @@ import Crypto
 import Foundation
 import Transparency
 
-/// The data directory as the server reads it: one `ReadOnlyLedger`, used by one request at a time
-/// (a ledger is confined to one thread), caught up with the log before each answer.
+/// The data directory as the server serves it: one `ReadOnlyLedger` that answers reads, caught up
+/// with the log before each answer, and — unless the server only reads — the directory's one
+/// writing `Ledger`, which holds the log's writer lock for as long as the server runs. One request
+/// at a time uses them (a ledger is confined to one thread).
 final class ServedLedger: @unchecked Sendable {
     private let lock = NSLock()
     private let ledger: ReadOnlyLedger
+    private let writer: Ledger?
+    /// Where strategy graphs are read from (the writer's store, or the directory's).
+    let artifacts: any ArtifactStore
     /// The log's Merkle tree: the sidecar read (never written), the rest hashed in memory.
     private let tree: LogTree
     private let headKey: Curve25519.Signing.PrivateKey?
 
-    init(directory: String, headKey: Curve25519.Signing.PrivateKey?) throws {
+    /// `writable`: take the log's writer lock (creating the log when there is none) so that the
+    /// server's commands are the directory's only writes.
+    init(directory: String, headKey: Curve25519.Signing.PrivateKey?, writable: Bool) throws {
+        writer = writable ? try Ledger.open(directory: directory) : nil
         ledger = try ReadOnlyLedger.open(directory: directory)
+        artifacts = writer?.artifacts ?? LocalArtifactStore(directory: directory + "/artifacts")
         tree = try LogTree(log: ledger.log, directory: directory + "/tree", readOnly: true)
         self.headKey = headKey
     }
@@ -75,6 +84,28 @@ final class ServedLedger: @unchecked Sendable {
         }
     }
 
+    /// A clone as `audience` may see it (the strategy for its owner or an operator), as JSON.
+    func clone(_ cloneId: String, as audience: CloneAudience) throws -> [UInt8] {
+        try lock.withLock { try ledger.queries.clone(cloneId, as: audience, artifacts: artifacts).canonicalJSON() }
+    }
+
+    /// A race re-run from the log and the artifact store and compared, as `clash race audit --json`
+    /// prints it; `audit.cannot_audit` (409) for a race that cannot be audited yet.
+    func audit(_ raceId: String) throws -> [UInt8] {
+        try lock.withLock {
+            _ = try ledger.queries.race(raceId)
+            let report: RaceAuditReport
+            do {
+                report = try ledger.auditRace(raceId, artifacts: artifacts)
+            } catch {
+                throw Problem(.conflict, "audit.cannot_audit", "race \(raceId) cannot be audited: \(error)")
+            }
+            var json = CanonicalJSONWriter()
+            report.write(to: &json)
+            return json.bytes
+        }
+    }
+
     func query<Result>(_ body: (Queries) throws -> Result) throws -> Result {
         try lock.withLock { try body(ledger.queries) }
     }
@@ -95,5 +126,28 @@ final class ServedLedger: @unchecked Sendable {
         }
     }
 
-    func close() { lock.withLock { try? ledger.close() } }
+    /// Runs a command on the writing ledger, then folds what it wrote into the read models on disk;
+    /// `server.read_only` (503) on a server that only reads.
+    func write<Result>(_ body: (Ledger) throws -> Result) throws -> Result {
+        try lock.withLock {
+            guard let writer else {
+                throw Problem(.serviceUnavailable, "server.read_only", "this server only reads (--read-only); send writes to the arena's writing server")
+            }
+            let result = try body(writer)
+            try writer.project()
+            return result
+        }
+    }
+
+    var isWritable: Bool { writer != nil }
+
+    /// Tells a command that tries to write the directory beside the server where the server is.
+    func announce(_ url: String) { (writer?.log as? FileLog)?.announceWriter("clash serve at \(url)") }
+
+    func close() {
+        lock.withLock {
+            try? ledger.close()
+            try? writer?.close()
+        }
+    }
 }

@@ -140,6 +140,10 @@ public final class FileLog: LogStore, @unchecked Sendable {
     }
 
     /// Writes what is pending, saves the stream checkpoint and releases the writer lock.
+    /// Tells a writer refused by this one's lock what this one is, beside its pid and command
+    /// (`clash serve` names the address it listens on).
+    public func announceWriter(_ note: String) { lock.announce(note) }
+
     public func close() throws {
         condition.lock()
         if closed {

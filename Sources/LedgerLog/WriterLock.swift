@@ -24,6 +24,14 @@ final class WriterLock {
         try file.write(identity, at: 0)
     }
 
+    /// Adds what the holder is doing to what a refused writer is told (e.g. the address a server
+    /// listens on), after its pid and command.
+    func announce(_ note: String) {
+        let identity = Array("pid \(getpid()) (\(Self.commandLine())), \(note)".utf8)
+        try? file.truncate(to: 0)
+        try? file.write(identity, at: 0)
+    }
+
     func release() {
         try? file.truncate(to: 0)
         _ = flock(file.descriptor, LOCK_UN)

@@ -30,7 +30,12 @@ public final class SignInService: @unchecked Sendable {
         public var expiresAtMs: Int64
     }
 
-    public let expectation: Expectation
+    /// What a message must name; a server sets it once it knows the port it listens on.
+    public var expectation: Expectation {
+        get { lock.withLock { expected } }
+        set { lock.withLock { expected = newValue } }
+    }
+    private var expected: Expectation
     public var nonceLifetimeMs: Int64 = 5 * 60_000
     public var sessionLifetimeMs: Int64 = 24 * 3_600_000
     /// How far ahead of the server's clock an issue time may be (a wallet's clock runs a little fast).
@@ -51,7 +56,7 @@ public final class SignInService: @unchecked Sendable {
 
     /// `nonces` makes each nonce (default: 16 random letters and digits; tests give their own).
     public init(expectation: Expectation, now: @escaping @Sendable () -> Int64, nonces: @escaping @Sendable () -> String = SignInService.randomNonce) {
-        self.expectation = expectation
+        expected = expectation
         self.now = now
         makeNonce = nonces
     }
@@ -80,6 +85,7 @@ public final class SignInService: @unchecked Sendable {
     /// the issue, expiration and not-before times, and a nonce this server issued and nobody used.
     public func signIn(message text: String, signature: String) throws(SignInError) -> Session {
         let message = try SiweMessage(parsing: text)
+        let expectation = self.expectation
         let signer = try PersonalSign.signer(of: text, signature: signature)
         guard signer == message.address else { throw .wrongKey(signer: signer.checksummed, address: message.address.checksummed) }
         guard message.domain == expectation.domain else { throw .foreignDomain(message.domain, expected: expectation.domain) }

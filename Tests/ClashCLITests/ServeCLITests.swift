@@ -158,7 +158,8 @@ struct ServeCLITests {
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try CLI.run(["season", "simulate", "--seed", "3", "--clones", "3", "--races", "1", "--spectators", "2", "--assets", "2",
                              "--cadence", "1h", "--slots", "2", "--no-store-packets", "--quiet", "--data", data]).status == 0)
-        let (server, base, errors) = try serve(["--heartbeat-seconds", "1"])
+        // A server that only reads, so a writer can append beside it.
+        let (server, base, errors) = try serve(["--heartbeat-seconds", "1", "--read-only"])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let settled = try Self.stream(base, "/v1/events?from=1&type=race.settled&type=race.started", seconds: 30) { $0.contains("event: caught-up") }
         #expect(settled.hasPrefix("HTTP/1.1 200") && settled.lowercased().contains("content-type: text/event-stream"))
@@ -171,14 +172,18 @@ struct ServeCLITests {
         // From the head: caught up at once, then an event appended meanwhile arrives, then heartbeats.
         let head = ids.last ?? 0
         nonisolated(unsafe) var appended = false
+        nonisolated(unsafe) var ingestStatus: Int32?
         let live = try Self.stream(base, "/v1/events?type=hyperliquid.categories", headers: ["Last-Event-ID: \(head)"], seconds: 30) { text in
             if text.contains("event: caught-up"), !appended {
                 appended = true
-                _ = try? CLI.run(["ingest", "categories", "--data", data, "--at", "1717400000000"])
+                ingestStatus = (try? CLI.run(["ingest", "categories", "--data", data, "--at", "1717400000000"]))?.status
             }
             return text.contains("event: hyperliquid.categories") && text.contains(": heartbeat")
         }
+        #expect(ingestStatus == 0, "a writer appends beside a server that only reads")
         #expect(live.contains("event: caught-up") && live.contains("event: hyperliquid.categories") && live.contains(": heartbeat"), "\(live.suffix(400))")
+        let caughtUp = try #require(live.range(of: "event: caught-up"))
+        #expect(live[caughtUp.upperBound...].contains("event: hyperliquid.categories"), "the appended event arrives after the catch-up")
         // The client has left; SIGTERM ends the server (and any stream) at once, exit 0.
         let began = Date()
         server.terminate()

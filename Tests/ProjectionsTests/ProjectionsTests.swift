@@ -314,6 +314,26 @@ struct ProjectionsTests {
         #expect(!FileManager.default.fileExists(atPath: shadow))
         #expect(try runner.stateHashes() == before)
     }
+
+    @Test("a reader whose read models a writer moved on since it opened them folds each event once: its copies equal the writer's")
+    func readerBehindAMovingWriter() throws {
+        let log = TickLog()
+        defer { log.cleanup() }
+        try log.append(1_000)
+        let writer = try log.runner()
+        defer { try? writer.close() }
+        try writer.catchUp()
+        let reader = try ProjectionRunner(readingDirectory: log.projectionsPath, log: try LogReader(directory: log.logPath), projectors: ReadModels.all)
+        defer { try? reader.close() }
+        // The writer appends and folds on disk after the reader read its checkpoints; then more
+        // lands that only the log holds. The reader's copies must start from the copied rows' own checkpoint.
+        try log.append(500, seed: 2, offset: 1_000)
+        try writer.catchUp()
+        try log.append(500, seed: 3, offset: 1_500)
+        try reader.catchUp()
+        try writer.catchUp()
+        #expect(try reader.stateHashes() == writer.stateHashes())
+    }
 }
 
 /// A projector whose meaning changes with its version: version N counts every event N times.

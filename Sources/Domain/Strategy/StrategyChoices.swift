@@ -58,6 +58,9 @@ public enum SourcePreset {
 }
 
 extension StrategyChoices {
+    /// The graph these choices make: Basic without source presets chosen, Custom with them.
+    public var generatedGraph: StrategyGraph { graph(sources == nil ? .basic : .custom) }
+
     /// The source presets a strategy reads: the chosen ones (each once, in order), or every one for Basic.
     public var sourcePresets: [String] {
         guard let sources else { return SourcePreset.names }

@@ -426,16 +426,36 @@ public final class ArenaScheduler {
     }
 
     /// Buys tickets on the accumulating race (or `raceId`'s, which must be accumulating).
+    ///
+    /// `order` names the purchase (the buyer's idempotency key, scoped to the holder): its tickets
+    /// carry it as their correlation id, and a purchase again with the same order buys nothing more
+    /// and answers the tickets first bought — or `ticket.order_conflict` when it asks for others.
     @discardableResult
-    public func buyTickets(raceId: String, cloneId: String, holder: String, count: Int, at: Int64) throws -> [TicketBought] {
+    public func buyTickets(raceId: String, cloneId: String, holder: String, count: Int, at: Int64, order: String? = nil) throws -> [TicketBought] {
         try catchUp()
+        let holder = try Address.parse(holder, field: "holder", code: "ticket.holder")
+        let correlation = order.map { Self.orderCorrelation(holder: holder, order: $0) }
+        if let correlation {
+            let bought = try log.read(stream: RaceDecider.stream(raceId)).filter { $0.correlationId == correlation }
+                .map { try EventCatalog.decode($0, as: TicketBought.self) }
+            if !bought.isEmpty {
+                guard bought.count == count, bought.allSatisfy({ $0.cloneId == cloneId }) else {
+                    throw DomainError("ticket.order_conflict", "order \(order ?? "") bought \(bought.count) ticket(s) on \(bought[0].cloneId) already; a new purchase needs a new key")
+                }
+                return bought
+            }
+        }
         let race = races[raceId] ?? RaceState(raceId: raceId)
-        let events = try RaceDecider.decide(.buy(cloneId: cloneId, holder: try Address.parse(holder, field: "holder", code: "ticket.holder"),
-                                                 count: count), race)
+        let events = try RaceDecider.decide(.buy(cloneId: cloneId, holder: holder, count: count), race)
         try append(events, ids: events.map { Self.eventId($0, race: raceId) }, stream: RaceDecider.stream(raceId), at: at,
-                   expecting: .exactly(race.version))
+                   expecting: .exactly(race.version), correlation: correlation)
         try catchUp()
         return events.compactMap { $0 as? TicketBought }
+    }
+
+    /// The correlation id of a holder's order: `order-` and 32 hex digits of SHA-256 of the holder and key.
+    static func orderCorrelation(holder: Address, order: String) -> String {
+        "order-" + ContentHash.of(Array("\(holder.lowercase)\n\(order)".utf8)).prefix(32)
     }
 
     /// The id the arena gives a race's event (a retry of the same step writes nothing).
@@ -467,10 +487,11 @@ public final class ArenaScheduler {
     }
 
     @discardableResult
-    func append(_ events: [any CatalogEvent], ids: [String], stream: String, at: Int64, expecting: ExpectedVersion = .any) throws -> AppendResult {
+    func append(_ events: [any CatalogEvent], ids: [String], stream: String, at: Int64, expecting: ExpectedVersion = .any,
+                correlation: String? = nil) throws -> AppendResult {
         precondition(events.count == ids.count, "an id per event")
         guard !events.isEmpty else { return AppendResult(firstSequence: 0, lastSequence: 0, written: false) }
-        let drafts = try zip(events, ids).map { try $0.draft(id: $1, stream: stream, timestampMs: at) }
+        let drafts = try zip(events, ids).map { try $0.draft(id: $1, stream: stream, timestampMs: at, correlationId: correlation) }
         // What the arena decides (tickets, races, auditions, slots) never breaks its schema.
         for draft in drafts { try EventCatalog.check(draft) }
         return try log.append(drafts, expectations: expecting == .any ? [:] : [stream: expecting])
