@@ -42,8 +42,8 @@ struct Problem: Error {
             code = graph.problems.count == 1 ? graph.codes[0] : "strategy.invalid"
             detail = graph.description
         case let signIn as SignInError:
-            // A malformed message is bad input; every other refusal asks the signer to sign again.
-            status = signIn.code == "auth.bad_message" ? .badRequest : .unauthorized
+            // Every refusal, a malformed message included, leaves the caller unsigned-in: sign again.
+            status = .unauthorized
             code = signIn.code
             detail = signIn.description
         case let domain as DomainError:
@@ -88,14 +88,33 @@ struct Problem: Error {
 /// Every error that reaches the router — a route that does not exist, a method it does not take —
 /// answered as problem+json too.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes that take more than GET (and HEAD), `*` a path parameter; every other known path takes GET.
+    static var writes: [(path: [Substring], methods: [String])] {
+        [("/v1/clones", ["GET", "HEAD", "POST"]), ("/v1/clones/*/strategy", ["GET", "HEAD", "PUT"]), ("/v1/clones/*/retire", ["POST"]),
+         ("/v1/races/*/tickets", ["POST"]), ("/v1/races/*/cancel", ["POST"]), ("/v1/runtime/halt", ["POST"]), ("/v1/runtime/reduce-only", ["POST"]),
+         ("/v1/runtime/resume", ["POST"]), ("/v1/auth/siwe", ["POST"]), ("/v1/auth/logout", ["POST"])]
+            .map { ($0.0.split(separator: "/"), $0.1) }
+    }
+
+    /// The methods `path` takes: a write route's, else GET and HEAD for any other path (a path
+    /// that is no route at all answers 404 to GET).
+    static func allowed(_ path: String) -> [String]? {
+        let segments = path.split(separator: "/")
+        if let route = writes.first(where: { $0.path.count == segments.count && zip($0.path, segments).allSatisfy { $0 == "*" || $0 == $1 } }) {
+            return route.methods
+        }
+        return ["GET", "HEAD"]
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
-            // Every route takes GET (and HEAD); another method is 405, with what is allowed.
-            if error.status == .notFound, request.method != .get, request.method != .head {
-                var response = Problem(.methodNotAllowed, "method.not_allowed", "\(request.method) is not allowed here; the API takes GET").response
-                response.headers[.allow] = "GET, HEAD"
+            // A route asked with a method it does not take is 405, with what it takes.
+            if error.status == .notFound, let allowed = Self.allowed(request.uri.path), !allowed.contains(request.method.rawValue) {
+                var response = Problem(.methodNotAllowed, "method.not_allowed",
+                                       "\(request.method) is not allowed here; \(request.uri.path) takes \(allowed.joined(separator: ", "))").response
+                response.headers[.allow] = allowed.joined(separator: ", ")
                 return response
             }
             let code = error.status == .notFound ? "route.unknown" : "request.refused"

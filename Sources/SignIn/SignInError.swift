@@ -1,7 +1,7 @@
-/// Why a sign-in was refused, each with a stable code (`auth.*`). Every one but a malformed
-/// message is the signer's problem to fix by signing again (HTTP 401); nothing is signed in.
+/// Why a sign-in was refused, each with a stable code (`auth.*`); nothing is signed in, and the
+/// signer signs again (HTTP 401).
 public enum SignInError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Not an EIP-4361 message (HTTP 400).
+    /// Not an EIP-4361 message.
     case badMessage(String)
     case badSignature(String)
     /// The signature is valid but made by another key than the message's address.
