@@ -90,6 +90,9 @@ public struct ArenaServer: Sendable {
                 return object([("race", race.race.canonicalJSON), ("racers", array(race.racers)), ("payouts", array(race.payouts))])
             }
         }
+        router.get("/v1/races/:race_id/equity") { _, context in
+            try answer { try ledger.raceEquity(try context.parameters.require("race_id")) }
+        }
         router.get("/v1/leaderboard") { request, _ in
             try answer {
                 if let race = request.uri.queryParameters.get("race") { return try array(ledger.query { try $0.raceRanking(race) }) }

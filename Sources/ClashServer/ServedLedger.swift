@@ -106,6 +106,11 @@ final class ServedLedger: @unchecked Sendable {
         }
     }
 
+    /// Each racer's marked equity per minute of a race.
+    func raceEquity(_ raceId: String) throws -> [UInt8] {
+        try lock.withLock { try ledger.raceEquity(raceId).canonicalJSON }
+    }
+
     func query<Result>(_ body: (Queries) throws -> Result) throws -> Result {
         try lock.withLock { try body(ledger.queries) }
     }

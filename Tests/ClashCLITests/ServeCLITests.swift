@@ -69,6 +69,17 @@ struct ServeCLITests {
         let cli = try clash(["races", "show", "r-1", "--json"]).stdout.split(separator: "\n").first.map(String.init) ?? ""
         #expect(try JSONSerialization.jsonObject(with: Data(cli.utf8)) as? NSDictionary == details["race"] as? NSDictionary)
         #expect((try get("/v1/leaderboard?race=r-1").json as? [[String: Any]])?.first?["rank"] as? Int == 1)
+        // Equity per minute: 6 hours and the start, each curve starting at the start's equity and
+        // ending exactly at the racer's final equity, as ranked.
+        let equity = try #require(try get("/v1/races/r-1/equity").json as? [String: Any])
+        let curves = try #require(equity["curves"] as? [[String: Any]])
+        #expect(curves.count == 2)
+        for racer in (details["racers"] as? [[String: Any]]) ?? [] {
+            let points = try #require(curves.first { $0["clone_id"] as? String == racer["clone_id"] as? String }?["points"] as? [[Int]])
+            #expect(points.count == 361 && points.first?[0] == (details["race"] as? [String: Any])?["started_ms"] as? Int)
+            #expect(points.last?[1] == racer["final_equity_e6"] as? Int, "the curve ends at the ranked final equity")
+            #expect(zip(points, points.dropFirst()).allSatisfy { $1[0] - $0[0] == 60_000 })
+        }
         #expect(((try get("/v1/hall-of-fame").json as? [Any]) ?? []).count == 6)
         #expect(((try get("/v1/assets").json as? [Any]) ?? []).count == 2)
         #expect((try get("/v1/assets/BTC/latest").json as? [String: Any])?["symbol"] as? String == "BTC")
