@@ -86,8 +86,12 @@ public struct ArenaServer: Sendable {
         router.get("/v1/races/:race_id") { _, context in
             try answer {
                 let id = try context.parameters.require("race_id")
-                let race = try ledger.query { try $0.race(id) }
-                return object([("race", race.race.canonicalJSON), ("racers", array(race.racers)), ("payouts", array(race.payouts))])
+                let (race, ifWins) = try ledger.query { queries in (try queries.race(id), try queries.ticketPaysIfWins(id)) }
+                // What a ticket on each racer would pay if that racer won alone, with the tickets standing now.
+                let wins = list(ifWins.map { racer in
+                    Array("{\"clone_id\":\"\(racer.cloneId)\",\"ticket_pays_wei\":\(racer.ticketPaysWei.map { "\"\($0.value)\"" } ?? "null"),\"tickets\":\(racer.tickets)}".utf8)
+                })
+                return object([("if_wins", wins), ("race", race.race.canonicalJSON), ("racers", array(race.racers)), ("payouts", array(race.payouts))])
             }
         }
         router.get("/v1/races/:race_id/equity") { _, context in

@@ -134,3 +134,29 @@ extension Queries {
         }
     }
 }
+
+extension Queries {
+    /// What one ticket on each racer would pay if that racer won alone, under the race's settlement
+    /// policy (`Settlement.settle`, the rule that pays it) with the tickets standing now: the racer's
+    /// holder line divided by its tickets, in wei (nil for a racer no ticket backs yet).
+    public func ticketPaysIfWins(_ raceId: String) throws -> [(cloneId: String, tickets: Int, ticketPaysWei: Wei?)] {
+        let details = try race(raceId)
+        guard let price = details.race.string("ticket_price_wei").flatMap(Wei.init(decimal:)) else {
+            throw DomainError("race.unknown", "race \(raceId) has no ticket price in the arena read model")
+        }
+        let racers = details.racers.filter { $0.int("withdrawn") == 0 }.compactMap { $0.string("clone_id") }
+        let tickets = try access.read("arena") { db in
+            try QueryRow.fetchAll(db, "SELECT clone_id, holder FROM ticket WHERE race_id = ? AND status != 'refunded' ORDER BY sequence, ticket_id", [raceId])
+        }.map { Settlement.Ticket(holder: $0.string("holder") ?? "", cloneId: $0.string("clone_id") ?? "") }
+        let owners = Dictionary(try clones().map { ($0.string("clone_id") ?? "", $0.string("owner") ?? "") }, uniquingKeysWith: { first, _ in first })
+        return try racers.map { winner in
+            let backing = tickets.filter { $0.cloneId == winner }.count
+            guard backing > 0 else { return (winner, 0, nil) }
+            let ranking = racers.map { Settlement.Racer(cloneId: $0, creator: owners[$0] ?? "", rank: $0 == winner ? 1 : 2) }
+            let outcome = try Settlement.settle(ticketPriceWei: price, racers: ranking, tickets: tickets)
+            let paid = outcome.lines.filter { $0.kind == "holder" && $0.cloneId == winner }
+            let wei = paid.reduce(UInt128(0)) { $0 + $1.amountWei.value }
+            return (winner, backing, Wei(wei / UInt128(backing)))
+        }
+    }
+}
