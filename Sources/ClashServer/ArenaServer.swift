@@ -57,6 +57,7 @@ public struct ArenaServer: Sendable {
         Self.ownerRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
         Self.ticketRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
         Self.operatorRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
+        WebPage.routes(router)
         let heartbeat = heartbeatSeconds
         router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat, metrics: metrics) }
         router.get("/metrics") { _, _ -> Response in
