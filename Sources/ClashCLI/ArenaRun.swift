@@ -24,20 +24,9 @@ struct ArenaRun: ClashCommand {
         let stop = StopSignal()
         let ledger = try artifacts.open(data)
         defer { try? ledger.close() }
-        let scheduler = try arena.scheduler(ledger, engine: engine)
-        var total = ArenaScheduler.Report()
-        repeat {
-            if let newest = try newestMarketMs(ledger) {
-                let report = try scheduler.advance(to: min(until ?? .max, newest)) { Output.progress($0) }
-                total += report
-            }
-            if simulated { break }
-            var waited = 0.0
-            while waited < pollSeconds, !stop.requested {
-                Thread.sleep(forTimeInterval: 0.1)
-                waited += 0.1
-            }
-        } while !stop.requested
+        let loop = ArenaLoop(scheduler: try arena.scheduler(ledger, engine: engine), log: ledger.log, pollSeconds: pollSeconds)
+        let total = simulated ? try loop.step(until: until ?? .max) { Output.progress($0) }
+            : try loop.run(shouldStop: { stop.requested }) { Output.progress($0) }
         Output.json { json in
             json.beginObject()
             json.key("auditions_failed"); json.int(total.auditionsFailed)

@@ -23,6 +23,10 @@ struct ServeCommand: ClashCommand {
     @Option(help: "The domain a sign-in message must name (EIP-4361; its URI then https://DOMAIN…). Default: the listen address.") var domain: String?
     @Option(help: "The chain id a sign-in message must name.") var chainId = 1
     @Flag(help: "Only read: take no writer lock; every write is refused (503 server.read_only).") var readOnly = false
+    @Flag(help: "Run the arena's scheduler inside the server, in real time over the log (what `clash arena run` does).") var runArena = false
+    @Option(help: "With --run-arena: seconds between the scheduler's looks at the log.") var pollSeconds: Double = 5
+    @OptionGroup var arena: ArenaOptions
+    @OptionGroup var engine: EngineOptions
 
     func execute() throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
@@ -34,6 +38,13 @@ struct ServeCommand: ClashCommand {
         server.domain = domain
         server.chainId = chainId
         server.readOnly = readOnly
+        if runArena {
+            guard !readOnly else { throw ValidationError("--run-arena writes: it cannot run with --read-only") }
+            guard pollSeconds > 0 else { throw ValidationError("--poll-seconds must be above 0") }
+            let (arena, engine) = (arena, engine)
+            server.arena = { ledger in try arena.scheduler(ledger, engine: engine) }
+            server.arenaPollSeconds = pollSeconds
+        }
         if rateLimit == "off" {
             server.limits.requestsPerSecond = nil
         } else if let rate = Int(rateLimit), rate > 0 {

@@ -28,6 +28,10 @@ public struct ArenaServer: Sendable {
     /// Only read: take no writer lock, answer every write `server.read_only` (a reader beside
     /// another writer, or a replica for auditors).
     public var readOnly = false
+    /// The arena's scheduler over the server's ledger (`--run-arena`): run in real time beside the
+    /// requests, every `arenaPollSeconds`, until the server stops. Nil: the arena does not move here.
+    public var arena: (@Sendable (Ledger) throws -> ArenaScheduler)?
+    public var arenaPollSeconds = 5.0
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, headKeyFile: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -64,6 +68,8 @@ public struct ArenaServer: Sendable {
             let text = metrics.exposition(headSequence: (try? ledger.headSequence()) ?? 0)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
+        let arenaThread = try startArena(ledger, logger: logger)
+        defer { arenaThread?.stop() }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
                               onServerRunning: { [domain, chainId] channel in
                                   let port = channel.localAddress?.port ?? 0
@@ -73,6 +79,20 @@ public struct ArenaServer: Sendable {
                                   onListening(origin)
                               }, logger: logger)
         try await app.runService()
+    }
+
+    /// The arena's loop on a thread of its own, over the server's writing ledger's log.
+    private func startArena(_ ledger: ServedLedger, logger: Logger) throws -> BackgroundLoop? {
+        guard let arena else { return nil }
+        // Made here, then used by the loop's thread alone.
+        nonisolated(unsafe) let loop = ArenaLoop(scheduler: try ledger.write { try arena($0) }, log: try ledger.write { $0.log }, pollSeconds: arenaPollSeconds)
+        return BackgroundLoop(name: "arena") { shouldStop in
+            do {
+                _ = try loop.run(shouldStop: shouldStop) { logger.notice("\($0)") }
+            } catch {
+                logger.error("the arena stopped: \(error)")
+            }
+        }
     }
 
     static func routes(_ router: Router<ArenaRequestContext>, _ ledger: ServedLedger) {

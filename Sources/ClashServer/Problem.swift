@@ -36,6 +36,18 @@ struct Problem: Error {
             status = .notFound
             code = "asset.unknown_category"
             detail = selection.description
+        case let log as LogError:
+            // Another writer in this process (the arena's loop) moved the stream first: ask again.
+            if case .wrongExpectedVersion = log {
+                status = .conflict
+                code = "request.concurrent_write"
+                detail = "the arena changed this at the same moment; send the request again"
+            } else {
+                FileHandle.standardError.write(Data("error: answered 500 for \(log)\n".utf8))
+                status = .internalServerError
+                code = "server.error"
+                detail = "the server could not answer; the operator's log has the cause"
+            }
         case let graph as GraphProblems:
             // A strategy that does not validate is bad input: every problem is named.
             status = .badRequest

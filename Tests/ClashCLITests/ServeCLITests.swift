@@ -203,6 +203,37 @@ struct ServeCLITests {
         #expect(server.terminationStatus == 0 && Date().timeIntervalSince(began) < 10 && !stderr.contains("error:"), "\(stderr)")
     }
 
+    @Test("serve --run-arena: the scheduler runs inside the server — races open, run and settle as the logged market allows, read over HTTP while it works; a writer beside it is refused; SIGTERM stops both and the race audits as a match")
+    func runArena() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try clash(["market", "simulate", "--seed", "2", "--assets", "3", "--hours", "40"]).status == 0)
+        for index in 1...3 {
+            #expect(try clash(["clones", "create", "--at", "1717200000000", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Bot \(index)",
+                               "--assets", "BTC,ETH", "--prompt", "momentum", "--cadence", "15m", "--risk", "high"]).status == 0)
+        }
+        let (server, base, errors) = try serve(["--run-arena", "--poll-seconds", "0.2", "--no-store-packets"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let transport = CurlTransport()
+        var phases: [String: String] = [:]
+        let deadline = Date().addingTimeInterval(120)
+        while phases["r-1"] != "settled", Date() < deadline {
+            let races = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + "/v1/races")!), timeoutSeconds: 30)
+            for race in (try? JSONSerialization.jsonObject(with: Data(races.body)) as? [[String: Any]]) ?? [] {
+                phases[race["race_id"] as? String ?? ""] = race["phase"] as? String
+            }
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        #expect(phases["r-1"] == "settled" && phases["r-2"] == "running" && phases["r-3"] == "accumulating", "\(phases)")
+        let refused = try clash(["ingest", "categories", "--at", "1717400000000"])
+        #expect(refused.status == 75 && refused.stderr.contains("pid \(server.processIdentifier)") && refused.stderr.contains("clash serve at \(base)"), "\(refused.stderr)")
+        server.terminate()
+        server.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(server.terminationStatus == 0 && stderr.contains("race r-1 settled") && !stderr.contains("error:"), "\(stderr.suffix(800))")
+        #expect(try clash(["log", "verify"]).status == 0)
+        #expect(try clash(["race", "audit", "r-1"]).stdout.contains("match"))
+    }
+
     @Test("limits: a long URL is 414, a body past the limit 413, and past the rate a client gets 429 with Retry-After while the next second it is served again; all problem+json")
     func limits() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
