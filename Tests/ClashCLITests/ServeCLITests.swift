@@ -216,7 +216,7 @@ struct ServeCLITests {
         let transport = CurlTransport()
         var phases: [String: String] = [:]
         let deadline = Date().addingTimeInterval(120)
-        while phases["r-1"] != "settled", Date() < deadline {
+        while !(phases["r-1"] == "settled" && phases["r-3"] == "accumulating"), Date() < deadline {
             let races = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + "/v1/races")!), timeoutSeconds: 30)
             for race in (try? JSONSerialization.jsonObject(with: Data(races.body)) as? [[String: Any]]) ?? [] {
                 phases[race["race_id"] as? String ?? ""] = race["phase"] as? String
