@@ -146,6 +146,7 @@ let package = Package(
                 "Clash",
                 "ClashServer",
                 "ClashTesting",
+                "SignIn",
                 "Domain",
                 "EventSchemas",
                 "Market",
@@ -196,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SignInTests",
-            dependencies: ["SignIn", "ClashCore"]
+            dependencies: ["SignIn", "ClashCore", "Canonical"]
         ),
         .testTarget(
             name: "ClashCLITests",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LedgerLog
 import Clash
 
@@ -15,12 +16,15 @@ struct BenchAppend: ClashCommand {
     @Option(help: "fsync policy: always, batch or none.") var fsync = "batch"
     @Option(help: "Events per append call.") var chunk = 1_000
     @Option(help: "Segment size limit in bytes.") var segmentBytes = LogLimits.segmentBytesDefault
+    @Option(help: "Wait this long between appends, ms, and print `appended SEQ SECONDS` (CLOCK_MONOTONIC) after each (a paced writer, for the live feed's benchmark).")
+    var intervalMs: Int = 0
 
     func validate() throws {
         guard FsyncPolicy(name: fsync) != nil else { throw ValidationError("--fsync must be always, batch or none") }
         guard events >= 0, chunk >= 1, chunk <= LogLimits.batchRecordsMax else {
             throw ValidationError("--events must be >= 0 and --chunk 1...\(LogLimits.batchRecordsMax)")
         }
+        guard intervalMs >= 0 else { throw ValidationError("--interval-ms must be >= 0") }
         guard segmentBytes >= LogLimits.segmentBytesMin else { throw ValidationError("--segment-bytes must be >= \(LogLimits.segmentBytesMin)") }
     }
 
@@ -43,6 +47,13 @@ struct BenchAppend: ClashCommand {
             for _ in 0..<count { drafts.append(ticks.next()!) }
             last = try log.submit(drafts).lastSequence
             remaining -= count
+            if intervalMs > 0 {
+                // CLOCK_MONOTONIC, the clock another process on this machine reads too (Python's time.monotonic).
+                var now = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &now)
+                Output.line("appended \(last) \(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)")
+                usleep(UInt32(intervalMs * 1_000))
+            }
         }
         try log.waitUntilDurable(last)
         try log.close()

@@ -63,7 +63,10 @@ public struct ArenaServer: Sendable {
         Self.operatorRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
         WebPage.routes(router)
         let heartbeat = heartbeatSeconds
-        router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, heartbeatSeconds: heartbeat, metrics: metrics) }
+        let live = LiveHead()
+        let following = Task { await live.follow(ledger) }
+        defer { following.cancel() }
+        router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, live: live, heartbeatSeconds: heartbeat, metrics: metrics) }
         router.get("/metrics") { _, _ -> Response in
             let text = metrics.exposition(headSequence: (try? ledger.headSequence()) ?? 0)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
@@ -103,9 +106,9 @@ public struct ArenaServer: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(bytes))))
         }
-        router.get("/v1/races") { _, _ in try answer { try array(ledger.query { try $0.races() }) } }
-        router.get("/v1/races/:race_id") { _, context in
-            try answer {
+        router.get("/v1/races") { request, _ in ledger.cache.answer(request) { try array(ledger.query { try $0.races() }) } }
+        router.get("/v1/races/:race_id") { request, context in
+            ledger.cache.answer(request) {
                 let id = try context.parameters.require("race_id")
                 let (race, ifWins) = try ledger.query { queries in (try queries.race(id), try queries.ticketPaysIfWins(id)) }
                 // What a ticket on each racer would pay if that racer won alone, with the tickets standing now.
@@ -115,23 +118,23 @@ public struct ArenaServer: Sendable {
                 return object([("if_wins", wins), ("race", race.race.canonicalJSON), ("racers", array(race.racers)), ("payouts", array(race.payouts))])
             }
         }
-        router.get("/v1/races/:race_id/equity") { _, context in
-            try answer { try ledger.raceEquity(try context.parameters.require("race_id")) }
+        router.get("/v1/races/:race_id/equity") { request, context in
+            ledger.cache.answer(request) { try ledger.raceEquity(try context.parameters.require("race_id")) }
         }
         router.get("/v1/leaderboard") { request, _ in
-            try answer {
+            ledger.cache.answer(request) {
                 if let race = request.uri.queryParameters.get("race") { return try array(ledger.query { try $0.raceRanking(race) }) }
                 return try array(ledger.query { try $0.leaderboard() })
             }
         }
-        router.get("/v1/hall-of-fame") { _, _ in try answer { try array(ledger.query { try $0.hallOfFame() }) } }
-        router.get("/v1/clones") { _, _ in try answer { try array(ledger.query { try $0.clones() }) } }
+        router.get("/v1/hall-of-fame") { request, _ in ledger.cache.answer(request) { try array(ledger.query { try $0.hallOfFame() }) } }
+        router.get("/v1/clones") { request, _ in ledger.cache.answer(request) { try array(ledger.query { try $0.clones() }) } }
         // The public view: never the strategy (that needs a signed-in owner or an operator).
-        router.get("/v1/clones/:clone_id") { _, context in
-            try answer { try ledger.query { try $0.publicClone(try context.parameters.require("clone_id")) }.canonicalJSON }
+        router.get("/v1/clones/:clone_id") { request, context in
+            ledger.cache.answer(request) { try ledger.query { try $0.publicClone(try context.parameters.require("clone_id")) }.canonicalJSON }
         }
         router.get("/v1/tickets") { request, _ in
-            try answer {
+            ledger.cache.answer(request) {
                 guard let text = request.uri.queryParameters.get("holder") else {
                     throw Problem(.badRequest, "ticket.holder_missing", "give ?holder=ADDRESS (0x and 40 hex digits)")
                 }
@@ -140,23 +143,23 @@ public struct ArenaServer: Sendable {
                 return object([("payouts", array(held.payouts)), ("tickets", array(held.tickets))])
             }
         }
-        router.get("/v1/tickets/:ticket_id") { _, context in
-            try answer { try ledger.query { try $0.ticket(try context.parameters.require("ticket_id")) }.canonicalJSON }
+        router.get("/v1/tickets/:ticket_id") { request, context in
+            ledger.cache.answer(request) { try ledger.query { try $0.ticket(try context.parameters.require("ticket_id")) }.canonicalJSON }
         }
-        router.get("/v1/tickets/:ticket_id/dispute") { _, context in
-            try answer { try ledger.ticketDispute(try context.parameters.require("ticket_id")) }
+        router.get("/v1/tickets/:ticket_id/dispute") { request, context in
+            ledger.cache.answer(request) { try ledger.ticketDispute(try context.parameters.require("ticket_id")) }
         }
-        router.get("/v1/races/:race_id/dispute") { _, context in
-            try answer { try ledger.raceDispute(try context.parameters.require("race_id")) }
+        router.get("/v1/races/:race_id/dispute") { request, context in
+            ledger.cache.answer(request) { try ledger.raceDispute(try context.parameters.require("race_id")) }
         }
         router.get("/v1/assets") { request, _ in
-            try answer {
+            ledger.cache.answer(request) {
                 let category = request.uri.queryParameters.get("category") ?? "All"
                 return list(try ledger.query { try $0.assets(category: category) }.map(\.canonicalJSON))
             }
         }
-        router.get("/v1/assets/:symbol/latest") { _, context in
-            try answer {
+        router.get("/v1/assets/:symbol/latest") { request, context in
+            ledger.cache.answer(request) {
                 let symbol = try context.parameters.require("symbol")
                 guard let latest = try ledger.query({ try $0.latest(symbol) }) else {
                     throw DomainError("asset.unknown", "no universe lists \(symbol)")
@@ -165,9 +168,9 @@ public struct ArenaServer: Sendable {
             }
         }
         router.get("/v1/log/entries") { request, _ -> Response in entries(request, ledger) }
-        router.get("/v1/log/root") { request, _ in try answer { try ledger.root(size: try integer(request, "size", in: 0...maxInteger)) } }
+        router.get("/v1/log/root") { request, _ in ledger.cache.answer(request) { try ledger.root(size: try integer(request, "size", in: 0...maxInteger)) } }
         router.get("/v1/log/proof") { request, _ in
-            try answer {
+            ledger.cache.answer(request) {
                 guard let sequence = try integer(request, "seq", in: 1...maxInteger) else {
                     throw Problem(.badRequest, "log.seq_missing", "give ?seq=S (an event's sequence), and &size=N for an earlier tree")
                 }
@@ -175,15 +178,15 @@ public struct ArenaServer: Sendable {
             }
         }
         router.get("/v1/log/consistency") { request, _ in
-            try answer {
+            ledger.cache.answer(request) {
                 guard let first = try integer(request, "first", in: 0...maxInteger) else {
                     throw Problem(.badRequest, "log.first_missing", "give ?first=M (the earlier tree size), and &second=N (default: the whole log)")
                 }
                 return try ledger.consistency(first: first, second: try integer(request, "second", in: 0...maxInteger))
             }
         }
-        router.get("/v1/log/sth") { _, _ in
-            try answer {
+        router.get("/v1/log/sth") { request, _ in
+            ledger.cache.answer(request) {
                 guard let head = try ledger.signedHead() else {
                     throw Problem(.notFound, "log.unsigned", "this server signs no tree heads (started without --head-key); GET /v1/log/root gives the root")
                 }
@@ -195,14 +198,12 @@ public struct ArenaServer: Sendable {
     /// The log's records from `from` on (at most `limit`, up to `entriesLimitMax`), one per line,
     /// exactly as stored, so anyone can hash the leaves again.
     static func entries(_ request: Request, _ ledger: ServedLedger) -> Response {
-        do {
+        ledger.cache.answer(request, type: "application/x-ndjson") {
             let from = try integer(request, "from", in: 1...maxInteger) ?? 1
             let limit = Int(try integer(request, "limit", in: 1...UInt64(entriesLimitMax)) ?? 100)
             var lines: [UInt8] = []
             for record in try ledger.records(from: from, limit: limit) { lines += record.canonicalBytes + [0x0A] }
-            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: lines)))
-        } catch {
-            return Problem(error).response
+            return lines
         }
     }
 

@@ -12,9 +12,13 @@ import ServiceLifecycle
 /// only hashes of private artifacts, so the public feed shows no strategy.
 enum EventFeed {
     static let batch = 500
-    static let pollMilliseconds = 250
 
-    static func response(_ request: Request, _ ledger: ServedLedger, heartbeatSeconds: Double, metrics: ServerMetrics) -> Response {
+    /// One record as a Server-Sent Events frame.
+    static func frame(_ record: LogRecord) -> String {
+        "id: \(record.sequence)\nevent: \(record.type)\ndata: \(String(decoding: record.canonicalBytes, as: UTF8.self))\n\n"
+    }
+
+    static func response(_ request: Request, _ ledger: ServedLedger, live: LiveHead, heartbeatSeconds: Double, metrics: ServerMetrics) -> Response {
         let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { UInt64($0) }
         let start = resumeAfter.map { $0 + 1 } ?? request.uri.queryParameters.get("from", as: UInt64.self) ?? 1
         let types = Set(request.uri.queryParameters.getAll("type").map { String($0) })
@@ -29,21 +33,28 @@ enum EventFeed {
                 try await writer.write(ByteBuffer(string: text))
                 lastWrite = DispatchTime.now()
             }
+            // From the log until caught up; then from the live head, which wakes this stream when
+            // the next record lands (or each second, to beat and to notice a shutdown).
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let records = try ledger.records(from: next, limit: batch)
-                for record in records where (types.isEmpty || types.contains(record.type)) && (stream == nil || record.stream == stream) {
-                    try await send("id: \(record.sequence)\nevent: \(record.type)\ndata: \(String(decoding: record.canonicalBytes, as: UTF8.self))\n\n")
+                let records: [(record: LogRecord, frame: ByteBuffer?)]
+                if caughtUp, let live = await live.records(after: next - 1, timeoutMs: min(1_000, UInt64(heartbeatSeconds * 1_000))) {
+                    records = live.map { ($0.record, $0.frame) }
+                } else {
+                    records = try ledger.records(from: next, limit: batch).map { ($0, nil) }
                 }
-                if let last = records.last { next = last.sequence + 1 }
-                guard records.count < batch else { continue }
+                for (record, frame) in records where (types.isEmpty || types.contains(record.type)) && (stream == nil || record.stream == stream) {
+                    try await writer.write(frame ?? ByteBuffer(string: Self.frame(record)))
+                    lastWrite = DispatchTime.now()
+                }
+                if let last = records.last { next = last.record.sequence + 1 }
                 if !caughtUp {
+                    guard records.count < batch else { continue }
                     caughtUp = true
                     try await send("event: caught-up\ndata: {\"head_sequence\":\(next - 1)}\n\n")
                 }
                 if Double(DispatchTime.now().uptimeNanoseconds - lastWrite.uptimeNanoseconds) / 1e9 >= heartbeatSeconds {
                     try await send(": heartbeat\n\n")
                 }
-                try? await Task.sleep(nanoseconds: UInt64(pollMilliseconds) * 1_000_000)
             }
             try await writer.finish(nil)
         })

@@ -14,6 +14,8 @@ final class ServedLedger: @unchecked Sendable {
     private let writer: Ledger?
     /// Where strategy graphs are read from (the writer's store, or the directory's).
     let artifacts: any ArtifactStore
+    /// Public answers at the current head.
+    let cache = AnswerCache()
     /// The log's Merkle tree: the sidecar read (never written), the rest hashed in memory.
     private let tree: LogTree
     private let headKey: Curve25519.Signing.PrivateKey?
@@ -140,6 +142,8 @@ final class ServedLedger: @unchecked Sendable {
             }
             let result = try body(writer)
             try writer.project()
+            // What this server wrote is read back at once, never from an answer kept before it.
+            cache.moved(to: try writer.log.head.sequence)
             return result
         }
     }

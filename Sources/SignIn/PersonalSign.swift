@@ -33,10 +33,12 @@ public enum PersonalSign {
         return try! Address("0x" + Hex.encode(hash.suffix(20)))
     }
 
+    /// One context for every recovery: made once (it is read only afterwards, so threads share it).
+    nonisolated(unsafe) static let context = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE))
+
     /// The uncompressed public key (65 bytes, 0x04 ‖ x ‖ y) that made the compact signature.
     static func recover(digest: [UInt8], compact: [UInt8], recoveryId: Int32) -> [UInt8]? {
-        guard let context = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE)) else { return nil }
-        defer { secp256k1_context_destroy(context) }
+        guard let context else { return nil }
         var signature = secp256k1_ecdsa_recoverable_signature()
         guard secp256k1_ecdsa_recoverable_signature_parse_compact(context, &signature, compact, recoveryId) == 1 else { return nil }
         var key = secp256k1_pubkey()
@@ -45,5 +47,19 @@ public enum PersonalSign {
         var length = 65
         guard secp256k1_ec_pubkey_serialize(context, &output, &length, &key, UInt32(SECP256K1_EC_UNCOMPRESSED)) == 1, length == 65 else { return nil }
         return output
+    }
+
+    /// Signs `message` as a wallet's personal_sign does, with a 32-byte private key: 65 bytes in hex
+    /// (`0x`, r, s, v as 27 or 28). For benchmarks and tests that play the wallet; the arena itself
+    /// never holds a user's key.
+    public static func sign(_ message: String, privateKey: [UInt8]) -> String? {
+        guard privateKey.count == 32, let context = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE)) else { return nil }
+        defer { secp256k1_context_destroy(context) }
+        var signature = secp256k1_ecdsa_recoverable_signature()
+        guard secp256k1_ecdsa_sign_recoverable(context, &signature, digest(message), privateKey, nil, nil) == 1 else { return nil }
+        var compact = [UInt8](repeating: 0, count: 64)
+        var recoveryId: Int32 = 0
+        guard secp256k1_ecdsa_recoverable_signature_serialize_compact(context, &compact, &recoveryId, &signature) == 1 else { return nil }
+        return "0x" + Hex.encode(compact + [UInt8(27 + recoveryId)])
     }
 }

@@ -109,15 +109,62 @@ public struct SiweMessage: Sendable, Equatable {
         }
     }
 
-    /// Milliseconds since 1970 of an RFC 3339 time.
+    /// Milliseconds since 1970 of an RFC 3339 time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of
+    /// a second (past milliseconds dropped), and `Z` or an offset `±HH:MM`.
     static func time(_ text: String, _ field: String) throws(SignInError) -> Int64 {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = plain.date(from: text) ?? fractional.date(from: text) else {
-            throw .badMessage("\(field) \(text.debugDescription) is not an RFC 3339 time, e.g. 2026-12-07T12:00:00Z")
+        let bad = SignInError.badMessage("\(field) \(text.debugDescription) is not an RFC 3339 time, e.g. 2026-12-07T12:00:00Z")
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) throws(SignInError) -> Int64 {
+            guard index + digits <= bytes.count else { throw bad }
+            var value: Int64 = 0
+            for byte in bytes[index..<index + digits] {
+                guard byte >= 0x30, byte <= 0x39 else { throw bad }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            index += digits
+            return value
         }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        func expect(_ characters: String) throws(SignInError) {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { throw bad }
+            index += 1
+        }
+        let year = try number(4); try expect("-")
+        let month = try number(2); try expect("-")
+        let day = try number(2); try expect("Tt")
+        let hour = try number(2); try expect(":")
+        let minute = try number(2); try expect(":")
+        let second = try number(2)
+        var milliseconds: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale: Int64 = 100
+            let first = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                milliseconds += Int64(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > first else { throw bad }
+        }
+        var offsetMinutes: Int64 = 0
+        guard index < bytes.count else { throw bad }
+        if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
+            index += 1
+        } else {
+            let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            try expect("+-")
+            let hours = try number(2); try expect(":")
+            offsetMinutes = sign * (hours * 60 + (try number(2)))
+        }
+        guard index == bytes.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { throw bad }
+        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return ((days * 86_400 + hour * 3_600 + minute * 60 + second) - offsetMinutes * 60) * 1_000 + milliseconds
     }
 }

@@ -1,3 +1,4 @@
+import Canonical
 import ClashCore
 import Foundation
 import SignIn
@@ -50,6 +51,14 @@ struct SignInTests {
         #expect(throws: SignInError.self) { try PersonalSign.signer(of: Vectors.full, signature: String(Vectors.fullByA.dropLast(2)) + "1d") }
     }
 
+    @Test("a signature made here with key A is eth-account's own (RFC 6979 nonces): byte for byte, and recovers to A")
+    func signsLikeAWallet() throws {
+        let keyA = Array(Hex.decode("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")!)
+        #expect(PersonalSign.sign(Vectors.full, privateKey: keyA) == Vectors.fullByA)
+        #expect(PersonalSign.sign(Vectors.bare, privateKey: keyA) == Vectors.bareByA)
+        #expect(PersonalSign.sign(Vectors.bare, privateKey: [1, 2, 3]) == nil)
+    }
+
     @Test("an EIP-4361 message is read field by field, with and without its optional parts")
     func parsesMessages() throws {
         let full = try SiweMessage(parsing: Vectors.full)
@@ -62,12 +71,26 @@ struct SignInTests {
         #expect(bare.statement == nil && bare.expirationMs == nil && bare.notBeforeMs == nil && bare.resources.isEmpty)
     }
 
+    @Test("RFC 3339 times read as Foundation's ISO 8601 formatter reads them, offsets and fractions included", arguments: [
+        "2026-12-07T00:00:00Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2026-12-06T23:59:00.000Z", "2026-12-07T10:30:00+02:00",
+        "2026-12-07T01:00:00-05:30", "2099-12-31T23:59:59.123Z", "1969-07-20T20:17:40Z",
+    ])
+    func readsTimes(text: String) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let expected = Int64((try #require(formatter.date(from: text)).timeIntervalSince1970 * 1000).rounded())
+        let message = Vectors.bare.replacingOccurrences(of: "Issued At: 2026-12-07T00:00:00Z", with: "Issued At: \(text)")
+        #expect(try SiweMessage(parsing: message).issuedAtMs == expected)
+    }
+
     @Test("a message that is not EIP-4361 is refused as malformed, saying where", arguments: [
         ("hello", "first line"),
         (Vectors.bare.replacingOccurrences(of: Vectors.addressA, with: Vectors.addressA.lowercased()), "EIP-55"),
         (Vectors.bare.replacingOccurrences(of: "Chain ID: 1", with: "Chain ID: one"), "Chain ID"),
         (Vectors.bare.replacingOccurrences(of: "Nonce: k3y5Nonce000001", with: "Nonce: short"), "nonce"),
         (Vectors.bare.replacingOccurrences(of: "2026-12-07T00:00:00Z", with: "yesterday"), "RFC 3339"),
+        (Vectors.bare.replacingOccurrences(of: "2026-12-07T00:00:00Z", with: "2026-13-07T00:00:00Z"), "RFC 3339"),
+        (Vectors.bare.replacingOccurrences(of: "2026-12-07T00:00:00Z", with: "2026-12-07T00:00:00"), "RFC 3339"),
         (Vectors.bare + "\nSurprise: field", "unexpected line"),
     ])
     func refusesMalformed(text: String, mentions: String) {
