@@ -32,6 +32,8 @@ public struct ArenaServer: Sendable {
     /// requests, every `arenaPollSeconds`, until the server stops. Nil: the arena does not move here.
     public var arena: (@Sendable (Ledger) throws -> ArenaScheduler)?
     public var arenaPollSeconds = 5.0
+    /// Whether each answer is logged on standard error (off for benchmarks, as nginx's `access_log off`).
+    public var accessLog = true
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, headKeyFile: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -52,7 +54,7 @@ public struct ArenaServer: Sendable {
         let signIn = SignInService(expectation: .init(domain: domain ?? host, uri: "http://\(host)", chainId: chainId), now: { SystemClock.nowMs })
         let router = Router(context: ArenaRequestContext.self)
         let metrics = ServerMetrics()
-        router.add(middleware: RequestLogMiddleware(metrics: metrics))
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, accessLog: accessLog))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: LimitsMiddleware(limits))
         Self.routes(router, ledger)

@@ -10,6 +10,8 @@ struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ArenaRequestContext
     private static let counter = Counter()
     let metrics: ServerMetrics
+    /// Whether each answer is logged (`--access-log off` for benchmarks; errors are logged anyway).
+    let accessLog: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let given = request.headers[HTTPField.Name("X-Request-Id")!]
@@ -24,7 +26,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         let milliseconds = elapsed / 1_000_000
         // The route's template (`/v1/races/{race_id}`), not the path, so ids do not multiply series.
         metrics.answered(route: context.endpointPath ?? "unmatched", status: Int(response.status.code), nanoseconds: elapsed)
-        context.logger.notice("\(request.method) \(request.uri.path) \(response.status.code) in \(milliseconds) ms")
+        if accessLog || response.status.code >= 500 {
+            context.logger.notice("\(request.method) \(request.uri.path) \(response.status.code) in \(milliseconds) ms")
+        }
         return response
     }
 
