@@ -22,8 +22,12 @@ public enum Season {
     /// The whole product loop on a synthetic market (seeded by `seed`, as are the strategies and the
     /// spectators): clones with varied strategies, their auditions, the queue, races with
     /// spectators buying tickets, settlements and retirements. `engine` gives each clone's engine.
+    /// `pace`, when given, is asked before each hour of the season is played, with the hour's
+    /// simulated time: it may wait (a live demo plays the season as time passes) and returns false
+    /// to stop there. It changes no byte of what is logged.
     public static func run(ledger: Ledger, seed: UInt64, clones: Int, races: Int, spectators: Int, assets: Int, cadence: String, slots: Int64,
-                           engine: @escaping (String) throws -> any DecisionEngine, storePackets: Bool, progress: ((String) -> Void)?) throws -> Totals {
+                           engine: @escaping (String) throws -> any DecisionEngine, storePackets: Bool, progress: ((String) -> Void)?,
+                           pace: ((Int64) -> Bool)? = nil) throws -> Totals {
         let origin = start + AuditionPolicy.durationMs
         let hours = 24 + 6 * (races + 1) + 1
         progress?("market: \(assets) perpetuals, \(hours) hours at 1-minute steps (seed \(seed))")
@@ -68,6 +72,7 @@ public enum Season {
         let end = origin + Int64(races - 1) * settings.raceEveryMs + settings.raceEveryMs + settings.raceDurationMs
         var ticketed = Set<String>()
         while time <= end {
+            if let pace, !pace(time) { break }
             let report = try scheduler.advance(to: time, progress: progress)
             totals.decisions += report.decisions
             totals.report += report

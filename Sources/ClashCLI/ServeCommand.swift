@@ -28,6 +28,13 @@ struct ServeCommand: ClashCommand {
     @Option(help: "With --run-arena: seconds between the scheduler's looks at the log.") var pollSeconds: Double = 5
     @OptionGroup var arena: ArenaOptions
     @OptionGroup var engine: EngineOptions
+    @Option(help: "Play a season (season simulate's, with --seed, --clones, --races, --spectators, --assets, --cadence, --slots) as time passes, this many simulated seconds to the second, on a new data directory.")
+    var simulatedSpeed: Double?
+    @Option(help: "With --simulated-speed: clones created.") var clones = 12
+    @Option(help: "With --simulated-speed: races run.") var races = 4
+    @Option(help: "With --simulated-speed: spectators buying tickets on each race.") var spectators = 20
+    @Option(help: "With --simulated-speed: perpetuals in the market.") var assets = 10
+    @Option(help: "With --simulated-speed: every clone's cadence (1m, 5m, 15m or 1h).") var cadence = "5m"
 
     func execute() throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
@@ -41,6 +48,18 @@ struct ServeCommand: ClashCommand {
         server.readOnly = readOnly
         guard ["on", "off"].contains(accessLog) else { throw ValidationError("--access-log \(accessLog): give on or off") }
         server.accessLog = accessLog == "on"
+        if let speed = simulatedSpeed {
+            guard speed > 0, !readOnly, !runArena else { throw ValidationError("--simulated-speed takes a speed above 0, and neither --read-only nor --run-arena") }
+            guard data.missingLog != nil else {
+                throw ValidationError("\(data.directory) already holds a log; a season plays into a new data directory (give another --data)")
+            }
+            guard clones >= 1, races >= 1, spectators >= 0, assets >= 1, ["1m", "5m", "15m", "1h"].contains(cadence) else {
+                throw ValidationError("--clones, --races and --assets must be at least 1, --spectators at least 0, --cadence 1m, 5m, 15m or 1h")
+            }
+            let engine = engine
+            server.season = SimulatedSeason(speed: speed, seed: engine.seed, clones: clones, races: races, spectators: spectators, assets: assets,
+                                            cadence: cadence, slots: arena.slots, storePackets: arena.storePackets) { try engine.perClone(artifacts: $0) }
+        }
         if runArena {
             guard !readOnly else { throw ValidationError("--run-arena writes: it cannot run with --read-only") }
             guard pollSeconds > 0 else { throw ValidationError("--poll-seconds must be above 0") }

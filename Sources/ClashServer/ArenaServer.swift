@@ -32,6 +32,8 @@ public struct ArenaServer: Sendable {
     /// requests, every `arenaPollSeconds`, until the server stops. Nil: the arena does not move here.
     public var arena: (@Sendable (Ledger) throws -> ArenaScheduler)?
     public var arenaPollSeconds = 5.0
+    /// A season to play as time passes (`--simulated-speed`), on a new data directory.
+    public var season: SimulatedSeason?
     /// Whether each answer is logged on standard error (off for benchmarks, as nginx's `access_log off`).
     public var accessLog = true
 
@@ -48,7 +50,9 @@ public struct ArenaServer: Sendable {
     /// Serves until SIGTERM or SIGINT (requests in flight finish); `onListening` gets the bound
     /// address (the port chosen when `port` is 0).
     public func run(logger: Logger, onListening: @escaping @Sendable (String) -> Void) async throws {
-        let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) }, writable: !readOnly)
+        let ledger = try ServedLedger(directory: dataDirectory, headKey: try headKeyFile.map { try SigningKeyFile.load($0) }, writable: !readOnly,
+                                      clock: season == nil ? SystemClock() : FixedClock(Season.start),
+                                      ids: season.map { SeededIds(seed: $0.seed, prefix: "season") } ?? RandomIds())
         defer { ledger.close() }
         // The domain and URI a sign-in must name are known once the port is bound.
         let signIn = SignInService(expectation: .init(domain: domain ?? host, uri: "http://\(host)", chainId: chainId), now: { SystemClock.nowMs })
@@ -75,6 +79,17 @@ public struct ArenaServer: Sendable {
         }
         let arenaThread = try startArena(ledger, logger: logger)
         defer { arenaThread?.stop() }
+        let seasonThread = season.map { season in
+            BackgroundLoop(name: "season") { shouldStop in
+                do {
+                    try ledger.play(season, shouldStop: shouldStop) { logger.notice("\($0)") }
+                    if !shouldStop() { logger.notice("the season has played") }
+                } catch {
+                    logger.error("the season stopped: \(error)")
+                }
+            }
+        }
+        defer { seasonThread?.stop() }
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
                               onServerRunning: { [domain, chainId] channel in
                                   let port = channel.localAddress?.port ?? 0

@@ -7,7 +7,7 @@ final class BackgroundLoop: @unchecked Sendable {
     private var stopping = false
     private let done = DispatchSemaphore(value: 0)
 
-    init(name: String, _ body: @escaping @Sendable (_ shouldStop: () -> Bool) -> Void) {
+    init(name: String, _ body: @escaping @Sendable (_ shouldStop: @escaping () -> Bool) -> Void) {
         let thread = Thread { [self] in
             body { self.lock.withLock { self.stopping } }
             done.signal()

@@ -22,8 +22,10 @@ final class ServedLedger: @unchecked Sendable {
 
     /// `writable`: take the log's writer lock (creating the log when there is none) so that the
     /// server's commands are the directory's only writes.
-    init(directory: String, headKey: Curve25519.Signing.PrivateKey?, writable: Bool) throws {
-        writer = writable ? try Ledger.open(directory: directory) : nil
+    /// `clock` and `ids` stamp what the server writes (a simulated season's are its own).
+    init(directory: String, headKey: Curve25519.Signing.PrivateKey?, writable: Bool, clock: any LedgerClock = SystemClock(),
+         ids: any IdGenerator = RandomIds()) throws {
+        writer = writable ? try Ledger.open(directory: directory, clock: clock, ids: ids) : nil
         ledger = try ReadOnlyLedger.open(directory: directory)
         artifacts = writer?.artifacts ?? LocalArtifactStore(directory: directory + "/artifacts")
         tree = try LogTree(log: ledger.log, directory: directory + "/tree", readOnly: true)
@@ -137,6 +139,9 @@ final class ServedLedger: @unchecked Sendable {
     /// `server.read_only` (503) on a server that only reads.
     func write<Result>(_ body: (Ledger) throws -> Result) throws -> Result {
         try lock.withLock {
+            guard !seasonPlaying else {
+                throw Problem(.serviceUnavailable, "server.season_playing", "a simulated season is playing; this server takes no writes until it has played")
+            }
             guard let writer else {
                 throw Problem(.serviceUnavailable, "server.read_only", "this server only reads (--read-only); send writes to the arena's writing server")
             }
@@ -149,6 +154,19 @@ final class ServedLedger: @unchecked Sendable {
     }
 
     var isWritable: Bool { writer != nil }
+
+    /// While a simulated season plays on the writing ledger, no request writes.
+    private var seasonPlaying = false
+
+    /// Plays `season` on the writing ledger (outside the request lock: requests read through the
+    /// reader meanwhile); writes are refused until it has played.
+    func play(_ season: SimulatedSeason, shouldStop: @escaping () -> Bool, progress: @escaping (String) -> Void) throws {
+        guard let writer else { return }
+        lock.withLock { seasonPlaying = true }
+        defer { lock.withLock { seasonPlaying = false } }
+        try season.play(writer, shouldStop: shouldStop, progress: progress)
+        cache.moved(to: try writer.log.head.sequence)
+    }
 
     /// Tells a command that tries to write the directory beside the server where the server is.
     func announce(_ url: String) { (writer?.log as? FileLog)?.announceWriter("clash serve at \(url)") }

@@ -234,6 +234,41 @@ struct ServeCLITests {
         #expect(try clash(["race", "audit", "r-1"]).stdout.contains("match"))
     }
 
+    @Test("serve --simulated-speed: a season plays as time passes, its races seen accumulating, running and settled over HTTP; what it logged is byte for byte what season simulate writes")
+    func simulatedSpeed() throws {
+        let twin = data + "-twin"
+        defer {
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: twin)
+        }
+        let options = ["--seed", "3", "--clones", "3", "--races", "2", "--spectators", "2", "--assets", "2", "--cadence", "1h", "--slots", "2", "--no-store-packets"]
+        // 37 simulated hours at 20,000 times real time: about 7 seconds.
+        let (server, base, errors) = try serve(["--simulated-speed", "20000"] + options)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let transport = CurlTransport()
+        var seen: Set<String> = []
+        var phases: [String] = []
+        let deadline = Date().addingTimeInterval(120)
+        while phases != ["settled", "settled"], Date() < deadline {
+            let races = try transport.send(HTTPRequest(method: "GET", url: URL(string: base + "/v1/races")!), timeoutSeconds: 30)
+            phases = ((try? JSONSerialization.jsonObject(with: Data(races.body)) as? [[String: Any]]) ?? []).compactMap { $0["phase"] as? String }
+            seen.formUnion(phases)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(phases == ["settled", "settled"] && seen.isSuperset(of: ["accumulating", "running", "settled"]), "\(seen) \(phases)")
+        server.terminate()
+        server.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(server.terminationStatus == 0 && stderr.contains("the season has played"), "\(stderr.suffix(600))")
+        #expect(try CLI.run(["season", "simulate", "--data", twin, "--quiet"] + options).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: data + "/log").filter { $0.hasPrefix("seg-") }.sorted()
+        let twinFiles = try FileManager.default.contentsOfDirectory(atPath: twin + "/log").filter { $0.hasPrefix("seg-") }.sorted()
+        #expect(!files.isEmpty && files == twinFiles)
+        for file in files {
+            #expect(FileManager.default.contentsEqual(atPath: data + "/log/" + file, andPath: twin + "/log/" + file), "\(file) differs")
+        }
+    }
+
     @Test("limits: a long URL is 414, a body past the limit 413, and past the rate a client gets 429 with Retry-After while the next second it is served again; all problem+json")
     func limits() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
