@@ -133,7 +133,7 @@ let package = Package(
         ),
         .target(
             name: "ClashServer",
-            dependencies: ["Audit", "Clash", "SignIn", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: ["Audit", "Clash", "SignIn", "Transparency", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Prometheus", package: "swift-prometheus")],
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/web")]

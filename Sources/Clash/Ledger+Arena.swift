@@ -23,7 +23,12 @@ extension Ledger {
     /// Sets the runtime's kill switch (every run stamped at or after it follows it), saying why.
     @discardableResult
     public func setKillSwitch(_ state: Gates.KillSwitch, reason: String) throws -> AppendResult {
-        guard !reason.allSatisfy(\.isWhitespace) else { throw DomainError("runtime.bad_reason", "say why the kill switch changes, for the record") }
+        // Some character other than white space (the set JSON Schema's `\S` excludes, so the API's contract and this rule agree).
+        let blank: Set<Unicode.Scalar> = ["\t", "\n", "\u{0B}", "\u{0C}", "\r", " ", "\u{A0}", "\u{1680}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}",
+                                          "\u{3000}", "\u{FEFF}"]
+        guard reason.unicodeScalars.contains(where: { !blank.contains($0) && !(0x2000...0x200A).contains($0.value) }) else {
+            throw DomainError("runtime.bad_reason", "say why the kill switch changes, for the record")
+        }
         return try append(KillSwitchSet(state: state.rawValue, reason: reason), stream: KillSwitchSet.stream)
     }
 }

@@ -37,6 +37,9 @@ public final class ReadOnlyLedger {
     /// The read models' questions (`Queries`), answered as of the log's head.
     public var queries: Queries { Queries(access: self) }
 
+    /// Each read model's checkpoint and how far it lags behind the log's head (before a query folds it up).
+    public func projectionStatus() throws -> [ProjectionRunner.Status] { try runner.status() }
+
     public func close() throws { try runner.close() }
 }
 

@@ -23,6 +23,7 @@ struct ServeCommand: ClashCommand {
     @Option(help: "The domain a sign-in message must name (EIP-4361; its URI then https://DOMAIN…). Default: the listen address.") var domain: String?
     @Option(help: "The chain id a sign-in message must name.") var chainId = 1
     @Flag(help: "Only read: take no writer lock; every write is refused (503 server.read_only).") var readOnly = false
+    @Option(help: "Seconds a connection may stay open with no request in flight.") var idleSeconds: Int64 = 60
     @Option(help: "Log each answer on standard error: on or off (benchmarks; 5xx answers are logged anyway).") var accessLog = "on"
     @Flag(help: "Run the arena's scheduler inside the server, in real time over the log (what `clash arena run` does).") var runArena = false
     @Option(help: "With --run-arena: seconds between the scheduler's looks at the log.") var pollSeconds: Double = 5
@@ -46,6 +47,8 @@ struct ServeCommand: ClashCommand {
         server.domain = domain
         server.chainId = chainId
         server.readOnly = readOnly
+        guard idleSeconds > 0 else { throw ValidationError("--idle-seconds must be above 0") }
+        server.limits.idleSeconds = idleSeconds
         guard ["on", "off"].contains(accessLog) else { throw ValidationError("--access-log \(accessLog): give on or off") }
         server.accessLog = accessLog == "on"
         if let speed = simulatedSpeed {

@@ -1,6 +1,7 @@
 import Clash
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import SignIn
 import Transparency
@@ -54,15 +55,15 @@ public struct ArenaServer: Sendable {
                                       clock: season == nil ? SystemClock() : FixedClock(Season.start),
                                       ids: season.map { SeededIds(seed: $0.seed, prefix: "season") } ?? RandomIds())
         defer { ledger.close() }
-        // The domain and URI a sign-in must name are known once the port is bound.
-        let signIn = SignInService(expectation: .init(domain: domain ?? host, uri: "http://\(host)", chainId: chainId), now: { SystemClock.nowMs })
         let router = Router(context: ArenaRequestContext.self)
         let metrics = ServerMetrics()
+        metrics.started(at: (try? ledger.headSequence()) ?? 0)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, accessLog: accessLog))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: LimitsMiddleware(limits))
-        Self.routes(router, ledger)
+        let signIn = SignInService(expectation: .init(domain: domain ?? host, uri: "http://\(host)", chainId: chainId), now: { SystemClock.nowMs })
         let auth = Authenticator(signIn: signIn, operators: OperatorTokens(directory: dataDirectory))
+        router.add(middleware: LimitsMiddleware(limits, auth: auth))
+        Self.routes(router, ledger)
         Self.authRoutes(router, auth, bodyLimit: limits.bodyBytesMax)
         Self.ownerRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
         Self.ticketRoutes(router, ledger, auth, bodyLimit: limits.bodyBytesMax)
@@ -72,9 +73,12 @@ public struct ArenaServer: Sendable {
         let live = LiveHead()
         let following = Task { await live.follow(ledger) }
         defer { following.cancel() }
-        router.get("/v1/events") { request, _ -> Response in EventFeed.response(request, ledger, live: live, heartbeatSeconds: heartbeat, metrics: metrics) }
+        let subscribersMax = limits.liveSubscribersMax
+        router.get("/v1/events") { request, _ -> Response in
+            EventFeed.response(request, ledger, live: live, heartbeatSeconds: heartbeat, metrics: metrics, subscribersMax: subscribersMax)
+        }
         router.get("/metrics") { _, _ -> Response in
-            let text = metrics.exposition(headSequence: (try? ledger.headSequence()) ?? 0)
+            let text = metrics.exposition(headSequence: (try? ledger.headSequence()) ?? 0, projectionLag: (try? ledger.projectionLag()) ?? [])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
         let arenaThread = try startArena(ledger, logger: logger)
@@ -90,7 +94,11 @@ public struct ArenaServer: Sendable {
             }
         }
         defer { seasonThread?.stop() }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
+        // The parser stops what is far past the limits; what is just past them is answered 431 by `LimitsMiddleware`.
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 2 * limits.headerBytesMax,
+                                                                     maxHeaderListSize: 2 * limits.headerBytesMax, maxHeaderFieldCount: 2 * limits.headerFieldsMax)
+        let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(limits.idleSeconds), httpDecoderConfiguration: decoder)),
+                              configuration: .init(address: .hostname(host, port: port), serverName: "clash"),
                               onServerRunning: { [domain, chainId] channel in
                                   let port = channel.localAddress?.port ?? 0
                                   let origin = "http://\(host):\(port)"

@@ -18,7 +18,14 @@ enum EventFeed {
         "id: \(record.sequence)\nevent: \(record.type)\ndata: \(String(decoding: record.canonicalBytes, as: UTF8.self))\n\n"
     }
 
-    static func response(_ request: Request, _ ledger: ServedLedger, live: LiveHead, heartbeatSeconds: Double, metrics: ServerMetrics) -> Response {
+    static func response(_ request: Request, _ ledger: ServedLedger, live: LiveHead, heartbeatSeconds: Double, metrics: ServerMetrics,
+                         subscribersMax: Int) -> Response {
+        guard metrics.subscriberCount < subscribersMax else {
+            var response = Problem(.serviceUnavailable, "events.too_many_subscribers",
+                                   "the live feed has \(subscribersMax) clients already; try again shortly, resuming with Last-Event-ID").response
+            response.headers[.retryAfter] = "5"
+            return response
+        }
         let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { UInt64($0) }
         let start = resumeAfter.map { $0 + 1 } ?? request.uri.queryParameters.get("from", as: UInt64.self) ?? 1
         let types = Set(request.uri.queryParameters.getAll("type").map { String($0) })

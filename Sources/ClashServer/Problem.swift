@@ -48,6 +48,11 @@ struct Problem: Error {
                 code = "server.error"
                 detail = "the server could not answer; the operator's log has the cause"
             }
+        case let catalog as CatalogError where catalog.refusedAppend:
+            // A value the event's schema refuses (too long, out of range): bad input, nothing written.
+            status = .badRequest
+            code = "request.bad_value"
+            detail = catalog.description
         case let graph as GraphProblems:
             // A strategy that does not validate is bad input: every problem is named.
             status = .badRequest

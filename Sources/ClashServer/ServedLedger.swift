@@ -119,6 +119,11 @@ final class ServedLedger: @unchecked Sendable {
         try lock.withLock { try body(ledger.queries) }
     }
 
+    /// Each read model's lag behind the log's head, events, by name.
+    func projectionLag() throws -> [(name: String, lag: UInt64)] {
+        try lock.withLock { try ledger.projectionStatus().map { ($0.name, $0.lag) } }
+    }
+
     /// The log's last sequence.
     func headSequence() throws -> UInt64 {
         try lock.withLock {

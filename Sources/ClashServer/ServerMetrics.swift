@@ -3,7 +3,8 @@ import Prometheus
 
 /// What `GET /metrics` reports, in the Prometheus text format: requests and their latencies by
 /// route (the route's template, so ids do not multiply the series) and status, the log's head,
-/// and the live feed's subscribers.
+/// the events appended since the server started (by it or beside it), each read model's lag behind
+/// the head, and the live feed's subscribers.
 final class ServerMetrics: @unchecked Sendable {
     let registry = PrometheusCollectorRegistry()
     private let requests = MetricNameDescriptor(namespace: "clash", metricName: "http_requests", unitName: "total",
@@ -16,7 +17,13 @@ final class ServerMetrics: @unchecked Sendable {
                                                                                  helpText: "The log's last sequence, as last read."))
     private(set) lazy var subscribers = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clash", metricName: "live", unitName: "subscribers",
                                                                                              helpText: "Clients on the live feed now."))
+    private lazy var appended = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clash", metricName: "log_appended_since_start", unitName: "events",
+                                                                                     helpText: "Events appended to the log since the server started, by it or beside it."))
+    private let lag = MetricNameDescriptor(namespace: "clash", metricName: "projection_lag", unitName: "events",
+                                           helpText: "How far each read model lags behind the log's head before a query folds it up.")
     private let lock = NSLock()
+    /// The log's head when the server started.
+    private var startHead: UInt64?
 
     func answered(route: String, status: Int, nanoseconds: UInt64) {
         lock.withLock {
@@ -25,12 +32,30 @@ final class ServerMetrics: @unchecked Sendable {
         }
     }
 
-    func subscribed(_ delta: Double) { lock.withLock { subscribers.increment(by: delta) } }
+    func subscribed(_ delta: Int) {
+        lock.withLock {
+            liveSubscribers += delta
+            subscribers.set(Int64(liveSubscribers))
+        }
+    }
 
-    /// The text format, with the log's head as of now.
-    func exposition(headSequence: UInt64) -> [UInt8] {
+    /// Clients on the live feed now.
+    var subscriberCount: Int { lock.withLock { liveSubscribers } }
+    private var liveSubscribers = 0
+
+    /// Marks the log's head at the server's start.
+    func started(at headSequence: UInt64) { lock.withLock { startHead = headSequence } }
+
+    /// The text format, with the log's head and the read models' lag as of now.
+    func exposition(headSequence: UInt64, projectionLag: [(name: String, lag: UInt64)]) -> [UInt8] {
         lock.withLock {
             head.set(Int64(headSequence))
+            let start = startHead ?? headSequence
+            startHead = start
+            appended.set(Int64(headSequence - min(headSequence, start)))
+            for (name, events) in projectionLag {
+                registry.makeGauge(descriptor: lag, labels: [("read_model", name)]).set(Int64(events))
+            }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return buffer

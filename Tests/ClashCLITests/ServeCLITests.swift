@@ -130,6 +130,9 @@ struct ServeCLITests {
         #expect(metrics.status == 200 && metrics.body.contains(#"clash_http_requests_total{route="/v1/races",status="200"}"#)
                 && metrics.body.contains(#"clash_http_requests_total{route="/v1/races/{race_id}",status="404"}"#)
                 && metrics.body.contains("clash_log_head_sequence \(headSequence)"), "\(metrics.body.prefix(1500))")
+        // Nothing appended since the server started; every read model folded up to the head by the queries above.
+        #expect(metrics.body.contains("clash_log_appended_since_start_events 0")
+                && metrics.body.contains(#"clash_projection_lag_events{read_model="arena"} 0"#), "\(metrics.body.prefix(3000))")
 
         server.terminate()
         server.waitUntilExit()
