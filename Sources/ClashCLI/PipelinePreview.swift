@@ -21,38 +21,10 @@ struct PipelinePreview: ClashCommand {
     @Option(help: "With --as owner: the address asking.") var owner: String?
 
     func execute() throws {
-        let log = try data.existingLog()
-        let state = try log.cloneState(clone)
-        guard state.exists else { throw DomainError("clone.unknown", "no clone has id \(clone); `clash clones list` shows the clones") }
-        _ = try state.showsStrategy(to: try audience.asking(owner: owner, clone: clone))
-        let graph = try StrategyGraph.decode(try artifacts.store(data).get(state.strategyHash))
-        let pipeline = try ContextPipeline(log: log)
-        if let at { try pipeline.advance(to: at) } else { try pipeline.advanceToNewest() }
-        let time = pipeline.asOfMs
-        let plans = try pipeline.plans(graph).filter { asset == nil || $0.asset == asset }
-        if let asset, plans.isEmpty {
-            throw ValidationError("clone \(clone)'s strategy selects no asset \(asset) as of \(time)")
-        }
-        let prompts = Dictionary(graph.blocks.map { ($0.id, $0.prompt ?? "") }, uniquingKeysWith: { first, _ in first })
-        for plan in plans {
-            let packet = try pipeline.packet(plan)
-            let prompt = PromptAssembly.assemble(strategyPrompt: prompts[plan.prompt] ?? "", packet: packet)
-            var json = CanonicalJSONWriter()
-            json.beginObject()
-            json.key("as_of_ms"); json.int(time)
-            json.key("asset"); json.string(plan.asset)
-            json.key("packet"); json.raw(packet.bytes)
-            json.key("packet_bytes"); json.int(packet.bytes.count)
-            json.key("packet_hash"); json.string(packet.hash)
-            json.key("plan"); json.raw(try StrategyGraph.canonical(plan))
-            if audience != .public { json.key("prompt"); json.string(String(decoding: prompt.bytes, as: UTF8.self)) }
-            json.key("prompt_hash"); json.string(prompt.hash)
-            json.key("stale_channels"); json.beginArray()
-            for key in packet.staleChannels { json.string(key) }
-            json.endArray()
-            json.key("through_sequence"); json.uint(pipeline.throughSequence)
-            json.endObject()
-            Output.line(json.bytes)
+        let audience = try audience.asking(owner: owner, clone: clone)
+        for line in try CloneActivity.preview(clone, at: at, asset: asset, audience: audience, log: try data.existingLog(),
+                                              artifacts: try artifacts.store(data)) {
+            Output.line(line)
         }
     }
 }

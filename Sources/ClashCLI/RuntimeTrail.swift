@@ -13,25 +13,6 @@ struct RuntimeTrail: ClashCommand {
     @Option(help: "Only this asset's runs.") var asset: String?
 
     func execute() throws {
-        let log = try data.existingLog()
-        let records = (try log.read(stream: Streams.run(clone: clone, competition: competition)) + log.read(stream: Streams.account(clone: clone, competition: competition)))
-            .sorted { $0.sequence < $1.sequence }
-        var runsOfAsset = Set<String>()
-        var lines: [[UInt8]] = []
-        for record in records {
-            if let asset {
-                switch try EventCatalog.decode(record) {
-                case let due as RunDue where due.asset == asset: runsOfAsset.insert(due.runId)
-                case let funding as FundingPaid where funding.asset == asset: break
-                case let liquidated as Liquidated where liquidated.asset == asset: break
-                default:
-                    guard let correlation = record.correlationId, runsOfAsset.contains(correlation) else { continue }
-                }
-            }
-            var writer = CanonicalJSONWriter()
-            RecordCodec.encode(record, into: &writer)
-            lines.append(writer.bytes)
-        }
-        try report.print(objects: lines)
+        try report.print(objects: try CloneActivity.trail(clone, competition: competition, asset: asset, log: try data.existingLog()))
     }
 }

@@ -158,6 +158,25 @@ public struct ArenaServer: Sendable {
         router.get("/v1/clones/:clone_id") { request, context in
             ledger.cache.answer(request) { try ledger.query { try $0.publicClone(try context.parameters.require("clone_id")) }.canonicalJSON }
         }
+        // A clone's paper account and runs: derived from the log, which is public (they carry only hashes).
+        router.get("/v1/clones/:clone_id/account") { request, context in
+            ledger.cache.answer(request) {
+                let cloneId = try context.parameters.require("clone_id")
+                _ = try ledger.query { try $0.publicClone(cloneId) }
+                let competition = request.uri.queryParameters.get("competition") ?? "free"
+                return try ledger.activity { log, _ in try CloneActivity.account(cloneId, competition: competition, log: log) }
+            }
+        }
+        router.get("/v1/clones/:clone_id/runs") { request, context in
+            ledger.cache.answer(request) {
+                let cloneId = try context.parameters.require("clone_id")
+                _ = try ledger.query { try $0.publicClone(cloneId) }
+                let competition = request.uri.queryParameters.get("competition") ?? "free"
+                return list(try ledger.activity { log, _ in
+                    try CloneActivity.trail(cloneId, competition: competition, asset: request.uri.queryParameters.get("asset"), log: log)
+                })
+            }
+        }
         router.get("/v1/tickets") { request, _ in
             ledger.cache.answer(request) {
                 guard let text = request.uri.queryParameters.get("holder") else {

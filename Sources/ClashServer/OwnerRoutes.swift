@@ -82,6 +82,21 @@ extension ArenaServer {
                 return Problem(error).response
             }
         }
+        router.get("/v1/clones/:clone_id/preview") { request, context in
+            try answer {
+                let cloneId = try context.parameters.require("clone_id")
+                let caller = try auth.caller(request)
+                guard caller != .anonymous else {
+                    throw Problem(.unauthorized, "auth.not_signed_in", "a clone's preview shows its strategy: to its owner, signed in, and to operators")
+                }
+                let at = try integer(request, "at", in: 0...maxInteger).map { Int64($0) }
+                let asset = request.uri.queryParameters.get("asset")
+                _ = try ledger.query { try $0.publicClone(cloneId) }
+                return list(try ledger.activity { log, artifacts in
+                    try CloneActivity.preview(cloneId, at: at, asset: asset, audience: caller.audience, log: log, artifacts: artifacts)
+                })
+            }
+        }
         router.post("/v1/clones/:clone_id/retire") { request, context -> Response in
             do {
                 let cloneId = try context.parameters.require("clone_id")

@@ -110,6 +110,14 @@ final class ServedLedger: @unchecked Sendable {
         }
     }
 
+    /// What a clone did and would do (`CloneActivity`), read from the log under the lock.
+    func activity<Result>(_ body: (any LogReading, any ArtifactStore) throws -> Result) throws -> Result {
+        try lock.withLock {
+            try ledger.log.refresh()
+            return try body(ledger.log, artifacts)
+        }
+    }
+
     /// Each racer's marked equity per minute of a race.
     func raceEquity(_ raceId: String) throws -> [UInt8] {
         try lock.withLock { try ledger.raceEquity(raceId).canonicalJSON }
