@@ -53,34 +53,17 @@ struct RuntimeWorkerCommand: ClashCommand {
                 }
             }.start()
         }
-        var cycles = 0
-        var waiting: Set<String> = []
-        while !stop.requested {
-            let cycle = try worker.cycle()
-            cycles += 1
-            candles?.want(reads: try worker.candleReads())
-            // Said once when a clone starts waiting, once when it trades again.
-            for (clone, code) in cycle.waiting.sorted(by: { $0.key < $1.key }) where !waiting.contains(clone) {
-                Output.note("\(clone) waits: its strategy does not validate against the market at \(cycle.marketMs ?? 0) ms [\(code)]; it trades again from the first minute it does, the other clones trade on")
-            }
-            for clone in waiting.subtracting(cycle.waiting.keys).sorted() { Output.note("\(clone) trades again") }
-            waiting = Set(cycle.waiting.keys)
-            if cycle.events > 0 || once {
-                Output.json { json in
-                    json.beginObject()
-                    json.key("events"); json.int(cycle.events)
-                    json.key("fills"); json.int(cycle.fills)
-                    json.key("market_ms"); if let ms = cycle.marketMs { json.int(ms) } else { json.null() }
-                    json.key("runs"); json.int(cycle.runs)
-                    json.key("skipped"); json.int(cycle.skipped)
-                    json.endObject()
-                }
-            }
-            if once { break }
-            var waited = 0.0
-            while waited < pollSeconds, !stop.requested {
-                Thread.sleep(forTimeInterval: min(0.1, pollSeconds))
-                waited += 0.1
+        let loop = RuntimeLoop(worker: worker, candles: candles, pollSeconds: pollSeconds)
+        let cycles = try loop.run(once: once, shouldStop: { stop.requested }, note: { Output.note($0) }) { cycle in
+            guard cycle.events > 0 || once else { return }
+            Output.json { json in
+                json.beginObject()
+                json.key("events"); json.int(cycle.events)
+                json.key("fills"); json.int(cycle.fills)
+                json.key("market_ms"); if let ms = cycle.marketMs { json.int(ms) } else { json.null() }
+                json.key("runs"); json.int(cycle.runs)
+                json.key("skipped"); json.int(cycle.skipped)
+                json.endObject()
             }
         }
         ingestion.wait()

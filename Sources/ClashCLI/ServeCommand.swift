@@ -1,4 +1,6 @@
 import ArgumentParser
+import Clash
+import Market
 import ClashServer
 import Foundation
 import Logging
@@ -25,8 +27,12 @@ struct ServeCommand: ClashCommand {
     @Flag(help: "Only read: take no writer lock; every write is refused (503 server.read_only).") var readOnly = false
     @Option(help: "Seconds a connection may stay open with no request in flight.") var idleSeconds: Int64 = 60
     @Option(help: "Log each answer on standard error: on or off (benchmarks; 5xx answers are logged anyway).") var accessLog = "on"
-    @Flag(help: "Run the arena's scheduler inside the server, in real time over the log (what `clash arena run` does).") var runArena = false
-    @Option(help: "With --run-arena: seconds between the scheduler's looks at the log.") var pollSeconds: Double = 5
+    @Flag(help: "Run the arena's scheduler and the decision runtime (free play) inside the server, in real time over the log (what `clash arena run` and `clash runtime worker` do).") var runArena = false
+    @Option(help: "With --run-arena: seconds between the scheduler's and the runtime's looks at the log.") var pollSeconds: Double = 5
+    @Flag(help: "With --run-arena: poll the market sources too (`--only`, `--books`, the sources' URLs), appending what they answer, with the exchange candles the clones read.") var ingest = false
+    @Option(help: "With --ingest: the sources to poll, comma separated.") var only = "hyperliquid,polymarket,defillama"
+    @Option(help: "With --ingest: the assets whose order book is polled, comma separated.") var books = "BTC,ETH"
+    @OptionGroup var sources: SourceOptions
     @OptionGroup var arena: ArenaOptions
     @OptionGroup var engine: EngineOptions
     @Option(help: "Play a season (season simulate's, with --seed, --clones, --races, --spectators, --assets, --cadence, --slots) as time passes, this many simulated seconds to the second, on a new data directory.")
@@ -66,9 +72,25 @@ struct ServeCommand: ClashCommand {
         if runArena {
             guard !readOnly else { throw ValidationError("--run-arena writes: it cannot run with --read-only") }
             guard pollSeconds > 0 else { throw ValidationError("--poll-seconds must be above 0") }
-            let (arena, engine) = (arena, engine)
-            server.arena = { ledger in try arena.scheduler(ledger, engine: engine) }
-            server.arenaPollSeconds = pollSeconds
+            let (arena, engine, pollSeconds) = (arena, engine, pollSeconds)
+            server.background.append(BackgroundWork(name: "the arena") { ledger in
+                let loop = ArenaLoop(scheduler: try arena.scheduler(ledger, engine: engine), log: ledger.log, pollSeconds: pollSeconds)
+                return { shouldStop, note in _ = try loop.run(shouldStop: shouldStop, progress: note) }
+            })
+            let candles = ingest ? CandleFeed() : nil
+            server.background.append(BackgroundWork(name: "the runtime") { ledger in
+                let worker = try RuntimeWorker(log: ledger.log, artifacts: ledger.artifacts, settings: .init(), engine: try engine.perClone(artifacts: ledger.artifacts))
+                let loop = RuntimeLoop(worker: worker, candles: candles, pollSeconds: pollSeconds)
+                return { shouldStop, note in try loop.run(shouldStop: shouldStop, note: note) }
+            })
+            if ingest {
+                let polling = try PollOptions.parse(["--only", only, "--books", books])
+                let sources = sources
+                server.background.append(BackgroundWork(name: "ingestion") { ledger in
+                    let poller = try polling.poller(sources: sources, log: ledger.log, candles: candles)
+                    return { shouldStop, _ in _ = try poller.run(rounds: nil, shouldStop: shouldStop) { polling.report($0, jobs: poller.jobs) } }
+                })
+            }
         }
         if rateLimit == "off" {
             server.limits.requestsPerSecond = nil

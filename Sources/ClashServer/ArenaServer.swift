@@ -29,10 +29,9 @@ public struct ArenaServer: Sendable {
     /// Only read: take no writer lock, answer every write `server.read_only` (a reader beside
     /// another writer, or a replica for auditors).
     public var readOnly = false
-    /// The arena's scheduler over the server's ledger (`--run-arena`): run in real time beside the
-    /// requests, every `arenaPollSeconds`, until the server stops. Nil: the arena does not move here.
-    public var arena: (@Sendable (Ledger) throws -> ArenaScheduler)?
-    public var arenaPollSeconds = 5.0
+    /// Work run beside the requests on threads of their own over the server's writing ledger until
+    /// the server stops (`--run-arena`: the arena's scheduler, the decision runtime, ingestion).
+    public var background: [BackgroundWork] = []
     /// A season to play as time passes (`--simulated-speed`), on a new data directory.
     public var season: SimulatedSeason?
     /// Whether each answer is logged on standard error (off for benchmarks, as nginx's `access_log off`).
@@ -81,8 +80,8 @@ public struct ArenaServer: Sendable {
             let text = metrics.exposition(headSequence: (try? ledger.headSequence()) ?? 0, projectionLag: (try? ledger.projectionLag()) ?? [])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
-        let arenaThread = try startArena(ledger, logger: logger)
-        defer { arenaThread?.stop() }
+        let threads = try background.map { work in try start(work, ledger, logger: logger) }
+        defer { for thread in threads { thread.stop() } }
         let seasonThread = season.map { season in
             BackgroundLoop(name: "season") { shouldStop in
                 do {
@@ -109,16 +108,15 @@ public struct ArenaServer: Sendable {
         try await app.runService()
     }
 
-    /// The arena's loop on a thread of its own, over the server's writing ledger's log.
-    private func startArena(_ ledger: ServedLedger, logger: Logger) throws -> BackgroundLoop? {
-        guard let arena else { return nil }
-        // Made here, then used by the loop's thread alone.
-        nonisolated(unsafe) let loop = ArenaLoop(scheduler: try ledger.write { try arena($0) }, log: try ledger.write { $0.log }, pollSeconds: arenaPollSeconds)
-        return BackgroundLoop(name: "arena") { shouldStop in
+    /// One piece of background work on a thread of its own, made over the server's writing ledger.
+    private func start(_ work: BackgroundWork, _ ledger: ServedLedger, logger: Logger) throws -> BackgroundLoop {
+        // Made here, then used by the work's thread alone.
+        nonisolated(unsafe) let run = try ledger.write { try work.make($0) }
+        return BackgroundLoop(name: work.name) { shouldStop in
             do {
-                _ = try loop.run(shouldStop: shouldStop) { logger.notice("\($0)") }
+                try run(shouldStop) { logger.notice("\($0)") }
             } catch {
-                logger.error("the arena stopped: \(error)")
+                logger.error("\(work.name) stopped: \(error)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Clash
 import Foundation
 
 /// Work on a thread of its own beside the requests (the arena's loop), told to stop when the
@@ -20,5 +21,19 @@ final class BackgroundLoop: @unchecked Sendable {
     func stop() {
         lock.withLock { stopping = true }
         done.wait()
+    }
+}
+
+/// Work the server runs beside its requests (`--run-arena`): `make` builds it over the server's
+/// writing ledger (under the request lock, once), and what it returns runs on a thread of its own
+/// until told to stop, telling people what they should know through `note`.
+public struct BackgroundWork: Sendable {
+    public typealias Run = (_ shouldStop: @escaping () -> Bool, _ note: @escaping (String) -> Void) throws -> Void
+    public var name: String
+    public var make: @Sendable (Ledger) throws -> Run
+
+    public init(name: String, make: @escaping @Sendable (Ledger) throws -> Run) {
+        self.name = name
+        self.make = make
     }
 }
