@@ -32,8 +32,10 @@ public enum Season {
         let hours = 24 + 6 * (races + 1) + 1
         progress?("market: \(assets) perpetuals, \(hours) hours at 1-minute steps (seed \(seed))")
         try ledger.append([try CategoryMapping.event().draft(id: "categories", stream: "source.hyperliquid", timestampMs: start)])
-        let market = SyntheticMarket(seed: seed, assets: assets, hours: hours, startMs: start)
-        try ledger.log.appendInBatches(market)
+        // The market is logged as time passes: each hour's minutes before the arena plays that hour,
+        // so the arena (and a live demo's page) never sees a minute it has not reached.
+        var market = MarketTape(SyntheticMarket(seed: seed, assets: assets, hours: hours, startMs: start))
+        try market.append(through: start, to: ledger.log)
         var random = SplitMix64(seed: seed ^ 0x5EA5_0000)
         let symbols = SyntheticMarket(seed: seed, assets: assets, hours: 1, startMs: start).symbols
         // Every fifth clone is a slow trader, deciding every 4 hours: its audition fails (policy v1
@@ -73,6 +75,7 @@ public enum Season {
         var ticketed = Set<String>()
         while time <= end {
             if let pace, !pace(time) { break }
+            try market.append(through: time, to: ledger.log)
             let report = try scheduler.advance(to: time, progress: progress)
             totals.decisions += report.decisions
             totals.report += report
@@ -100,9 +103,37 @@ public enum Season {
             }
             time += 3_600_000
         }
+        try market.append(through: .max, to: ledger.log)
         try follower.finish()
         totals.events = try ledger.head.sequence - head
         totals.endMs = end
         return totals
     }
 }
+
+/// A synthetic market logged a stretch at a time: the events up to a time, in batches of at most
+/// `chunk`, the first event past it kept for the next stretch.
+struct MarketTape {
+    private var market: SyntheticMarket
+    private var next: EventDraft?
+    static let chunk = 4_096
+
+    init(_ market: SyntheticMarket) {
+        self.market = market
+        next = self.market.next()
+    }
+
+    mutating func append(through time: Int64, to log: any LogStore) throws {
+        var pending: [EventDraft] = []
+        while let draft = next, draft.timestampMs <= time {
+            pending.append(draft)
+            next = market.next()
+            if pending.count == Self.chunk {
+                try log.append(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        if !pending.isEmpty { try log.append(pending) }
+    }
+}
+

@@ -3,10 +3,10 @@ import Foundation
 
 /// `clash serve --simulated-speed X`: a season (`clash season simulate`'s, with its options) played
 /// inside the server as time passes, X simulated seconds to the second, so a page shows races
-/// accumulate, run and settle. The season's market is logged at its start, as `season simulate`
-/// logs it; the arena then follows the clock an hour of simulated time at a time. What it logs is
-/// byte for byte what `season simulate` writes with the same options: only the pace differs. While
-/// it plays, the server takes no writes (503 `server.season_playing`).
+/// accumulate, run and settle: each hour of simulated time, the market's minutes are generated and
+/// logged, then the arena plays the hour over them. What it logs is byte for byte what `season
+/// simulate` writes with the same options: only the pace differs. While it plays, the server takes
+/// no writes (503 `server.season_playing`).
 public struct SimulatedSeason: Sendable {
     public var speed: Double
     public var seed: UInt64

@@ -29,7 +29,7 @@ final class TestClock: @unchecked Sendable {
     func set(_ value: Int64) { lock.withLock { ms = value } }
 }
 
-@Suite("Sign-In with Ethereum (EIP-4361, EIP-191)", .timeLimit(.minutes(1)))
+@Suite("Sign-In with Ethereum (EIP-4361, EIP-191)", .timeLimit(.minutes(5)))
 struct SignInTests {
     static func service(_ clock: TestClock, domain: String = "arena.example", uri: String = "https://arena.example", chain: Int = 1) -> SignInService {
         SignInService(expectation: .init(domain: domain, uri: uri, chainId: chain), now: { clock.now }, nonces: { "k3y5Nonce000001" })
