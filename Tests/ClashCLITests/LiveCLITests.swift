@@ -20,6 +20,21 @@ struct LiveCLITests {
 
     func clash(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
 
+    /// A stand-in exchange, its first ingest stamped at the start of the previous minute (as if it
+    /// ran then, so a worker's first minute already lists the clone's assets), and the Live Bot
+    /// clone on BTC, ETH and SOL. The caller stops the exchange.
+    func firstIngestAndClone() throws -> StandInHyperliquid {
+        let exchange = try StandInHyperliquid(universeFile: Self.universeFile, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let first = try clash(["ingest", "hyperliquid", "--request", "metaAndAssetCtxs", "--base-url", exchange.baseURL.absoluteString,
+                               "--at", String(now - now % 60_000 - 60_000)])
+        #expect(first.status == 0, "\(first.stderr)")
+        let created = try clash(["clones", "create", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Live Bot",
+                                 "--assets", "BTC,ETH,SOL", "--prompt", "momentum", "--cadence", "1m", "--risk", "high"])
+        #expect(created.status == 0, "\(created.stderr)")
+        return exchange
+    }
+
     @Test("runtime worker --ingest: trades the clone at once, logs the exchange candles its plans read and the universe once, and stops on SIGTERM with exit 0 and no error")
     func workerIngests() throws {
         guard FileManager.default.fileExists(atPath: Self.universeFile) else {
@@ -27,17 +42,9 @@ struct LiveCLITests {
             return
         }
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let exchange = try StandInHyperliquid(universeFile: Self.universeFile, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let exchange = try firstIngestAndClone()
         defer { exchange.stop() }
         let url = exchange.baseURL.absoluteString
-        // The first ingest, stamped at the start of the previous minute (as if it ran then), so the
-        // worker's first minute already lists the clone's assets.
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let first = try clash(["ingest", "hyperliquid", "--request", "metaAndAssetCtxs", "--base-url", url, "--at", String(now - now % 60_000 - 60_000)])
-        #expect(first.status == 0, "\(first.stderr)")
-        let created = try clash(["clones", "create", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Live Bot",
-                                 "--assets", "BTC,ETH,SOL", "--prompt", "momentum", "--cadence", "1m", "--risk", "high"])
-        #expect(created.status == 0, "\(created.stderr)")
         let worker = try CLI.runUntilTerminated(["runtime", "worker", "--ingest", "--only", "hyperliquid", "--hyperliquid-url", url,
                                                  "--cadence", "5", "--poll-seconds", "1", "--data", data], after: 6)
         #expect(worker.status == 0 && worker.stderr.contains("note: worker stopped after") && !worker.stderr.contains("error: worker"), "\(worker.stderr)")
@@ -70,13 +77,9 @@ struct LiveCLITests {
             return
         }
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let exchange = try StandInHyperliquid(universeFile: Self.universeFile, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let exchange = try firstIngestAndClone()
         defer { exchange.stop() }
         let url = exchange.baseURL.absoluteString
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        #expect(try clash(["ingest", "hyperliquid", "--request", "metaAndAssetCtxs", "--base-url", url, "--at", String(now - now % 60_000 - 60_000)]).status == 0)
-        #expect(try clash(["clones", "create", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Live Bot",
-                           "--assets", "BTC,ETH,SOL", "--prompt", "momentum", "--cadence", "1m", "--risk", "high"]).status == 0)
         let server = try CLI.runUntilTerminated(["serve", "--listen", "127.0.0.1:0", "--run-arena", "--ingest", "--only", "hyperliquid",
                                                  "--hyperliquid-url", url, "--poll-seconds", "1", "--data", data], after: 8)
         // Requests the stand-in refuses (perpCategories, spot contexts) are reported and retried later; nothing stops.
