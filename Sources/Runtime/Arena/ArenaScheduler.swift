@@ -107,8 +107,6 @@ public final class ArenaScheduler {
     /// The market view the last race was traded over: races follow one another in time, so the
     /// next one moves it on instead of folding the market again from the log's start.
     var racePipeline: ContextPipeline?
-    /// How far each running race has been traded (in this process): the next slice starts there.
-    var tradedThroughMs: [String: Int64] = [:]
     var lastPlaces: [String: Int] = [:]
     /// The latest time the scheduler wrote for: what is due before it is done.
     var progressMs: Int64 = .min
@@ -135,37 +133,7 @@ public final class ArenaScheduler {
             guard let action = nextAction(), action.time <= time else { break }
             try perform(action, report: &report, progress: progress)
         }
-        // A running race is traded as far as time has come, so its racers' fills, marks and
-        // accounts are logged as it runs (its end trades the rest and ranks it).
-        for raceId in raceOrder where races[raceId]?.phase == .running {
-            guard let started = startedMs[raceId], let race = races[raceId], time < started + race.durationMs,
-                  time > (tradedThroughMs[raceId] ?? started) else { continue }
-            try trade(raceId, until: time, report: &report)
-        }
         return report
-    }
-
-    /// The session trading `raceId`'s racers from where they were last traded to `until`.
-    private func raceSession(_ raceId: String, until: Int64) throws -> TradingSession {
-        let race = races[raceId]!
-        let started = startedMs[raceId]!
-        let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
-                                              graph: { try StrategyGraph.decode(try self.artifacts.get(self.clones[$0]!.strategyHash)) },
-                                              engine: engine, fromMs: tradedThroughMs[raceId] ?? started, toMs: until, startedMs: started,
-                                              startingEquityE6: race.startingEquityE6, storePackets: settings.storePackets, pipeline: racePipeline)
-        racePipeline = session.pipeline
-        return session
-    }
-
-    /// Trades a running race from where it was last traded to `until`: its racers' runs, fills,
-    /// funding and marks, appended as for a race traded whole.
-    private func trade(_ raceId: String, until: Int64, report: inout Report) throws {
-        try catchUp()  // the kill switch's newest records among them
-        let session = try raceSession(raceId, until: until)
-        var streams = try log.read(streams: session.streamsRead.subtracting([KillSwitchSet.stream]), from: startedSequence[raceId] ?? 1)
-        streams[KillSwitchSet.stream] = killSwitchRecords
-        report.decisions += try session.run(streams: streams).reduce(0) { $0 + $1.runs }
-        tradedThroughMs[raceId] = until
     }
 
     /// Trades, ends and settles running race `raceId` at `at`: what `advance` does when its time is
@@ -381,8 +349,12 @@ public final class ArenaScheduler {
     func endRace(_ raceId: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
         try catchUp()  // the kill switch's newest records among them
         let race = races[raceId]!
-        let session = try raceSession(raceId, until: at)
-        tradedThroughMs[raceId] = nil
+        let started = startedMs[raceId]!
+        let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
+                                              graph: { try StrategyGraph.decode(try self.artifacts.get(self.clones[$0]!.strategyHash)) },
+                                              engine: engine, fromMs: started, toMs: at, startingEquityE6: race.startingEquityE6,
+                                              storePackets: settings.storePackets, pipeline: racePipeline)
+        racePipeline = session.pipeline
         // The racers' runs and accounts (empty unless an earlier attempt was cut off) are all after
         // race.started; the kill switch's records are known.
         var streams = try log.read(streams: session.streamsRead.subtracting([KillSwitchSet.stream]), from: startedSequence[raceId] ?? 1)

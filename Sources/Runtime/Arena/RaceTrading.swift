@@ -5,17 +5,14 @@ import LedgerLog
 public enum RaceTrading {
     /// The session trading `lineup` over [fromMs, toMs): each racer with its graph and engine, an
     /// account of `startingEquityE6` in competition `raceId`; over `pipeline` when it is not yet past
-    /// `fromMs` (the market view of an earlier race), else a fresh one. `startedMs` (default
-    /// `fromMs`) is the race's start: runs fall due on its cadence grid, so a race traded in
-    /// slices as it runs makes the same runs as one traded whole.
+    /// `fromMs` (the market view of an earlier race), else a fresh one.
     public static func session(log: any LogStore, artifacts: any ArtifactStore, raceId: String, lineup: [String],
                                graph: (String) throws -> StrategyGraph, engine: (String) throws -> any DecisionEngine,
-                               fromMs: Int64, toMs: Int64, startedMs: Int64? = nil, startingEquityE6: Int64, storePackets: Bool,
+                               fromMs: Int64, toMs: Int64, startingEquityE6: Int64, storePackets: Bool,
                                pipeline: ContextPipeline? = nil) throws -> TradingSession {
         let racers = try lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
             (try graph(id), try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, competitionKind: "race", fromMs: fromMs, toMs: toMs,
-                                                                startingEquityE6: startingEquityE6, storePackets: storePackets,
-                                                                cadenceOriginMs: startedMs ?? fromMs))
+                                                                startingEquityE6: startingEquityE6, storePackets: storePackets))
         }
         return try TradingSession(log: log, artifacts: artifacts, clones: racers, pipeline: pipeline)
     }
