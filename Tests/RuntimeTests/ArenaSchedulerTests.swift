@@ -133,6 +133,27 @@ struct ArenaSchedulerTests {
         try ledger.verifyReplay()
     }
 
+    @Test("a race traded hour by hour as it runs logs its fills while it runs, and makes exactly the events of the same race traded whole at its end")
+    func raceTradedAsItRuns() throws {
+        // Hour by hour: while r-1 runs (origin + 6 h to + 12 h), its racers' fills are logged.
+        let sliced = try Self.ledger()
+        try Self.drive(Self.scheduler(sliced), until: Self.origin + 9 * 3_600_000)
+        let midRace = try sliced.log.read().filter { $0.type == Fill.type && $0.stream.hasSuffix(".r-1") }
+        #expect(!midRace.isEmpty && midRace.allSatisfy { $0.timestampMs < Self.origin + 9 * 3_600_000 }, "fills logged as the race runs")
+        try Self.drive(Self.scheduler(sliced), from: Self.origin + 10 * 3_600_000, until: Self.origin + 13 * 3_600_000)
+        // Whole: the scheduler looks only at the race's start, then at its end.
+        let whole = try Self.ledger()
+        let scheduler = Self.scheduler(whole)
+        try Self.drive(scheduler, until: Self.origin + 6 * 3_600_000)
+        try scheduler.advance(to: Self.origin + 13 * 3_600_000)
+        func raceEvents(_ ledger: Ledger) throws -> [String] {
+            try Self.lines(ledger).filter { $0.contains(".r-1\"") || $0.contains("\"stream\":\"race.r-1\"") }
+                .map { $0.replacingOccurrences(of: #""seq":\d+,"#, with: "", options: .regularExpression) }
+        }
+        let slicedEvents = try raceEvents(sliced), wholeEvents = try raceEvents(whole)
+        #expect(slicedEvents.count > 100 && slicedEvents.sorted() == wholeEvents.sorted(), "the same events, whatever the pace")
+    }
+
     @Test("a restart in the middle of a season continues exactly where the log says: the same events, byte for byte")
     func restart() throws {
         let whole = try Self.ledger()

@@ -107,6 +107,9 @@ public final class ArenaScheduler {
     /// The market view the last race was traded over: races follow one another in time, so the
     /// next one moves it on instead of folding the market again from the log's start.
     var racePipeline: ContextPipeline?
+    /// The sessions of the races under way, traded as far as time has come (in this process; a
+    /// restarted scheduler trades a race whole at its end, which appends the same batches).
+    var raceSessions: [String: TradingSession] = [:]
     var lastPlaces: [String: Int] = [:]
     /// The latest time the scheduler wrote for: what is due before it is done.
     var progressMs: Int64 = .min
@@ -133,7 +136,36 @@ public final class ArenaScheduler {
             guard let action = nextAction(), action.time <= time else { break }
             try perform(action, report: &report, progress: progress)
         }
+        // A running race is traded as far as time has come, so its racers' fills and marks are
+        // logged as it runs, an hour at a time (its end trades the rest and ranks it).
+        for raceId in raceOrder where races[raceId]?.phase == .running {
+            guard let started = startedMs[raceId], let race = races[raceId], time > started, time < started + race.durationMs else { continue }
+            try raceSession(raceId, endingAt: started + race.durationMs).step(until: time)
+        }
         return report
+    }
+
+    /// The session trading `raceId` over its whole span: the one this process has been stepping as
+    /// the race runs, or a new one (started from the racers' streams as the log holds them).
+    private func raceSession(_ raceId: String, endingAt end: Int64) throws -> TradingSession {
+        try catchUp()  // the kill switch's newest records among them
+        if let session = raceSessions[raceId] {
+            try session.takeKillSwitch(killSwitchRecords)
+            return session
+        }
+        let race = races[raceId]!
+        let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
+                                              graph: { try StrategyGraph.decode(try self.artifacts.get(self.clones[$0]!.strategyHash)) },
+                                              engine: engine, fromMs: startedMs[raceId]!, toMs: end, startingEquityE6: race.startingEquityE6,
+                                              storePackets: settings.storePackets, pipeline: racePipeline)
+        racePipeline = session.pipeline
+        // The racers' runs and accounts (empty unless an earlier attempt was cut off) are all after
+        // race.started; the kill switch's records are known.
+        var streams = try log.read(streams: session.streamsRead.subtracting([KillSwitchSet.stream]), from: startedSequence[raceId] ?? 1)
+        streams[KillSwitchSet.stream] = killSwitchRecords
+        try session.step(until: startedMs[raceId]!, streams: streams)
+        raceSessions[raceId] = session
+        return session
     }
 
     /// Trades, ends and settles running race `raceId` at `at`: what `advance` does when its time is
@@ -349,20 +381,15 @@ public final class ArenaScheduler {
     func endRace(_ raceId: String, at: Int64, report: inout Report, progress: ((String) -> Void)?) throws {
         try catchUp()  // the kill switch's newest records among them
         let race = races[raceId]!
-        let started = startedMs[raceId]!
-        let session = try RaceTrading.session(log: log, artifacts: artifacts, raceId: raceId, lineup: race.lineup,
-                                              graph: { try StrategyGraph.decode(try self.artifacts.get(self.clones[$0]!.strategyHash)) },
-                                              engine: engine, fromMs: started, toMs: at, startingEquityE6: race.startingEquityE6,
-                                              storePackets: settings.storePackets, pipeline: racePipeline)
-        racePipeline = session.pipeline
-        // The racers' runs and accounts (empty unless an earlier attempt was cut off) are all after
-        // race.started; the kill switch's records are known.
-        var streams = try log.read(streams: session.streamsRead.subtracting([KillSwitchSet.stream]), from: startedSequence[raceId] ?? 1)
-        streams[KillSwitchSet.stream] = killSwitchRecords
+        let session = try raceSession(raceId, endingAt: at)
+        raceSessions[raceId] = nil
         // The settlement names the Merkle root through race.ended: the tree follows the log on
         // another thread while the race trades, and only the last events are left to hash.
         let following = PeriodicWork { [tree = try logTree()] in _ = try tree.catchUp() }
-        let trading = Result { try session.run(streams: streams) }
+        let trading = Result { () -> [TradingRun.Summary] in
+            try session.step(until: at)
+            return session.summaries()
+        }
         let followed = Result { try following.finish() }
         let traded = try trading.get()
         try followed.get()

@@ -147,10 +147,7 @@ public final class TradingRun {
     /// Starts from records already read (a session reads every run's streams in one pass).
     func start(streams: [String: [LogRecord]]) throws {
         try replan()
-        killSwitchChanges = try (streams[KillSwitchSet.stream] ?? []).compactMap { record in
-            let set = try EventCatalog.decode(record, as: KillSwitchSet.self)
-            return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
-        }.sorted { $0.ms < $1.ms }
+        try takeKillSwitch(streams[KillSwitchSet.stream] ?? [])
         recorded = [:]
         lastOrderMs = [:]
         for record in streams[runStream] ?? [] {
@@ -162,6 +159,14 @@ public final class TradingRun {
         }
         account = try PaperAccount.folded(run: streams[runStream] ?? [], account: streams[accountStream] ?? [],
                                           startingEquityE6: settings.startingEquityE6, beforeMs: settings.fromMs)
+    }
+
+    /// The kill switch's changes as the log holds them (a run stepped in parts learns of newer ones).
+    func takeKillSwitch(_ records: [LogRecord]) throws {
+        killSwitchChanges = try records.compactMap { record in
+            let set = try EventCatalog.decode(record, as: KillSwitchSet.self)
+            return Gates.KillSwitch(rawValue: set.state).map { (record.timestampMs, $0) }
+        }.sorted { $0.ms < $1.ms }
     }
 
     /// One step at `time`, the pipeline already there: marks and triggers, funding on the hour,

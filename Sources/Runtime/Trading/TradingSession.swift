@@ -46,64 +46,100 @@ public final class TradingSession {
     /// `streams`: the records of `streamsRead` when the caller has read them already (a stream
     /// missing from it is empty); else they are read from the log.
     public func run(streams given: [String: [LogRecord]]? = nil) throws -> [TradingRun.Summary] {
-        try pipeline.advance(to: fromMs)
-        let streams = try given ?? log.read(streams: streamsRead)
-        for run in runs { try run.start(streams: streams) }
-        let step = runs.reduce(Int64(60_000)) { gcd($0, $1.stepMs) }
-        var time = fromMs
-        var drafts: [EventDraft] = []
-        var counts = [Int](repeating: 0, count: runs.count)
-        // Events are appended on a thread of their own, in order, while the steps go on.
-        // They hold no market data: the market view passes over them without reading them.
-        let appender = Appender(log: log, clones: runs.count) { [replica = pipeline.replica] in replica.passOver($0) }
-        defer { appender.stop() }
-        var advanced = true
-        while time < toMs {
-            if !advanced { try pipeline.advance(to: time) }
-            let due = try runs.map { try $0.prepare(at: time) }
-            // On another thread: the packets put together, every clone's runs due decided together
-            // (concurrently when an engine calls out) and each clone's events made in the clones'
-            // order — while this one moves the market to the next step and reads what its runs
-            // will, then helps with the packets. The two share nothing else: completing a run
-            // reads nothing of the pipeline, and market data as of a time is the same whenever it
-            // is read.
-            let next = time + step
-            let assembly = PacketAssembly(due.flatMap { $0 }, views: views)
-            let completing = Background { [runs, time, due, assembly] in
-                var answers = TradingRun.decideAll(due.flatMap { $0 }, assembly: assembly)[...]
-                for (index, run) in runs.enumerated() {
-                    try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
-                    answers = answers.dropFirst(due[index].count)
-                }
-            }
-            let preparing = Result {
-                if next < toMs {
-                    try pipeline.advance(to: next)
-                    try pipeline.prefetch(Set(runs.flatMap { $0.plans.map(\.asset) }))
-                }
-                assembly.help()
-            }
-            try completing.wait()
-            try preparing.get()
-            advanced = true
-            for (index, run) in runs.enumerated() {
-                counts[index] += run.drafts.count
-                drafts += run.drafts
-                run.drafts.removeAll(keepingCapacity: true)
-            }
-            time = next
-            // Appended an hour of steps at a time (or sooner when many wait), each append waited
-            // for: the boundaries follow from the events alone, so the batches, and the hash
-            // chain, are the same on every run.
-            if !drafts.isEmpty, TradingRun.flushes(before: time, pending: drafts.count) || time >= toMs {
-                try appender.submit(drafts, counts: counts)
-                drafts.removeAll(keepingCapacity: true)
-                counts = [Int](repeating: 0, count: runs.count)
-            }
-        }
-        for (run, events) in zip(runs, try appender.finish()) { run.summary.events += events }
-        try runs.first?.artifacts.flush()
+        try step(until: toMs, streams: given)
         return runs.map { $0.finish() }
+    }
+
+    /// Where a session stepped in parts stands: its next step's time, the events waiting for the
+    /// next append, and the thread appending them.
+    private var time: Int64?
+    private var drafts: [EventDraft] = []
+    private var counts: [Int] = []
+    private var advanced = true
+    private var appender: Appender?
+
+    /// Steps every clone from where the session stands up to `until` (at most its end): a race
+    /// traded as it runs. Events are appended at the same boundaries as in one run over the whole
+    /// span (each hour, or sooner when many wait), so the log is the same however the span is cut.
+    /// The session finishes its appends when it reaches its end.
+    public func step(until: Int64, streams given: [String: [LogRecord]]? = nil) throws {
+        if time == nil {
+            try pipeline.advance(to: fromMs)
+            let streams = try given ?? log.read(streams: streamsRead)
+            for run in runs { try run.start(streams: streams) }
+            time = fromMs
+            counts = [Int](repeating: 0, count: runs.count)
+            // Events are appended on a thread of their own, in order, while the steps go on.
+            // They hold no market data: the market view passes over them without reading them.
+            appender = Appender(log: log, clones: runs.count) { [replica = pipeline.replica] in replica.passOver($0) }
+        }
+        guard var time, let appender else { return }
+        let step = runs.reduce(Int64(60_000)) { gcd($0, $1.stepMs) }
+        let until = min(until, toMs)
+        do {
+            while time < until {
+                if !advanced { try pipeline.advance(to: time) }
+                let due = try runs.map { try $0.prepare(at: time) }
+                // On another thread: the packets put together, every clone's runs due decided together
+                // (concurrently when an engine calls out) and each clone's events made in the clones'
+                // order — while this one moves the market to the next step and reads what its runs
+                // will, then helps with the packets. The two share nothing else: completing a run
+                // reads nothing of the pipeline, and market data as of a time is the same whenever it
+                // is read.
+                let next = time + step
+                let assembly = PacketAssembly(due.flatMap { $0 }, views: views)
+                let completing = Background { [runs, time, due, assembly] in
+                    var answers = TradingRun.decideAll(due.flatMap { $0 }, assembly: assembly)[...]
+                    for (index, run) in runs.enumerated() {
+                        try run.complete(due[index], answers: Array(answers.prefix(due[index].count)), at: time)
+                        answers = answers.dropFirst(due[index].count)
+                    }
+                }
+                let preparing = Result {
+                    // The market is moved on only as far as this part goes: a race traded as it runs
+                    // has no market logged past now.
+                    if next < until {
+                        try pipeline.advance(to: next)
+                        try pipeline.prefetch(Set(runs.flatMap { $0.plans.map(\.asset) }))
+                    }
+                    assembly.help()
+                }
+                try completing.wait()
+                try preparing.get()
+                advanced = next < until
+                for (index, run) in runs.enumerated() {
+                    counts[index] += run.drafts.count
+                    drafts += run.drafts
+                    run.drafts.removeAll(keepingCapacity: true)
+                }
+                time = next
+                self.time = time
+                // Appended an hour of steps at a time (or sooner when many wait), each append waited
+                // for: the boundaries follow from the events alone, so the batches, and the hash
+                // chain, are the same on every run.
+                if !drafts.isEmpty, TradingRun.flushes(before: time, pending: drafts.count) || time >= toMs {
+                    try appender.submit(drafts, counts: counts)
+                    drafts.removeAll(keepingCapacity: true)
+                    counts = [Int](repeating: 0, count: runs.count)
+                }
+            }
+            if time >= toMs {
+                for (run, events) in zip(runs, try appender.finish()) { run.summary.events += events }
+                self.appender = nil
+                try runs.first?.artifacts.flush()
+            } else {
+                try appender.drain()
+            }
+        } catch {
+            appender.stop()
+            self.appender = nil
+            throw error
+        }
+    }
+
+    /// The kill switch's changes as the log now holds them, for the steps still to come.
+    public func takeKillSwitch(_ records: [LogRecord]) throws {
+        for run in runs { try run.takeKillSwitch(records) }
     }
 
     /// Each clone's summary as it stands.
@@ -166,6 +202,16 @@ final class Appender: @unchecked Sendable {
         while running { condition.wait() }
         if let failure { throw failure }
         return counts
+    }
+
+    /// Waits until every append handed over is written (the thread goes on for more): what a
+    /// session stepped in parts does before the caller appends anything of its own, so the log's
+    /// order does not depend on the threads' timing.
+    func drain() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while !waiting.isEmpty && failure == nil { condition.wait() }
+        if let failure { throw failure }
     }
 
     /// Ends the thread after the append under way; what still waits is not written.
