@@ -98,11 +98,9 @@ extension Queries {
             return try Row.fetchAll(db, sql: """
                 SELECT c.open_ms, s.symbol, c.close_e8 FROM candle_1m AS c JOIN symbol AS s ON s.id = c.symbol_id
                 WHERE s.symbol IN (\(placeholders)) AND c.open_ms >= ? AND c.open_ms <= ? ORDER BY c.open_ms, s.symbol
-                """, arguments: StatementArguments(symbols + [from - Self.minute, through])).map { ($0[0], $0[1], $0[2]) }
+                """, arguments: StatementArguments(symbols + [from - RaceEquity.minuteMs, through])).map { ($0[0], $0[1], $0[2]) }
         }
     }
-
-    static let minute: Int64 = 60_000
 }
 
 extension ReadOnlyLedger {

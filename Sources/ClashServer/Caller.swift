@@ -45,6 +45,13 @@ struct Authenticator: Sendable {
         }
     }
 
+    /// The wallet a session token signs in, or nil (no token, an operator's, or one not valid):
+    /// what the per-wallet rate counts, without reading the operators' file.
+    func sessionWallet(_ request: Request) -> Address? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), !header.hasPrefix("Bearer clash_op_") else { return nil }
+        return try? signIn.address(token: String(header.dropFirst(7)))
+    }
+
     /// The signed-in wallet; 401 for anyone else.
     func wallet(_ request: Request) throws -> Address {
         guard case .wallet(let address) = try caller(request) else {

@@ -78,10 +78,7 @@ struct LimitsMiddleware: RouterMiddleware {
         }
         if let limiter {
             // A wallet is limited as one client, whichever addresses it asks from.
-            let wallet = request.headers[.authorization] == nil ? nil : (try? auth.caller(request)).flatMap { caller -> String? in
-                if case .wallet(let address) = caller { return address.lowercase }
-                return nil
-            }
+            let wallet = auth.sessionWallet(request)?.lowercase
             for (key, who) in [(context.client, context.client)] + (wallet.map { [("wallet " + $0, $0)] } ?? []) {
                 if let wait = limiter.wait(key) {
                     var response = Problem(.tooManyRequests, "request.rate_limited", "more than \(limits.requestsPerSecond ?? 0) requests a second from \(who); try again in \(wait) s").response

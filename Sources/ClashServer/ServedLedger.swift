@@ -166,8 +166,6 @@ final class ServedLedger: @unchecked Sendable {
         }
     }
 
-    var isWritable: Bool { writer != nil }
-
     /// While a simulated season plays on the writing ledger, no request writes.
     private var seasonPlaying = false
 
