@@ -202,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "ClashCLITests",
             // The executable itself: building the tests builds the `clash` they run, never a stale one.
-            dependencies: ["ClashCLI", "LedgerLog", "ClashTesting", "Transport"]
+            dependencies: ["ClashCLI", "LedgerLog", "ClashTesting", "Transport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -97,7 +97,7 @@ public enum RaceAudit {
             clones[id] = try CloneState.folded(id, (streams[CloneDecider.stream(id)] ?? []).filter { $0.sequence < ended.sequence })
         }
         let logged = runStreams.flatMap { streams[$0] ?? [] } + [ended] + (settled.map { [$0] } ?? [])
-        try checkPolicies(logged)
+        let fillPolicy = try fillPolicy(logged)
         let recomputing = RecomputingLog(logged: log, expected: logged)
         let reader = AuditArtifacts(artifacts)
         let engines = try Dictionary(uniqueKeysWithValues: lineup.map { id in
@@ -110,7 +110,7 @@ public enum RaceAudit {
         let session = try RaceTrading.session(log: recomputing, artifacts: reader, raceId: raceId, lineup: lineup,
                                               graph: { try StrategyGraph.decode(try artifacts.get(clones[$0]!.strategyHash)) },
                                               engine: { engines[$0]! }, fromMs: started.timestampMs, toMs: ended.timestampMs,
-                                              startingEquityE6: atEnd.startingEquityE6, storePackets: true)
+                                              startingEquityE6: atEnd.startingEquityE6, storePackets: true, fillPolicy: fillPolicy)
         precondition(session.streamsRead.isSubset(of: Set(runStreams + [KillSwitchSet.stream])), "the audit reads every stream the session starts from")
         let traded = try session.run(streams: streams)
         report.runs = traded.reduce(0) { $0 + $1.runs }
@@ -164,13 +164,20 @@ public enum RaceAudit {
         return report
     }
 
-    /// Every fill's policy must be one this build can apply.
-    static func checkPolicies(_ records: [LogRecord]) throws {
+    /// The paper fill policy the race was traded by: its fills' (one version, one this build can
+    /// apply); the current one for a race without fills.
+    static func fillPolicy(_ records: [LogRecord]) throws -> Int64 {
+        var found: (policy: Int64, sequence: UInt64)?
         for record in records where record.type == Fill.type {
             let policy = try EventCatalog.decode(record, as: Fill.self).fillPolicy
-            guard policy == FillPolicy.version else {
-                throw AuditError.cannotAudit("the fill at sequence \(record.sequence) follows paper fill policy v\(policy); this build knows v\(FillPolicy.version)")
+            guard FillPolicy.versions.contains(policy) else {
+                throw AuditError.cannotAudit("the fill at sequence \(record.sequence) follows paper fill policy v\(policy); this build knows v\(FillPolicy.versions.lowerBound) to v\(FillPolicy.versions.upperBound)")
             }
+            if let found, found.policy != policy {
+                throw AuditError.cannotAudit("the fills at sequences \(found.sequence) and \(record.sequence) follow paper fill policies v\(found.policy) and v\(policy); a race is traded by one")
+            }
+            found = found ?? (policy, record.sequence)
         }
+        return found?.policy ?? FillPolicy.version
     }
 }

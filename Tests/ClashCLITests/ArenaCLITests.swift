@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @Suite("clash season, races, tickets, leaderboard and hall of fame", .serialized, .timeLimit(.minutes(5)))
@@ -8,7 +9,7 @@ struct ArenaCLITests {
     func clash(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments + ["--data", data]) }
 
     func simulate(_ directory: String) throws -> CLI.Result {
-        try CLI.run(["season", "simulate", "--seed", "3", "--clones", "5", "--races", "2", "--spectators", "4", "--assets", "2", "--cadence", "1h",
+        try CLI.run(["season", "simulate", "--seed", "4", "--clones", "5", "--races", "2", "--spectators", "4", "--assets", "2", "--cadence", "1h",
                      "--slots", "2", "--no-store-packets", "--quiet", "--data", directory])
     }
 
@@ -59,6 +60,21 @@ struct ArenaCLITests {
         #expect(try clash(["tickets", "show", "--holder", holder, "--json"]).stdout.contains("\"status\":\"won\""))
         let status = try clash(["arena", "status", "--json"])
         #expect(status.status == 0 && status.stdout.contains("\"slot\":1"))
+    }
+
+    @Test("a read model that cannot be queried (its table gone) is an error naming it, exit 1, in the arena's read commands (the queries the season's summary prints); never an empty list")
+    func queryErrorsAreReported() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try simulate(data).status == 0)
+        #expect(try clash(["leaderboard", "--json"]).stdout.contains("\"clone_id\""))
+        let arena = try DatabaseQueue(path: data + "/projections/arena.sqlite")
+        try arena.write { try $0.execute(sql: "DROP TABLE career") }
+        try arena.close()
+        for command in [["leaderboard", "--json"], ["hall-of-fame", "--json"]] {
+            let result = try clash(command)
+            #expect(result.status == 1 && result.stdout.isEmpty, "\(command): \(result.stdout)")
+            #expect(result.stderr.contains("career"), "\(command): the error names what cannot be read: \(result.stderr)")
+        }
     }
 
     @Test("a season on the new market and rules separates its racers: the median race's best and worst differ by 100 bp or more, racers average 4 fills or more a race, and racers share a rank only with identical results")

@@ -212,7 +212,7 @@ struct ServeCLITests {
         #expect(try clash(["market", "simulate", "--seed", "2", "--assets", "3", "--hours", "40"]).status == 0)
         for index in 1...3 {
             #expect(try clash(["clones", "create", "--at", "1717200000000", "--owner", "0x8ba1f109551bd432803012645ac136ddd64dba72", "--name", "Bot \(index)",
-                               "--assets", "BTC,ETH", "--prompt", "momentum", "--cadence", "15m", "--risk", "high"]).status == 0)
+                               "--assets", "BTC,ETH", "--prompt", "momentum", "--cadence", "15m", "--risk", "medium"]).status == 0)
         }
         let (server, base, errors) = try serve(["--run-arena", "--poll-seconds", "0.2", "--no-store-packets"])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }

@@ -2,9 +2,9 @@ import ClashCore
 import Domain
 import Testing
 
-/// Rules engine version 2: signals against the asset's own volatility, exits when a signal fades,
+/// Rules engine versions 2 and 3: signals against the asset's own volatility, exits when a signal fades,
 /// and what the risk presets set.
-@Suite("the rules engine, version 2: trading as arena bots do", .timeLimit(.minutes(5)))
+@Suite("the rules engine, versions 2 and 3: trading as arena bots do", .timeLimit(.minutes(5)))
 struct ActiveRuleEngineTests {
     static func plan(_ rule: String, risk: String = "medium") -> ReadPlan {
         ReadPlan(prompt: "prompt", asset: "BTC", cadenceMs: 300_000,
@@ -45,12 +45,16 @@ struct ActiveRuleEngineTests {
             seen[risk] = decision
         }
         let low = try #require(seen["low"]), medium = try #require(seen["medium"]), high = try #require(seen["high"])
-        #expect([low.leverage, medium.leverage, high.leverage] == [1, 2, 5])
+        // High uses the leverage it may: the asset's maximum (40) capped by the plan's (20); version 2 used 5.
+        #expect([low.leverage, medium.leverage, high.leverage] == [1, 2, 20])
+        let highV2 = RuleEngine.decide(plan: Self.plan("momentum", risk: "high"), latest: Self.market(closes: Array(closes), mid: 10_000, hourlyBp: 40),
+                                       position: nil, seed: 7, version: 2)
+        #expect(highV2.leverage == 5 && highV2.stopLossE8 == high.stopLossE8)
         // At $10,000 and 40 bp an hour: stops 1.5, 2 and 3 sigmas away (60, 80, 120 bp), targets 2, 3 and 4.5 (80, 120, 180 bp).
         #expect([low.stopLossE8, medium.stopLossE8, high.stopLossE8] == [9_940, 9_920, 9_880].map { Int64($0) * 100_000_000 })
         #expect([low.takeProfitE8, medium.takeProfitE8, high.takeProfitE8] == [10_080, 10_120, 10_180].map { Int64($0) * 100_000_000 })
         // A strong signal (well past twice the threshold): the preset's whole size of the per-order maximum.
-        #expect(low.sizeUsdE6 == 500 * 400_000 && medium.sizeUsdE6 == 1_500 * 600_000 && high.sizeUsdE6 == 3_000 * 900_000)
+        #expect(low.sizeUsdE6 == 500 * 400_000 && medium.sizeUsdE6 == 1_500 * 600_000 && high.sizeUsdE6 == 50_000 * 900_000)
     }
 
     @Test("a position closes when its signal fades, not only on the opposite signal")

@@ -27,7 +27,7 @@ struct ArenaSchedulerTests {
         }
         try ledger.append(drafts)
         for index in 1...clones {
-            var graph = StrategyChoices(assets: ["BTC", "ETH"], prompt: "p", cadence: "15m", risk: "high").graph(.custom).convertedUp()
+            var graph = StrategyChoices(assets: ["BTC", "ETH"], prompt: "p", cadence: "15m", risk: "medium").graph(.custom).convertedUp()
             graph.blocks[graph.blocks.firstIndex { $0.kind == "trading_prompt" }!].rule = RuleEngine.rules[index % 3]
             try ledger.createClone(id: "c-\(index)", owner: "0x" + String(repeating: "a", count: 39) + String(index),
                                    identity: .init(name: "C\(index)", avatarText: "", tagline: ""), graph: graph)

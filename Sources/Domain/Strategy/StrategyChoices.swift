@@ -24,7 +24,9 @@ public struct StrategyChoices: Codable, Sendable, Equatable {
     }
 }
 
-/// Execution controls by risk profile (rule v1). USD in whole dollars.
+/// Execution controls by risk profile (rule v2: high allows 20× leverage and 5× the starting 10,000
+/// USD, so its leverage matters; v1's high allowed 10× but capped the account at 1×). USD in whole
+/// dollars. A strategy keeps the numbers it was made with.
 public enum RiskPreset {
     public static let names = ["low", "medium", "high"]
 
@@ -33,7 +35,7 @@ public enum RiskPreset {
         switch name {
         case "low": return .init(maxLeverage: 2, maxOrderNotionalUsd: 500, maxAccountNotionalUsd: 2_000, maxOpenPositions: 2, allowedActions: actions)
         case "medium": return .init(maxLeverage: 5, maxOrderNotionalUsd: 1_500, maxAccountNotionalUsd: 6_000, maxOpenPositions: 4, allowedActions: actions)
-        case "high": return .init(maxLeverage: 10, maxOrderNotionalUsd: 3_000, maxAccountNotionalUsd: 10_000, maxOpenPositions: 6, allowedActions: actions)
+        case "high": return .init(maxLeverage: 20, maxOrderNotionalUsd: 50_000, maxAccountNotionalUsd: 150_000, maxOpenPositions: 6, allowedActions: actions)
         default: return nil
         }
     }

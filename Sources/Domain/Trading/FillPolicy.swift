@@ -1,4 +1,4 @@
-/// Paper fills, policy v1 (from Hyperliquid's published parameters), in integers. Every division
+/// Paper fills, policy v2 (from Hyperliquid's published parameters), in integers. Every division
 /// rounds against the paper account: a buy's price up, a sell's down, a size down, a fee up, a
 /// funding payment up and a funding receipt down.
 ///
@@ -7,8 +7,15 @@
 /// - Taker fee: 0.045% of the notional (`feeRatePer100k` / 100,000).
 /// - Funding, hourly: size × oracle price × hourly rate; positive rates: longs pay shorts.
 /// - Maintenance margin: half the initial margin at the asset's maximum leverage.
+/// - Each minute (v2): an account under maintenance margin at the minute's marks is liquidated
+///   before its stop losses and take profits are filled at those marks, as the exchange's
+///   liquidation comes before a trigger order the same move sets off; v1 filled the triggers first,
+///   so a gap past both closed the positions by their stops and left an account below maintenance
+///   (or below zero) unliquidated. Fills record their policy; an audit replays each under its own.
 public enum FillPolicy {
-    public static let version: Int64 = 1
+    public static let version: Int64 = 2
+    /// The versions this build can trade (and audit) by.
+    public static let versions: ClosedRange<Int64> = 1...2
     public static let feeRatePer100k: Int64 = 45
     public static let slippageBpDefault: Int64 = 5
     /// Hyperliquid's smallest order value, USD × 10^6.

@@ -11,7 +11,12 @@ import ClashCore
 /// |---|---|---|---|---|
 /// | low (≤ 2) | 1 | 40 % | 1.5 σ | 2 σ |
 /// | medium (≤ 5) | 2 | 60 % | 2 σ | 3 σ |
-/// | high (> 5) | 5 | 90 % | 3 σ | 4.5 σ |
+/// | high (> 5) | 5 (version 3: the asset's maximum, up to the plan's) | 90 % | 3 σ | 4.5 σ |
+///
+/// Version 3 differs from version 2 in one thing: at high risk the bot uses the leverage it is
+/// allowed (the asset's maximum, up to the plan's), so with the high preset's account limit (5× the
+/// starting equity) a gap through its stops — a flash crash — takes it to maintenance margin and the
+/// exchange liquidates it (fill policy v2), as happens to high-leverage bots on Hyperliquid.
 ///
 /// - `momentum`: the move over the last six of the plan's shortest candles against that window's
 ///   volatility: beyond 0.6 σ follow it; a position closes when the move turns against it.
@@ -33,11 +38,13 @@ extension RuleEngine {
         var stopTenths: Int64
         var takeProfitTenths: Int64
 
-        init(maxLeverage: Int64) {
+        init(maxLeverage: Int64, assetMaxLeverage: Int64, version: Int64) {
             switch maxLeverage {
             case ...2: (leverage, sizePercent, stopTenths, takeProfitTenths) = (1, 40, 15, 20)
             case ...5: (leverage, sizePercent, stopTenths, takeProfitTenths) = (2, 60, 20, 30)
-            default: (leverage, sizePercent, stopTenths, takeProfitTenths) = (5, 90, 30, 45)
+            default:
+                (leverage, sizePercent, stopTenths, takeProfitTenths) = (5, 90, 30, 45)
+                if version >= 3 { leverage = max(1, assetMaxLeverage) }
             }
             leverage = min(leverage, max(1, maxLeverage))
         }
@@ -48,7 +55,7 @@ extension RuleEngine {
     /// Hyperliquid's interest-only funding baseline, hourly × 10^12 (0.00125 %).
     static let fundingBaselineE12: Int64 = 12_500_000
 
-    static func decideActive(plan: ReadPlan, latest: AssetLatest?, position: PaperAccount.Position?, seed: UInt64) -> Decision {
+    static func decideActive(plan: ReadPlan, latest: AssetLatest?, position: PaperAccount.Position?, seed: UInt64, version: Int64) -> Decision {
         guard let latest, let mid = latest.price?.midE8, mid > 0 else { return .hold("no mid for \(plan.asset)") }
         let scale = thresholdScalePercent(seed: seed, asset: plan.asset)
         let hourlyBp = max(5, hourlyVolatilityBp(plan, latest) ?? fallbackHourlyVolatilityBp)
@@ -97,7 +104,7 @@ extension RuleEngine {
             return .hold(text + "; the position stands")
         }
         guard direction != 0 else { return .hold(text) }
-        let risk = Risk(maxLeverage: plan.execution.maxLeverage)
+        let risk = Risk(maxLeverage: plan.execution.maxLeverage, assetMaxLeverage: latest.maxLeverage, version: version)
         let long = direction > 0
         // Half the preset's size at the threshold, all of it from twice the threshold.
         let sizePercent = risk.sizePercent * min(10_000, max(5_000, confidence)) / 10_000

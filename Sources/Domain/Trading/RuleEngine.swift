@@ -20,8 +20,8 @@ import ClashCore
 /// the same rule trade apart.
 public enum RuleEngine {
     /// The version new decisions are made with, and the versions this build can decide again.
-    public static let version: Int64 = 2
-    public static let versions: ClosedRange<Int64> = 1...2
+    public static let version: Int64 = 3
+    public static let versions: ClosedRange<Int64> = 1...3
     public static let rules = ["momentum", "funding_carry", "mean_reversion"]
 
     /// The decision of `version` (the current one unless an audit replays an older decision).
@@ -29,7 +29,7 @@ public enum RuleEngine {
                               version: Int64 = RuleEngine.version) -> Decision {
         precondition(versions.contains(version), "rules engine version \(version) is unknown")
         return version == 1 ? decideV1(plan: plan, latest: latest, position: position, seed: seed)
-            : decideActive(plan: plan, latest: latest, position: position, seed: seed)
+            : decideActive(plan: plan, latest: latest, position: position, seed: seed, version: version)
     }
 
     static func decideV1(plan: ReadPlan, latest: AssetLatest?, position: PaperAccount.Position?, seed: UInt64) -> Decision {

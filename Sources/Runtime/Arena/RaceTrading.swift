@@ -9,10 +9,12 @@ public enum RaceTrading {
     public static func session(log: any LogStore, artifacts: any ArtifactStore, raceId: String, lineup: [String],
                                graph: (String) throws -> StrategyGraph, engine: (String) throws -> any DecisionEngine,
                                fromMs: Int64, toMs: Int64, startingEquityE6: Int64, storePackets: Bool,
-                               pipeline: ContextPipeline? = nil) throws -> TradingSession {
+                               fillPolicy: Int64 = FillPolicy.version, pipeline: ContextPipeline? = nil) throws -> TradingSession {
         let racers = try lineup.map { id -> (graph: StrategyGraph, engine: any DecisionEngine, settings: TradingRun.Settings) in
-            (try graph(id), try engine(id), TradingRun.Settings(cloneId: id, competitionId: raceId, competitionKind: "race", fromMs: fromMs, toMs: toMs,
-                                                                startingEquityE6: startingEquityE6, storePackets: storePackets))
+            var settings = TradingRun.Settings(cloneId: id, competitionId: raceId, competitionKind: "race", fromMs: fromMs, toMs: toMs,
+                                               startingEquityE6: startingEquityE6, storePackets: storePackets)
+            settings.fillPolicy = fillPolicy
+            return (try graph(id), try engine(id), settings)
         }
         return try TradingSession(log: log, artifacts: artifacts, clones: racers, pipeline: pipeline)
     }

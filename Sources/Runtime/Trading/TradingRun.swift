@@ -32,6 +32,9 @@ public final class TradingRun {
         /// Where cadences are counted from: a plan is due at the times `origin + k × cadence`
         /// (nil: the span's start; the worker counts from the epoch, so restarts keep the beat).
         public var cadenceOriginMs: Int64?
+        /// The paper fill policy the account trades by (`FillPolicy.versions`; an audit replays a
+        /// competition under the version its fills record).
+        public var fillPolicy: Int64 = FillPolicy.version
 
         public init(cloneId: String, competitionId: String, competitionKind: String = "free", fromMs: Int64, toMs: Int64,
                     startingEquityE6: Int64 = PaperAccount.startingEquityDefaultE6, killSwitch: Gates.KillSwitch = .running,
@@ -198,6 +201,12 @@ public final class TradingRun {
                     summary.runsByHourAndAsset[hour, default: [:]][asset] = 0
                 }
             }
+        }
+        if settings.fillPolicy >= 2 {
+            // The exchange liquidates an account under maintenance before a trigger the same move
+            // set off is filled.
+            try markPositions()
+            try liquidateIfUnder(at: time)
         }
         try markAndTrigger(at: time)
         // Each hour's funding on the positions held at its end; a span starting on the hour pays for
@@ -381,6 +390,13 @@ public final class TradingRun {
 
     func facts(_ asset: String) throws -> AssetLatest? { try pipeline.tradingFacts(asset) }
 
+    /// Marks every position at its mid.
+    func markPositions() throws {
+        for asset in account.positions.keys {
+            if let price = try facts(asset)?.price { marks[asset] = price.midE8 }
+        }
+    }
+
     /// Marks every position at its mid; fills the stop losses and take profits the mids set off.
     func markAndTrigger(at time: Int64) throws {
         for asset in account.positions.keys.sorted() {
@@ -407,7 +423,7 @@ public final class TradingRun {
             summary.fundingPayments += 1
             try add(FundingPaid(cloneId: settings.cloneId, competitionId: settings.competitionId, asset: asset, hourMs: time,
                                 positionE8: position.sizeE8, oraclePxE8: oracle, oracleSequence: price.contextSequence ?? price.sequence,
-                                rateE12: rate, amountE6: amount, fillPolicy: FillPolicy.version),
+                                rateE12: rate, amountE6: amount, fillPolicy: settings.fillPolicy),
                     id: "funding-\(settings.cloneId)-\(settings.competitionId)-\(asset)-\(time)", stream: accountStream, at: time)
         }
     }
@@ -508,7 +524,7 @@ public final class TradingRun {
         try add(Fill(orderId: orderId, cloneId: settings.cloneId, competitionId: settings.competitionId, asset: asset, side: side, cause: cause,
                      sizeE8: abs(order.sizeE8), priceE8: order.priceE8, notionalE6: notional, feeE6: fee, midE8: quote.midE8,
                      midSequence: Int64(quote.midSequence), spreadBp: quote.spreadBp, spreadSequence: quote.spreadSequence.map(Int64.init),
-                     slippageCentiBp: quote.spreadBp.map { $0 * 50 } ?? FillPolicy.slippageBpDefault * 100, fillPolicy: FillPolicy.version),
+                     slippageCentiBp: quote.spreadBp.map { $0 * 50 } ?? FillPolicy.slippageBpDefault * 100, fillPolicy: settings.fillPolicy),
                 id: runId + ".fill", stream: accountStream, at: time, correlation: runId)
         account = account.applying(.fill(asset: asset, sizeE8: order.sizeE8, priceE8: order.priceE8, feeE6: fee, leverage: order.leverage,
                                          stopLossE8: stopLossE8, takeProfitE8: takeProfitE8))
