@@ -204,15 +204,20 @@ public final class TradingRun {
         }
         if settings.fillPolicy >= 2 {
             // The exchange liquidates an account under maintenance before a trigger the same move
-            // set off is filled.
+            // set off is filled; after the triggers and funding, only a change can put it under.
             try markPositions()
             try liquidateIfUnder(at: time)
+            let before = (summary.triggers, summary.fundingPayments)
+            try markAndTrigger(at: time)
+            if time % 3_600_000 == 0 { try payFunding(at: time) }
+            if (summary.triggers, summary.fundingPayments) != before { try liquidateIfUnder(at: time) }
+        } else {
+            try markAndTrigger(at: time)
+            // Each hour's funding on the positions held at its end; a span starting on the hour pays
+            // for what an earlier span left open, so spans add up to one run.
+            if time % 3_600_000 == 0 { try payFunding(at: time) }
+            try liquidateIfUnder(at: time)
         }
-        try markAndTrigger(at: time)
-        // Each hour's funding on the positions held at its end; a span starting on the hour pays for
-        // what an earlier span left open, so spans add up to one run.
-        if time % 3_600_000 == 0 { try payFunding(at: time) }
-        try liquidateIfUnder(at: time)
         if time % 3_600_000 == 0 { try markAccount(at: time) }
         var due: [PendingRun] = []
         var skipped: [String] = []
@@ -449,6 +454,7 @@ public final class TradingRun {
 
     /// Below maintenance margin: every position closed at its mark.
     func liquidateIfUnder(at time: Int64) throws {
+        guard !account.positions.isEmpty else { return }
         var maxLeverage: [String: Int64] = [:]
         for asset in account.positions.keys { maxLeverage[asset] = try facts(asset)?.maxLeverage }
         guard account.isLiquidatable(marks: marks, maxLeverage: maxLeverage) else { return }
