@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
         .library(name: "ClashCore", targets: ["ClashCore"]),
         .library(name: "EventSchemas", targets: ["EventSchemas"]),
         .library(name: "Transport", targets: ["Transport"]),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -62,6 +64,17 @@ let package = Package(
                 "CLZ4",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "Canonical",
+                "LedgerLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Migrations")]
         ),
         .target(name: "ClashCore", dependencies: ["Canonical"]),
         .target(
@@ -159,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerLogTests",
-            dependencies: ["LedgerLog"]
+            dependencies: ["LedgerLog", "LedgerPostgres"]
         ),
         .testTarget(
             name: "EventSchemasTests",

@@ -186,13 +186,13 @@ struct IdKey: Equatable {
     }
 }
 
-/// Checks drafts before anything is written.
-enum DraftValidator {
+/// Checks drafts before anything is written (every store runs it).
+public enum DraftValidator {
     /// Returns the most bytes the drafts' records can take, encoded: payloads, names as escaped,
     /// and `LogLimits.envelopeBytesMax` each. What the log admits by this bound always fits in
     /// one batch, so an append is written whole, in one batch.
     @discardableResult
-    static func validate(_ drafts: [EventDraft]) throws(LogError) -> Int {
+    public static func validate(_ drafts: [EventDraft]) throws(LogError) -> Int {
         var bytes = 0
         for index in drafts.indices {
             let draft = drafts[index]

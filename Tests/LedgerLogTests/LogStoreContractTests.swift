@@ -1,10 +1,14 @@
 import Foundation
+import LedgerPostgres
 import Testing
 @testable import LedgerLog
 
-/// The behaviour every `LogStore` promises, run against the file store and the in-memory store.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
-    case file, memory
+/// The behaviour every `LogStore` promises, run against the file store, the in-memory store and,
+/// when `CLASH_TEST_POSTGRES` names a server (tools/test starts one), the PostgreSQL store.
+enum StoreKind: String, CustomTestStringConvertible {
+    case file, memory, postgres
+
+    static var allCases: [StoreKind] { [.file, .memory] + (PostgresTestServer.url == nil ? [] : [.postgres]) }
 
     var testDescription: String { rawValue }
 
@@ -12,6 +16,9 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .memory:
             return (MemoryLog(), {})
+        case .postgres:
+            let log = try PostgresTestServer.freshLog()
+            return (log, { try? log.close() })
         case .file:
             let directory = TemporaryDirectory()
             let log = try FileLog.openForTest(directory.path, segmentBytes: 16 << 10)
@@ -136,18 +143,28 @@ struct LogStoreContractTests {
         #expect(seen == Array(2...8))
     }
 
-    @Test("the in-memory and file stores give the same records and head hash for the same appends")
+    @Test("every store gives the same records, canonical bytes, batch chain values and head hash for the same appends")
     func storesAgree() throws {
-        let (memory, doneMemory) = try StoreKind.memory.make()
-        let (file, doneFile) = try StoreKind.file.make()
-        defer { doneMemory(); doneFile() }
+        let made = try StoreKind.allCases.map { try $0.make() }
+        defer { made.forEach { $0.1() } }
+        let logs = made.map(\.0)
         let drafts = Drafts.ticks(200, streams: 7, seed: 3)
         for chunk in stride(from: 0, to: 200, by: 25) {
             let slice = Array(drafts[chunk..<(chunk + 25)])
-            try memory.append(slice)
-            try file.append(slice)
+            for log in logs { try log.append(slice) }
         }
-        #expect(try memory.read() == file.read())
-        #expect(try memory.head == file.head)
+        func canonical(_ log: LogStore) throws -> [[UInt8]] {
+            var lines: [[UInt8]] = []
+            try log.forEachCanonical(from: 1) { lines.append(Array($1)); return true }
+            return lines
+        }
+        for log in logs.dropFirst() {
+            #expect(try logs[0].read() == log.read())
+            #expect(try logs[0].head == log.head)
+            #expect(try canonical(logs[0]) == canonical(log))
+            for end in stride(from: 25, through: 200, by: 25) {
+                #expect(try logs[0].chain(endingAt: UInt64(end)) == log.chain(endingAt: UInt64(end)))
+            }
+        }
     }
 }

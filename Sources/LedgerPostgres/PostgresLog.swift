@@ -1,0 +1,301 @@
+import Canonical
+import Foundation
+import LedgerLog
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// The log on PostgreSQL, behind the same `LogStore` protocol as the file log and run through the
+/// same contract tests: the same canonical record bytes, the same batch boundaries (one append, one
+/// batch), the same chain values, so the same RFC 9162 tree and an export that imports into a file
+/// log with the same head.
+///
+/// **One gapless order under concurrent writers.** Every append is one transaction that locks the
+/// head row (`SELECT … FOR UPDATE`), takes the sequences after the head, computes the chain from
+/// the head's chain value and moves the head — so sequences follow commit order, a rolled-back or
+/// killed append leaves no gap, and writers in any number of processes and machines append to one
+/// chain. The database enforces idempotency (a unique event id) and stream versions (a unique
+/// stream and version); the checks run again under the lock, so a conflict is the typed error the
+/// file log throws, with nothing written, and a retried append of events already written (after a
+/// lost reply) returns their original positions.
+///
+/// Calls block the calling thread on a connection served by SwiftNIO's event loops (never the
+/// caller's own executor), one call at a time per store.
+public final class PostgresLog: LogStore, @unchecked Sendable {
+    public let location: PostgresLocation
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private let lock = NSLock()
+    private var closed = false
+    /// Rows read per round trip.
+    static let page = 8_192
+    /// The channel an append notifies (its last sequence) when it commits.
+    public static let channel = "clash_log"
+
+    private init(location: PostgresLocation, connection: PostgresConnection, logger: Logger) {
+        self.location = location
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Connects, applies the migrations this database has not yet applied, and opens the log.
+    public static func open(_ location: PostgresLocation) throws -> PostgresLog {
+        var logger = Logger(label: "clash.postgres")
+        logger.logLevel = .critical
+        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                             password: location.password, database: location.database, tls: .disable)
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                        id: 1, logger: logger).wait()
+        } catch {
+            throw Self.describe(error, location: location, operation: "the connection")
+        }
+        let log = PostgresLog(location: location, connection: connection, logger: logger)
+        do {
+            try PostgresMigrations.apply(log)
+        } catch {
+            try? connection.close().wait()
+            throw error
+        }
+        return log
+    }
+
+    /// Opens `url` (see `PostgresLocation`).
+    public static func open(url: String) throws -> PostgresLog { try open(PostgresLocation(url: url)) }
+
+    // MARK: - Statements
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    func query(_ query: PostgresQuery, _ operation: String) throws -> [PostgresRow] {
+        do {
+            return try Array(connection.query(query, logger: logger).wait().rows)
+        } catch {
+            throw Self.describe(error, location: location, operation: operation)
+        }
+    }
+
+    /// Runs statements without parameters, one at a time: `sql` split at each `;` that ends a line
+    /// (the migrations hold no other). Comment lines are dropped.
+    func execute(_ sql: String, _ operation: String) throws {
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+        var statement = ""
+        for line in lines {
+            statement += line + "\n"
+            if line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
+                try query(PostgresQuery(unsafeSQL: String(statement.trimmingCharacters(in: .whitespacesAndNewlines).dropLast())), operation)
+                statement = ""
+            }
+        }
+        let rest = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !rest.isEmpty { try query(PostgresQuery(unsafeSQL: rest), operation) }
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN", operation)
+        do {
+            let value = try body()
+            try execute("COMMIT", operation)
+            return value
+        } catch {
+            try? execute("ROLLBACK", operation)
+            throw error
+        }
+    }
+
+    static func describe(_ error: any Error, location: PostgresLocation, operation: String) -> any Error {
+        if error is PostgresLogError || error is LogError { return error }
+        if let error = error as? PSQLError {
+            if error.code == .server, let info = error.serverInfo {
+                return PostgresLogError.server(location: location.description, operation: operation, code: info[.sqlState] ?? "?",
+                                               message: info[.message] ?? "\(error)")
+            }
+            let reason: String
+            switch error.code {
+            case .connectionError: reason = "cannot connect (\(error.underlying.map { "\($0)" } ?? "no reason given"))"
+            case .serverClosedConnection, .uncleanShutdown: reason = "the server closed the connection during \(operation)"
+            case .clientClosedConnection: reason = "the connection is closed"
+            default: reason = "\(error.code) during \(operation)"
+            }
+            return PostgresLogError.unavailable(location: location.description, reason: reason)
+        }
+        return PostgresLogError.unavailable(location: location.description, reason: "\(error) during \(operation)")
+    }
+
+    // MARK: - LogStore
+
+    @discardableResult
+    public func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
+        try DraftValidator.validate(drafts)
+        var seen = Set<String>()
+        for (index, draft) in drafts.enumerated() where !seen.insert(draft.id).inserted {
+            throw LogError.invalidDraft(index: index, field: "id", reason: "id \(draft.id) appears twice in the append")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { throw LogError.closed }
+        return try transaction("an append") {
+            let headRow = try query("SELECT seq, chain FROM log_head WHERE id = 1 FOR UPDATE", "an append (locking the head)")
+            guard let headRow = headRow.first else { throw PostgresLogError.corrupt(sequence: 0, reason: "the head row is missing") }
+            let (headValue, chainBuffer) = try headRow.decode((Int64, ByteBuffer).self)
+            let head = UInt64(headValue)
+            guard !drafts.isEmpty else { return AppendResult(firstSequence: head + 1, lastSequence: head, written: false) }
+
+            // A retry of events already written returns their positions; a partial overlap is refused.
+            let ids = drafts.map(\.id)
+            let existing = try query("SELECT id, seq FROM log_events WHERE id = ANY(\(ids))", "an append (its ids)")
+                .map { try $0.decode((String, Int64).self) }
+            if !existing.isEmpty {
+                guard existing.count == drafts.count else {
+                    let written = Set(existing.map(\.0))
+                    throw LogError.partialDuplicate(ids: ids.filter { written.contains($0) })
+                }
+                let sequences = existing.map { UInt64($0.1) }
+                return AppendResult(firstSequence: sequences.min()!, lastSequence: sequences.max()!, written: false)
+            }
+
+            // Stream versions as of the locked head.
+            let streams = Array(Set(drafts.map(\.stream)).union(expectations.keys)).sorted()
+            var versions: [String: UInt64] = [:]
+            for row in try query("SELECT stream, max(stream_version) FROM log_events WHERE stream = ANY(\(streams)) GROUP BY stream",
+                                 "an append (stream versions)") {
+                let (stream, version) = try row.decode((String, Int64).self)
+                versions[stream] = UInt64(version)
+            }
+            for (stream, expected) in expectations.sorted(by: { $0.key < $1.key }) {
+                let actual = versions[stream] ?? 0
+                let ok: Bool
+                switch expected {
+                case .any: ok = true
+                case .noStream: ok = actual == 0
+                case .exactly(let version): ok = actual == version
+                }
+                guard ok else { throw LogError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual) }
+            }
+
+            // The records, their canonical bytes and the batch's chain value — what a file log writes.
+            var batch = CanonicalJSONWriter()
+            var columns = (seq: [Int64](), id: [String](), stream: [String](), version: [Int64](), type: [String](), record: [ByteBuffer]())
+            columns.seq.reserveCapacity(drafts.count)
+            var sequence = head
+            for draft in drafts {
+                sequence += 1
+                let version = (versions[draft.stream] ?? 0) + 1
+                versions[draft.stream] = version
+                let record = LogRecord(sequence: sequence, streamVersion: version, draft: draft)
+                let start = batch.bytes.count
+                RecordCodec.encode(record, into: &batch)
+                columns.record.append(ByteBuffer(bytes: batch.bytes[start...]))
+                batch.newline()
+                columns.seq.append(Int64(sequence))
+                columns.id.append(draft.id)
+                columns.stream.append(draft.stream)
+                columns.version.append(Int64(version))
+                columns.type.append(draft.type)
+            }
+            let chain = ChainHash(bytes: Array(chainBuffer.readableBytesView)).next(batch.bytes)
+            let chainBytes = ByteBuffer(bytes: chain.bytes)
+            try query("""
+                INSERT INTO log_events (seq, id, stream, stream_version, type, record)
+                SELECT * FROM unnest(\(columns.seq)::int8[], \(columns.id)::text[], \(columns.stream)::text[], \(columns.version)::int8[],
+                                     \(columns.type)::text[], \(columns.record)::bytea[])
+                """, "an append (its events)")
+            let last = Int64(sequence), first = Int64(head + 1)
+            try query("INSERT INTO log_batches (last_seq, first_seq, chain) VALUES (\(last), \(first), \(chainBytes))", "an append (its batch)")
+            try query("UPDATE log_head SET seq = \(last), chain = \(chainBytes) WHERE id = 1", "an append (the head)")
+            try query("SELECT pg_notify(\(Self.channel), \(String(sequence)))", "an append (the notification)")
+            return AppendResult(firstSequence: head + 1, lastSequence: sequence, written: true)
+        }
+    }
+
+    public func streamVersion(_ stream: String) throws -> UInt64 {
+        try locked {
+            let rows = try query("SELECT coalesce(max(stream_version), 0) FROM log_events WHERE stream = \(stream)", "reading a stream's version")
+            return UInt64(try rows.first?.decode(Int64.self) ?? 0)
+        }
+    }
+
+    public var head: LogHead {
+        get throws {
+            try locked {
+                let rows = try query("SELECT seq, chain FROM log_head WHERE id = 1", "reading the head")
+                guard let row = rows.first else { throw PostgresLogError.corrupt(sequence: 0, reason: "the head row is missing") }
+                let (sequence, chain) = try row.decode((Int64, ByteBuffer).self)
+                return LogHead(sequence: UInt64(sequence), chain: ChainHash(bytes: Array(chain.readableBytesView)))
+            }
+        }
+    }
+
+    public func chain(endingAt sequence: UInt64) throws -> ChainHash? {
+        try locked {
+            let rows = try query("SELECT chain FROM log_batches WHERE last_seq = \(Int64(sequence))", "reading a batch's chain value")
+            return try rows.first.map { ChainHash(bytes: Array(try $0.decode(ByteBuffer.self).readableBytesView)) }
+        }
+    }
+
+    public func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
+        try forEachStored(from: sequence, filter: filter) { stored, bytes in
+            let record: LogRecord
+            do {
+                record = try RecordCodec.decode(bytes, 0..<bytes.count)
+            } catch {
+                throw PostgresLogError.corrupt(sequence: stored, reason: "\(error)")
+            }
+            guard record.sequence == stored else {
+                throw PostgresLogError.corrupt(sequence: stored, reason: "the record says sequence \(record.sequence)")
+            }
+            return try body(record)
+        }
+    }
+
+    public func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        try forEachStored(from: sequence, filter: .all) { stored, bytes in try bytes.withUnsafeBytes { try body(stored, $0) } }
+    }
+
+    /// Each stored record's sequence and canonical bytes from `sequence` on, up to the head as it
+    /// was when the read began, a page at a time.
+    private func forEachStored(from sequence: UInt64, filter: RecordFilter, _ body: (UInt64, [UInt8]) throws -> Bool) throws {
+        let end = try head.sequence
+        var next = Int64(max(sequence, 1))
+        while UInt64(next) <= end {
+            let rows: [PostgresRow] = try locked {
+                var sql = PostgresQuery(unsafeSQL: "")
+                switch (filter.stream, filter.type) {
+                case let (stream?, type?):
+                    sql = "SELECT seq, record FROM log_events WHERE stream = \(stream) AND type = \(type) AND seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
+                case let (stream?, nil):
+                    sql = "SELECT seq, record FROM log_events WHERE stream = \(stream) AND seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
+                case let (nil, type?):
+                    sql = "SELECT seq, record FROM log_events WHERE type = \(type) AND seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
+                case (nil, nil):
+                    sql = "SELECT seq, record FROM log_events WHERE seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
+                }
+                return try query(sql, "reading the log")
+            }
+            for row in rows {
+                let (stored, record) = try row.decode((Int64, ByteBuffer).self)
+                if try !body(UInt64(stored), Array(record.readableBytesView)) { return }
+                next = stored + 1
+            }
+            if rows.count < Self.page { return }
+        }
+    }
+
+    public func close() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
+        try? connection.close().wait()
+    }
+
+    private func locked<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { throw LogError.closed }
+        return try body()
+    }
+}

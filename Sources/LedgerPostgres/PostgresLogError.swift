@@ -1,0 +1,31 @@
+/// What went wrong with a log on PostgreSQL, said so that a person knows what to do.
+public enum PostgresLogError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The URL cannot be used.
+    case badLocation(String)
+    /// The server could not be reached or the connection broke; nothing in flight was acknowledged.
+    case unavailable(location: String, reason: String)
+    /// The server refused a statement.
+    case server(location: String, operation: String, code: String, message: String)
+    /// A shipped migration's file no longer matches what the database applied.
+    case migrationChanged(version: Int, name: String)
+    /// The database's schema is newer than this build knows.
+    case schemaTooNew(applied: Int, known: Int)
+    /// A stored record does not read as one.
+    case corrupt(sequence: UInt64, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .badLocation(reason): return reason
+        case let .unavailable(location, reason):
+            return "PostgreSQL at \(location) is unavailable: \(reason); nothing of the failed call was acknowledged — check that the server runs and accepts this user, then retry (an append retried with the same events is recognised as written)"
+        case let .server(location, operation, code, message):
+            return "PostgreSQL at \(location) refused \(operation): \(message) (SQLSTATE \(code))"
+        case let .migrationChanged(version, name):
+            return "migration \(version) (\(name)) differs from the one this database applied; shipped migrations are never edited — restore the file, and add a new migration for the change"
+        case let .schemaTooNew(applied, known):
+            return "this database's log schema is at migration \(applied), newer than this build's \(known); use a newer clash"
+        case let .corrupt(sequence, reason):
+            return "the record at sequence \(sequence) in PostgreSQL does not read: \(reason)"
+        }
+    }
+}
