@@ -70,11 +70,29 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     /// Runs one statement and returns its rows.
     @discardableResult
     func query(_ query: PostgresQuery, _ operation: String) throws -> [PostgresRow] {
+        guard !connection.isClosed else {
+            throw PostgresLogError.unavailable(location: location.description, reason: "the connection is closed (before \(operation))")
+        }
         do {
-            return try Array(connection.query(query, logger: logger).wait().rows)
+            return try Array(Self.waitBounded(connection.query(query, logger: logger), seconds: Self.statementTimeoutSeconds).rows)
         } catch {
             throw Self.describe(error, location: location, operation: operation)
         }
+    }
+
+    /// How long one statement may take before the store gives up on its connection.
+    static let statementTimeoutSeconds: Int64 = 60
+
+    struct Timeout: Error {}
+
+    /// Waits for `future`, failing after `seconds` (a connection the server ended can leave a
+    /// statement unanswered; the caller then gets an error, never a hang).
+    static func waitBounded<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int64) throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        future.cascade(to: promise)
+        let timer = future.eventLoop.scheduleTask(in: .seconds(seconds)) { promise.fail(Timeout()) }
+        defer { timer.cancel() }
+        return try promise.futureResult.wait()
     }
 
     /// Runs statements without parameters, one at a time: `sql` split at each `;` that ends a line
@@ -108,8 +126,18 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
 
     static func describe(_ error: any Error, location: PostgresLocation, operation: String) -> any Error {
         if error is PostgresLogError || error is LogError { return error }
+        if error is Timeout {
+            return PostgresLogError.unavailable(location: location.description, reason: "no answer within \(statementTimeoutSeconds) s during \(operation)")
+        }
         if let error = error as? PSQLError {
             if error.code == .server, let info = error.serverInfo {
+                let state = info[.sqlState] ?? "?"
+                // Class 08 (connection exception) and 57 (operator intervention: a terminated
+                // session, a server shutting down): the connection is gone, nothing was committed.
+                if state.hasPrefix("08") || state.hasPrefix("57") {
+                    return PostgresLogError.unavailable(location: location.description,
+                                                        reason: "\(info[.message] ?? "the connection ended") (SQLSTATE \(state)) during \(operation)")
+                }
                 return PostgresLogError.server(location: location.description, operation: operation, code: info[.sqlState] ?? "?",
                                                message: info[.message] ?? "\(error)")
             }
