@@ -138,7 +138,7 @@ let package = Package(
         ),
         .target(
             name: "Clash",
-            dependencies: ["Audit", "ClashCore", "Domain", "EventSchemas", "LedgerLog", "Market", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Audit", "ClashCore", "Domain", "EventSchemas", "LedgerLog", "LedgerPostgres", "Market", "Projections", "Runtime", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "ClashTesting",
@@ -161,6 +161,7 @@ let package = Package(
                 "ClashTesting",
                 "SignIn",
                 "Domain",
+                "LedgerPostgres",
                 "EventSchemas",
                 "Market",
                 "Runtime",

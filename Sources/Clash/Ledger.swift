@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LedgerLog
+import LedgerPostgres
 import Projections
 import Runtime
 
@@ -27,14 +28,16 @@ public final class Ledger {
     /// Where the log's Merkle tree sidecar is kept (nil in memory).
     public var treeDirectory: String? { directory.map { $0 + "/tree" } }
 
-    /// Opens (or creates) the ledger in a data directory: the log in `log/`, the read models in
-    /// `projections/`, the artifacts in `artifacts/` (unless another store is given). Opening recovers the log after a crash and rebuilds read models whose
-    /// projector changed.
+    /// Opens (or creates) the ledger in a data directory: the log in `log/` — or on PostgreSQL when
+    /// `store` is a `postgres://` URL, the directory then holding what stays local — the read
+    /// models in `projections/`, the artifacts in `artifacts/` (unless another store is given).
+    /// Opening recovers a file log after a crash and rebuilds read models whose projector changed.
     public static func open(
-        directory: String, fsync: FsyncPolicy = .batchDefault, clock: any LedgerClock = SystemClock(),
+        directory: String, store: String? = nil, fsync: FsyncPolicy = .batchDefault, clock: any LedgerClock = SystemClock(),
         ids: any IdGenerator = RandomIds(), projectors: [any Projector] = ReadModels.all, artifacts: (any ArtifactStore)? = nil
     ) throws -> Ledger {
-        let log = try FileLog.open(directory: directory + "/log", options: FileLogOptions(fsync: fsync))
+        let log: any LogStore = try store.map { try PostgresLog.open(url: $0) }
+            ?? FileLog.open(directory: directory + "/log", options: FileLogOptions(fsync: fsync))
         do {
             let runner = try ProjectionRunner(directory: directory + "/projections", log: log, projectors: projectors)
             return Ledger(log: log, clock: clock, ids: ids, artifacts: artifacts ?? LocalArtifactStore(directory: directory + "/artifacts"),

@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import GRDB
 import LedgerLog
+import LedgerPostgres
 import Projections
 import Runtime
 
@@ -10,19 +11,24 @@ import Runtime
 /// head without taking the writer's lock or touching its files.
 public final class ReadOnlyLedger {
     public let directory: String
-    /// The log, read-only.
-    public let log: LogReader
+    /// The log, read-only (a file log's reader, or the log on PostgreSQL).
+    public let log: any LogReading
     private let runner: ProjectionRunner
 
     /// Opens `directory` to read; `NoLogError` when it holds no log (nothing is created).
-    public static func open(directory: String) throws -> ReadOnlyLedger {
-        if let reason = NoLogError.missingLog(in: directory) { throw NoLogError(directory: directory, reason: reason) }
-        let log = try LogReader(directory: directory + "/log")
+    public static func open(directory: String, store: String? = nil) throws -> ReadOnlyLedger {
+        let log: any LogReading
+        if let store {
+            log = try PostgresLog.open(url: store)
+        } else {
+            if let reason = NoLogError.missingLog(in: directory) { throw NoLogError(directory: directory, reason: reason) }
+            log = try LogReader(directory: directory + "/log")
+        }
         return ReadOnlyLedger(directory: directory, log: log,
                               runner: try ProjectionRunner(readingDirectory: directory + "/projections", log: log, projectors: ReadModels.all))
     }
 
-    private init(directory: String, log: LogReader, runner: ProjectionRunner) {
+    private init(directory: String, log: any LogReading, runner: ProjectionRunner) {
         self.directory = directory
         self.log = log
         self.runner = runner

@@ -36,6 +36,6 @@ struct ArtifactOptions: ParsableArguments {
 
     /// Opens the data directory's ledger with this artifact store.
     func open(_ data: DataOptions, clock: any LedgerClock = SystemClock()) throws -> Ledger {
-        try Ledger.open(directory: data.directory, clock: clock, artifacts: try store(data))
+        try Ledger.open(directory: data.directory, store: data.storeURL, clock: clock, artifacts: try store(data))
     }
 }

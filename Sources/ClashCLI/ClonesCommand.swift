@@ -16,7 +16,7 @@ struct WriterOptions: ParsableArguments {
     /// Opens the ledger; `artifacts` where the command reads or writes artifacts.
     func open(_ data: DataOptions, artifacts: ArtifactOptions? = nil) throws -> Ledger {
         let clock = at.map(FixedClock.init) ?? SystemClock() as any LedgerClock
-        guard let artifacts else { return try Ledger.open(directory: data.directory, clock: clock) }
+        guard let artifacts else { return try Ledger.open(directory: data.directory, store: data.storeURL, clock: clock) }
         return try artifacts.open(data, clock: clock)
     }
 }

@@ -8,7 +8,7 @@ struct LogStats: ClashCommand {
     @OptionGroup var data: DataOptions
 
     func execute() throws {
-        let reader = try data.existingLog()
+        let reader = try data.existingFileLog("clash log stats")
         let head = reader.head
         Output.json { json in
             json.beginObject()

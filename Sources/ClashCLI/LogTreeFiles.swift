@@ -5,7 +5,7 @@ import LedgerLog
 
 extension DataOptions {
     /// The log's Merkle tree, its sidecar (`tree/` in the data directory) caught up to the head.
-    func tree() throws -> (tree: LogTree, log: LogReader) {
+    func tree() throws -> (tree: LogTree, log: any LogReading) {
         let log = try existingLog()
         let tree = try LogTree(log: log, directory: directory + "/tree")
         if let reason = tree.discarded { Output.progress("tree sidecar rebuilt: \(reason)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerLog
+import LedgerPostgres
 
 struct LogVerify: ClashCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +11,7 @@ struct LogVerify: ClashCommand {
     @OptionGroup var data: DataOptions
 
     func execute() throws {
+        if let url = data.storeURL { return try verifyOnPostgres(url) }
         _ = try data.existingLog()
         let report = LogVerifier.verify(directory: data.logDirectory)
         Output.json { json in
@@ -47,6 +49,31 @@ struct LogVerify: ClashCommand {
         if let problem = report.problem {
             Output.error("damaged log: \(problem.file) at byte \(problem.offset)"
                 + (problem.sequence.map { ", first bad sequence \($0)" } ?? "") + ": \(problem.reason)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension LogVerify {
+    /// The log on PostgreSQL: every sequence present once, each batch's chain value recomputed
+    /// from the stored bytes, the head's equal to the last.
+    func verifyOnPostgres(_ url: String) throws {
+        let log = try PostgresLog.open(url: url)
+        defer { try? log.close() }
+        do {
+            let verification = try log.verify()
+            Output.json { json in
+                json.beginObject()
+                json.key("batches"); json.int(verification.batches)
+                json.key("events"); json.uint(verification.events)
+                json.key("head_hash"); json.string(verification.head.chain.hex)
+                json.key("head_sequence"); json.uint(verification.head.sequence)
+                json.key("ok"); json.bool(true)
+                json.key("store"); json.string(log.location.description)
+                json.endObject()
+            }
+        } catch let error as PostgresLogError {
+            Output.error("damaged log: \(error)")
             throw ExitCode(1)
         }
     }

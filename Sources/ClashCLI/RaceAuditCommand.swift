@@ -26,7 +26,7 @@ struct RaceAuditCommand: ParsableCommand {
     func run() throws {
         let report: RaceAuditReport
         do {
-            let ledger = try ReadOnlyLedger.open(directory: data.directory)
+            let ledger = try ReadOnlyLedger.open(directory: data.directory, store: data.storeURL)
             defer { try? ledger.close() }
             report = try ledger.auditRace(race, artifacts: try artifacts.store(data))
         } catch {

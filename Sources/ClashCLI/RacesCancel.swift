@@ -10,7 +10,7 @@ struct RacesCancel: ClashCommand {
     @Option(help: "Stamp the events with this time in ms (default: now).") var at: Int64?
 
     func execute() throws {
-        let ledger = try Ledger.open(directory: data.directory, clock: at.map(FixedClock.init) ?? SystemClock())
+        let ledger = try Ledger.open(directory: data.directory, store: data.storeURL, clock: at.map(FixedClock.init) ?? SystemClock())
         defer { try? ledger.close() }
         let state = try ledger.cancelRace(race, reason: reason)
         Output.line("{\"race_id\":\"\(race)\",\"phase\":\"\(state.phase.rawValue)\",\"refunded\":\(state.refunded.count)}")

@@ -43,7 +43,7 @@ struct SeasonSimulate: ClashCommand {
             throw ValidationError("\(data.directory) already holds a log; a season is simulated into a new data directory (give another --data)")
         }
         let began = monotonicSeconds()
-        let ledger = try Ledger.open(directory: data.directory, clock: FixedClock(Season.start), ids: SeededIds(seed: seed, prefix: "season"))
+        let ledger = try Ledger.open(directory: data.directory, store: data.storeURL, clock: FixedClock(Season.start), ids: SeededIds(seed: seed, prefix: "season"))
         defer { try? ledger.close() }
         let season = try Season.run(ledger: ledger, seed: seed, clones: clones, races: races, spectators: spectators, assets: assets,
                                     cadence: cadence, slots: slots, engine: try engine.perClone(artifacts: ledger.artifacts), storePackets: storePackets,

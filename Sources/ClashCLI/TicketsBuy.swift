@@ -16,7 +16,7 @@ struct TicketsBuy: ClashCommand {
 
     func execute() throws {
         let holder = try Address.parse(holder, field: "--holder", code: "ticket.holder")
-        let ledger = try Ledger.open(directory: data.directory, clock: at.map(FixedClock.init) ?? SystemClock())
+        let ledger = try Ledger.open(directory: data.directory, store: data.storeURL, clock: at.map(FixedClock.init) ?? SystemClock())
         defer { try? ledger.close() }
         for ticket in try ledger.buyTickets(raceId: race, cloneId: clone, holder: holder, count: count, order: order) {
             Output.line(try ticket.canonicalPayload())

@@ -19,7 +19,34 @@ public enum LogExport {
     @discardableResult
     public static func export(directory: String, to path: String) throws -> LogHead {
         let reader = try LogReader(directory: directory)
-        let head = reader.head
+        return try export(head: reader.head, to: path) { body in
+            try reader.forEachBatch(from: 1) { batch in
+                try body(ExportBatch(first: batch.header.firstSequence, count: Int(batch.header.recordCount), chain: batch.header.chain, lines: batch.bytes))
+            }
+        }
+    }
+
+    /// One batch as an export holds it: its first sequence, record count, chain value and its
+    /// canonical lines, each ended by a newline.
+    public struct ExportBatch {
+        public var first: UInt64
+        public var count: Int
+        public var chain: ChainHash
+        public var lines: [UInt8]
+
+        public init(first: UInt64, count: Int, chain: ChainHash, lines: [UInt8]) {
+            self.first = first
+            self.count = count
+            self.chain = chain
+            self.lines = lines
+        }
+        var last: UInt64 { first + UInt64(count) - 1 }
+    }
+
+    /// Writes the log of any store to `path`, given its head and its batches in order (`batches`
+    /// calls its argument with each, until it returns false).
+    @discardableResult
+    public static func export(head: LogHead, to path: String, batches: ((ExportBatch) throws -> Bool) throws -> Void) throws -> LogHead {
         let file = try PosixFile(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC)
         var offset = 0
         var line = CanonicalJSONWriter()
@@ -32,22 +59,23 @@ public enum LogExport {
         line.newline()
         try file.write(line.bytes, at: offset)
         offset += line.bytes.count
-        try reader.forEachBatch(from: 1) { batch in
+        try batches { batch in
+            guard batch.last <= head.sequence else { return false }
             line.reset()
             line.beginObject()
             line.key("batch")
             line.beginObject()
-            line.key("chain"); line.string(batch.header.chain.hex)
-            line.key("count"); line.uint(UInt64(batch.header.recordCount))
-            line.key("first"); line.uint(batch.header.firstSequence)
+            line.key("chain"); line.string(batch.chain.hex)
+            line.key("count"); line.uint(UInt64(batch.count))
+            line.key("first"); line.uint(batch.first)
             line.endObject()
             line.endObject()
             line.newline()
             try file.write(line.bytes, at: offset)
             offset += line.bytes.count
-            try file.write(batch.bytes, at: offset)
-            offset += batch.bytes.count
-            return batch.header.lastSequence < head.sequence
+            try file.write(batch.lines, at: offset)
+            offset += batch.lines.count
+            return batch.last < head.sequence
         }
         try file.sync()
         return head
@@ -74,6 +102,39 @@ public enum LogExport {
         }
         try writer.writeCheckpoint(streams: batches.streams)
         return LogHead(sequence: writer.lastSequence, chain: writer.chain)
+    }
+
+    /// Imports an export file into an empty store of any kind (the log on PostgreSQL, say): the
+    /// whole file checked first, as for a directory, then each batch appended as one append, so the
+    /// store holds the same batches, chain values and head; a batch whose chain value comes out
+    /// otherwise stops the import with what was written named.
+    @discardableResult
+    public static func importLog(from path: String, into store: any LogStore) throws -> LogHead {
+        guard try store.head.sequence == 0 else { throw LogError.badImport(file: path, line: 1, reason: "the store already holds a log; import into an empty one") }
+        let bytes = try FileSystem.readWhole(path)
+        let parsed = try parse(bytes, file: path)
+        for batch in parsed.batches {
+            var drafts: [EventDraft] = []
+            drafts.reserveCapacity(batch.count)
+            var start = 0
+            for index in batch.bytes.indices where batch.bytes[index] == 0x0A {
+                let record = try RecordCodec.decode(batch.bytes, start..<index)
+                drafts.append(EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                         timestampMs: record.timestampMs, correlationId: record.correlationId, causationId: record.causationId,
+                                         payload: Array(record.payload)))
+                start = index + 1
+            }
+            let result = try store.append(drafts)
+            let lastSequence = batch.first + UInt64(batch.count) - 1
+            guard result.firstSequence == batch.first, result.lastSequence == lastSequence else {
+                throw LogError.badImport(file: path, line: 1, reason: "the store placed batch \(batch.first)… at \(result.firstSequence)…")
+            }
+        }
+        let head = try store.head
+        guard head == parsed.head else {
+            throw LogError.badImport(file: path, line: 1, reason: "the store's head \(head.chain.hex) differs from the file's \(parsed.head.chain.hex)")
+        }
+        return head
     }
 
     struct ParsedBatch {

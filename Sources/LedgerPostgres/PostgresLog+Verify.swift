@@ -65,3 +65,29 @@ extension PostgresLog {
         try query("SELECT pg_terminate_backend(\(processId))", "ending session \(processId)").first!.decode(Bool.self)
     }
 }
+
+extension PostgresLog {
+    /// Each batch (an append) in order with its canonical lines: what `clash log export` writes.
+    public func forEachBatch(_ body: (LogExport.ExportBatch) throws -> Bool) throws {
+        var ends: [(first: UInt64, last: UInt64, chain: ChainHash)] = []
+        for row in try query("SELECT first_seq, last_seq, chain FROM log_batches ORDER BY last_seq", "reading the batches") {
+            let (first, last, chain) = try row.decode((Int64, Int64, ByteBuffer).self)
+            ends.append((UInt64(first), UInt64(last), ChainHash(bytes: Array(chain.readableBytesView))))
+        }
+        var index = 0
+        var lines: [UInt8] = []
+        var stop = false
+        try forEachCanonical(from: 1) { sequence, bytes in
+            guard index < ends.count else { return false }
+            lines.append(contentsOf: bytes)
+            lines.append(0x0A)
+            if sequence == ends[index].last {
+                let end = ends[index]
+                stop = try !body(LogExport.ExportBatch(first: end.first, count: Int(end.last - end.first + 1), chain: end.chain, lines: lines))
+                lines.removeAll(keepingCapacity: true)
+                index += 1
+            }
+            return !stop
+        }
+    }
+}

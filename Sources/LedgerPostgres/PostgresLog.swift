@@ -39,6 +39,11 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         self.logger = logger
     }
 
+    /// A store dropped without `close()` (a reader a command let go of) still ends its session.
+    deinit {
+        if !closed { try? connection.close().wait() }
+    }
+
     /// Connects, applies the migrations this database has not yet applied, and opens the log.
     public static func open(_ location: PostgresLocation) throws -> PostgresLog {
         var logger = Logger(label: "clash.postgres")

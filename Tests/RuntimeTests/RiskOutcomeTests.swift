@@ -1,6 +1,5 @@
 import Clash
 import ClashTesting
-import Domain
 import Foundation
 import Market
 import Testing
