@@ -36,7 +36,7 @@ public final class Ledger {
         directory: String, store: String? = nil, fsync: FsyncPolicy = .batchDefault, clock: any LedgerClock = SystemClock(),
         ids: any IdGenerator = RandomIds(), projectors: [any Projector] = ReadModels.all, artifacts: (any ArtifactStore)? = nil
     ) throws -> Ledger {
-        let log: any LogStore = try store.map { try PostgresLog.open(url: $0) }
+        let log: any LogStore = try store.map { try PostgresStore.open(url: $0) }
             ?? FileLog.open(directory: directory + "/log", options: FileLogOptions(fsync: fsync))
         do {
             let runner = try ProjectionRunner(directory: directory + "/projections", log: log, projectors: projectors)

@@ -19,7 +19,7 @@ public final class ReadOnlyLedger {
     public static func open(directory: String, store: String? = nil) throws -> ReadOnlyLedger {
         let log: any LogReading
         if let store {
-            log = try PostgresLog.open(url: store)
+            log = try PostgresStore.open(url: store)
         } else {
             if let reason = NoLogError.missingLog(in: directory) { throw NoLogError(directory: directory, reason: reason) }
             log = try LogReader(directory: directory + "/log")

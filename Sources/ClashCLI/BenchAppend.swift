@@ -4,7 +4,9 @@ import LedgerLog
 import Clash
 
 /// Appends synthetic ticks and reports each durable point, so that an outside crash test can kill
-/// it at any moment and then check that every acknowledged event survived.
+/// it at any moment and then check that every acknowledged event survived. With `--store` the ticks
+/// go to the log on PostgreSQL, each append one committed transaction; a server that restarts is
+/// reconnected to and the append retried (reported on standard error).
 struct BenchAppend: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
@@ -29,6 +31,7 @@ struct BenchAppend: ClashCommand {
     }
 
     func execute() throws {
+        if let url = data.storeURL { return try appendToPostgres(url) }
         let options = FileLogOptions(fsync: FsyncPolicy(name: fsync)!, segmentBytesMax: segmentBytes) { sequence in
             Output.line("durable \(sequence)")
         }
@@ -64,6 +67,36 @@ struct BenchAppend: ClashCommand {
             json.key("events_per_second"); json.int(Int(Double(events) / max(seconds, 1e-9)))
             json.key("fsync"); json.string(fsync)
             json.key("head_sequence"); json.uint(last)
+            json.endObject()
+        }
+    }
+
+    /// Each append of `--chunk` ticks is one transaction; `durable SEQ` follows its commit.
+    private func appendToPostgres(_ url: String) throws {
+        let log = try PostgresStore.open(url: url)
+        defer { try? log.close() }
+        var ticks = SyntheticTicks(seed: seed)
+        var remaining = events
+        var last: UInt64 = 0
+        let start = monotonicSeconds()
+        while remaining > 0 {
+            let count = min(chunk, remaining)
+            var drafts: [EventDraft] = []
+            drafts.reserveCapacity(count)
+            for _ in 0..<count { drafts.append(ticks.next()!) }
+            last = try log.append(drafts).lastSequence
+            Output.line("durable \(last)")
+            remaining -= count
+            if intervalMs > 0 { usleep(UInt32(intervalMs * 1_000)) }
+        }
+        let seconds = monotonicSeconds() - start
+        let head = try log.head.sequence
+        Output.json { json in
+            json.beginObject()
+            json.key("appended"); json.int(events)
+            json.key("events_per_second"); json.int(Int(Double(events) / max(seconds, 1e-9)))
+            json.key("head_sequence"); json.uint(head)
+            json.key("store"); json.string(log.location.description)
             json.endObject()
         }
     }

@@ -34,7 +34,7 @@ struct DataOptions: ParsableArguments {
     /// For commands that only read: the log, refusing a directory that holds none. Never creates
     /// or writes anything.
     func existingLog() throws -> any LogReading {
-        if let url = storeURL { return try PostgresLog.open(url: url) }
+        if let url = storeURL { return try PostgresStore.open(url: url) }
         if let reason = missingLog { throw NoLogError(directory: directory, reason: reason) }
         return try LogReader(directory: logDirectory)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import LedgerLog
 import LedgerPostgres
 
@@ -12,7 +13,7 @@ struct LogExportCommand: ClashCommand {
     func execute() throws {
         let head: LogHead
         if let url = data.storeURL {
-            let log = try PostgresLog.open(url: url)
+            let log = try PostgresStore.open(url: url)
             defer { try? log.close() }
             head = try LogExport.export(head: try log.head, to: to) { try log.forEachBatch($0) }
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import LedgerLog
 import LedgerPostgres
 
@@ -13,7 +14,7 @@ struct LogImportCommand: ClashCommand {
     func execute() throws {
         let head: LogHead
         if let url = data.storeURL {
-            let log = try PostgresLog.open(url: url)
+            let log = try PostgresStore.open(url: url)
             defer { try? log.close() }
             head = try LogExport.importLog(from: from, into: log)
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clash
 import LedgerLog
 import LedgerPostgres
 
@@ -58,7 +59,7 @@ extension LogVerify {
     /// The log on PostgreSQL: every sequence present once, each batch's chain value recomputed
     /// from the stored bytes, the head's equal to the last.
     func verifyOnPostgres(_ url: String) throws {
-        let log = try PostgresLog.open(url: url)
+        let log = try PostgresStore.open(url: url)
         defer { try? log.close() }
         do {
             let verification = try log.verify()

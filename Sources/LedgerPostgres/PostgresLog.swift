@@ -24,8 +24,9 @@ import PostgresNIO
 /// caller's own executor), one call at a time per store.
 public final class PostgresLog: LogStore, @unchecked Sendable {
     public let location: PostgresLocation
-    private let connection: PostgresConnection
+    private var connection: PostgresConnection
     private let logger: Logger
+    private let reconnect: Reconnect
     private let lock = NSLock()
     private var closed = false
     /// Rows read per round trip.
@@ -33,10 +34,27 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     /// The channel an append notifies (its last sequence) when it commits.
     public static let channel = "clash_log"
 
-    private init(location: PostgresLocation, connection: PostgresConnection, logger: Logger) {
+    private init(location: PostgresLocation, connection: PostgresConnection, logger: Logger, reconnect: Reconnect) {
         self.location = location
         self.connection = connection
         self.logger = logger
+        self.reconnect = reconnect
+    }
+
+    /// What a call does when the server is unavailable (restarted, failed over, the session
+    /// ended): give up at once with `PostgresLogError.unavailable`, or reconnect and retry the whole
+    /// call for up to `seconds`, reporting each attempt. A retried append sends the same events, so
+    /// one whose commit went through before its reply was lost is recognised as written, never
+    /// written twice.
+    public struct Reconnect: Sendable {
+        public let seconds: Double
+        public let report: @Sendable (PostgresLogError, _ attempt: Int) -> Void
+
+        public static let never = Reconnect(seconds: 0) { _, _ in }
+
+        public static func within(_ seconds: Double, report: @escaping @Sendable (PostgresLogError, _ attempt: Int) -> Void) -> Reconnect {
+            Reconnect(seconds: seconds, report: report)
+        }
     }
 
     /// A store dropped without `close()` (a reader a command let go of) still ends its session.
@@ -44,20 +62,13 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         if !closed { try? connection.close().wait() }
     }
 
-    /// Connects, applies the migrations this database has not yet applied, and opens the log.
-    public static func open(_ location: PostgresLocation) throws -> PostgresLog {
+    /// Connects, applies the migrations this database has not yet applied (none on a replica,
+    /// which only reads), and opens the log.
+    public static func open(_ location: PostgresLocation, reconnect: Reconnect = .never) throws -> PostgresLog {
         var logger = Logger(label: "clash.postgres")
         logger.logLevel = .critical
-        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                             password: location.password, database: location.database, tls: .disable)
-        let connection: PostgresConnection
-        do {
-            connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
-                                                        id: 1, logger: logger).wait()
-        } catch {
-            throw Self.describe(error, location: location, operation: "the connection")
-        }
-        let log = PostgresLog(location: location, connection: connection, logger: logger)
+        let connection = try connect(location, logger: logger)
+        let log = PostgresLog(location: location, connection: connection, logger: logger, reconnect: reconnect)
         do {
             try PostgresMigrations.apply(log)
         } catch {
@@ -67,8 +78,50 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         return log
     }
 
+    static func connect(_ location: PostgresLocation, logger: Logger) throws -> PostgresConnection {
+        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                             password: location.password, database: location.database, tls: .disable)
+        do {
+            return try waitBounded(PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                              id: 1, logger: logger), seconds: statementTimeoutSeconds)
+        } catch {
+            throw describe(error, location: location, operation: "the connection")
+        }
+    }
+
+    /// Before an operation (never inside a transaction): a connection the server ended — a
+    /// restart, a terminated session — is replaced by a new one, so the caller's retry goes on.
+    private func reconnectIfClosed() throws {
+        guard connection.isClosed else { return }
+        let fresh = try Self.connect(location, logger: logger)
+        try? connection.close().wait()
+        connection = fresh
+        try query(PostgresQuery(unsafeSQL: "SET search_path TO \(location.schema)"), "the connection (its schema)")
+    }
+
     /// Opens `url` (see `PostgresLocation`).
-    public static func open(url: String) throws -> PostgresLog { try open(PostgresLocation(url: url)) }
+    public static func open(url: String, reconnect: Reconnect = .never) throws -> PostgresLog {
+        try open(PostgresLocation(url: url), reconnect: reconnect)
+    }
+
+    /// Runs one whole call (a transaction, a page of a read) on a live connection; when the server
+    /// is unavailable, drops the connection and runs it again on a new one, as `reconnect` allows.
+    private func retrying<T>(_ body: () throws -> T) throws -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var attempt = 0
+        while true {
+            do {
+                try reconnectIfClosed()
+                return try body()
+            } catch let error as PostgresLogError {
+                guard case .unavailable = error, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < reconnect.seconds else { throw error }
+                attempt += 1
+                reconnect.report(error, attempt)
+                if !connection.isClosed { _ = try? Self.waitBounded(connection.close(), seconds: 5) }
+                Thread.sleep(forTimeInterval: min(0.05 * Double(1 << min(attempt, 5)), 1))
+            }
+        }
+    }
 
     // MARK: - Statements
 
@@ -143,6 +196,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
                     return PostgresLogError.unavailable(location: location.description,
                                                         reason: "\(info[.message] ?? "the connection ended") (SQLSTATE \(state)) during \(operation)")
                 }
+                if state == "25006" { return PostgresLogError.readOnly(location: location.description, operation: operation) }
                 return PostgresLogError.server(location: location.description, operation: operation, code: info[.sqlState] ?? "?",
                                                message: info[.message] ?? "\(error)")
             }
@@ -170,7 +224,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { throw LogError.closed }
-        return try transaction("an append") {
+        return try retrying { try transaction("an append") {
             let headRow = try query("SELECT seq, chain FROM log_head WHERE id = 1 FOR UPDATE", "an append (locking the head)")
             guard let headRow = headRow.first else { throw PostgresLogError.corrupt(sequence: 0, reason: "the head row is missing") }
             let (headValue, chainBuffer) = try headRow.decode((Int64, ByteBuffer).self)
@@ -241,7 +295,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
             try query("UPDATE log_head SET seq = \(last), chain = \(chainBytes) WHERE id = 1", "an append (the head)")
             try query("SELECT pg_notify(\(Self.channel), \(String(sequence)))", "an append (the notification)")
             return AppendResult(firstSequence: head + 1, lastSequence: sequence, written: true)
-        }
+        } }
     }
 
     public func streamVersion(_ stream: String) throws -> UInt64 {
@@ -329,6 +383,6 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { throw LogError.closed }
-        return try body()
+        return try retrying(body)
     }
 }

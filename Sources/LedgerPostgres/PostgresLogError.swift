@@ -6,6 +6,8 @@ public enum PostgresLogError: Error, Sendable, Equatable, CustomStringConvertibl
     case unavailable(location: String, reason: String)
     /// The server refused a statement.
     case server(location: String, operation: String, code: String, message: String)
+    /// The server takes no writes (a hot standby): the write went nowhere.
+    case readOnly(location: String, operation: String)
     /// A shipped migration's file no longer matches what the database applied.
     case migrationChanged(version: Int, name: String)
     /// The database's schema is newer than this build knows.
@@ -20,6 +22,8 @@ public enum PostgresLogError: Error, Sendable, Equatable, CustomStringConvertibl
             return "PostgreSQL at \(location) is unavailable: \(reason); nothing of the failed call was acknowledged — check that the server runs and accepts this user, then retry (an append retried with the same events is recognised as written)"
         case let .server(location, operation, code, message):
             return "PostgreSQL at \(location) refused \(operation): \(message) (SQLSTATE \(code))"
+        case let .readOnly(location, operation):
+            return "PostgreSQL at \(location) is read-only (a hot standby) and refused \(operation); nothing was written — write through the primary, and read here only a log the primary holds (a schema it has not created, or the standby has not yet replayed, is not here)"
         case let .migrationChanged(version, name):
             return "migration \(version) (\(name)) differs from the one this database applied; shipped migrations are never edited — restore the file, and add a new migration for the change"
         case let .schemaTooNew(applied, known):

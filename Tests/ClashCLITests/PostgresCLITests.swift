@@ -53,6 +53,53 @@ struct PostgresCLITests {
         #expect(again.status != 0 && again.stderr.contains("already holds a log"), "an import into a store that holds a log is refused: \(again.stderr)")
     }
 
+    @Test("read-only commands against a hot standby (streaming replication) give the primary's answers: log verify, root, prove, dump, verify --replay, state-hash, race audit, dispute",
+          .enabled(if: ProcessInfo.processInfo.environment["CLASH_TEST_POSTGRES_STANDBY"] != nil, "CLASH_TEST_POSTGRES_STANDBY names no standby (tools/test starts one)"))
+    func standbyAnswersAsThePrimary() throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let primary = self.store
+        let standby = ProcessInfo.processInfo.environment["CLASH_TEST_POSTGRES_STANDBY"]! + "?" + primary.split(separator: "?").last!
+        let played = try season(["--data", base + "/primary", "--store", primary])
+        #expect(played.status == 0, "\(played.stderr)")
+        let head = try CLI.json(try CLI.run(["log", "verify", "--store", primary]).stdout)["head_hash"] as? String
+        #expect(head != nil)
+
+        // Replication is asynchronous: wait (bounded) until the standby has replayed the season.
+        var caughtUp = false
+        for _ in 0..<120 where !caughtUp {
+            let onStandby = try CLI.run(["log", "verify", "--store", standby])
+            if onStandby.status == 0, try CLI.json(onStandby.stdout)["head_hash"] as? String == head { caughtUp = true } else { Thread.sleep(forTimeInterval: 0.25) }
+        }
+        #expect(caughtUp, "the standby reached the primary's head within 30 s")
+        guard caughtUp else { return }
+
+        // The auditor keeps read models in a directory of its own, built from the standby, beside a
+        // copy of the artifacts folder that came with the log (artifacts stay local).
+        try FileManager.default.createDirectory(atPath: base + "/auditor", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: base + "/primary/artifacts", toPath: base + "/auditor/artifacts")
+        func same(_ command: [String]) throws {
+            let onPrimary = try CLI.run(command + ["--data", base + "/primary", "--store", primary])
+            let onStandby = try CLI.run(command + ["--data", base + "/auditor", "--store", standby])
+            #expect(onStandby.status == 0 && onStandby.stdout == onPrimary.stdout && !onPrimary.stdout.isEmpty, "\(command): \(onStandby.stderr)")
+        }
+        try same(["log", "root"])
+        try same(["log", "root", "--size", "100"])
+        try same(["log", "prove", "--seq", "42"])
+        try same(["log", "prove", "--from-size", "10"])
+        try same(["log", "dump", "--from", "1", "--limit", "50"])
+        try same(["state-hash"])
+        try same(["dispute", "race", "r-1", "--json"])
+        try same(["race", "audit", "r-1"])
+        let replay = try CLI.run(["verify", "--replay", "--data", base + "/auditor", "--store", standby])
+        #expect(replay.status == 0, "verify --replay on the standby: \(replay.stdout)\(replay.stderr)")
+
+        // The standby refuses writes with a clear error, and the primary's log is untouched.
+        let write = try CLI.run(["clones", "create", "--owner", "0x" + String(repeating: "a", count: 40), "--name", "Late", "--assets", "BTC",
+                                 "--prompt", "p", "--data", base + "/auditor", "--store", standby])
+        #expect(write.status == 1 && write.stderr.contains("is read-only (a hot standby)") && write.stderr.contains("write through the primary"), "\(write.stderr)")
+        #expect(try CLI.json(try CLI.run(["log", "verify", "--store", primary]).stdout)["head_hash"] as? String == head)
+    }
+
     @Test("a store URL that cannot be used, or a server that does not answer, is a clear error naming it, exit 1, nothing written")
     func badStore() throws {
         let bad = try CLI.run(["log", "verify", "--store", "postgres://nobody@127.0.0.1:1/clash"])
