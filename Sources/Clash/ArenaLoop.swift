@@ -21,10 +21,14 @@ public struct ArenaLoop {
         return try scheduler.advance(to: min(until, newest), progress: progress)
     }
 
-    /// Steps until `shouldStop` (looked at every tenth of a second between steps); the reports added up.
+    /// Steps until `shouldStop` (looked at every tenth of a second between steps); the reports added
+    /// up. On a shared log it first takes the arena scheduler's lease (`ManagerLease`).
     public func run(shouldStop: () -> Bool, progress: @escaping (String) -> Void = { _ in }) throws -> ArenaScheduler.Report {
         var total = ArenaScheduler.Report()
+        guard let lease = try ManagerLease.take("arena scheduler", log: log, note: progress, shouldStop: shouldStop) else { return total }
+        defer { lease.release() }
         while !shouldStop() {
+            try lease.check()
             total += try step(progress: progress)
             var waited = 0.0
             while waited < pollSeconds, !shouldStop() {

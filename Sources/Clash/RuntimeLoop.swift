@@ -19,12 +19,16 @@ public struct RuntimeLoop {
     }
 
     /// Cycles until `shouldStop` (or once); `cycled` hears each cycle, `note` what people should
-    /// know. Returns the cycles run.
+    /// know. Returns the cycles run. On a shared log it first takes the runtime worker's lease
+    /// (`ManagerLease`).
     @discardableResult
     public func run(once: Bool = false, shouldStop: () -> Bool, note: (String) -> Void, cycled: (RuntimeWorker.Cycle) -> Void = { _ in }) throws -> Int {
         var cycles = 0
         var waiting: Set<String> = []
+        guard let lease = try ManagerLease.take("runtime worker", log: worker.log, note: note, shouldStop: shouldStop) else { return cycles }
+        defer { lease.release() }
         while !shouldStop() {
+            try lease.check()
             let cycle = try worker.cycle()
             cycles += 1
             candles?.want(reads: try worker.candleReads())

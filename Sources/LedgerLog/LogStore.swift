@@ -18,10 +18,17 @@ public protocol LogReading: AnyObject, Sendable {
     /// The chain value after the batch that ends at `sequence` (the head's once that batch was
     /// written), or nil when no batch ends there (or the store keeps no earlier chain values).
     func chain(endingAt sequence: UInt64) throws -> ChainHash?
+    /// Waits until something may have been appended after `sequence`, or `milliseconds` have
+    /// passed: a store that is told of appends (PostgreSQL's LISTEN) wakes when told; others sleep.
+    func waitForAppends(after sequence: UInt64, milliseconds: Int) throws
 }
 
 extension LogReading {
     public func refresh() throws {}
+
+    public func waitForAppends(after sequence: UInt64, milliseconds: Int) throws {
+        usleep(UInt32(milliseconds * 1000))
+    }
 
     /// The head's chain value when the head is at `sequence`; a store that keeps its batches says more.
     public func chain(endingAt sequence: UInt64) throws -> ChainHash? {
@@ -104,8 +111,9 @@ extension LogReading {
         try read(filter: RecordFilter(stream: stream))
     }
 
-    /// Delivers records from `sequence` on as they are appended, polling every `pollMilliseconds`,
-    /// until `body` returns false or `shouldStop` says so. Returns the next sequence to read.
+    /// Delivers records from `sequence` on as they are appended, looking every `pollMilliseconds`
+    /// (or when the store says an append committed), until `body` returns false or `shouldStop`
+    /// says so. Returns the next sequence to read.
     @discardableResult
     public func follow(
         from sequence: UInt64 = 1, filter: RecordFilter = .all, pollMilliseconds: Int = 50,
@@ -124,7 +132,7 @@ extension LogReading {
                 }
                 if !keepGoing { return next }
             } else {
-                usleep(UInt32(pollMilliseconds * 1000))
+                try waitForAppends(after: head, milliseconds: pollMilliseconds)
             }
         }
         return next

@@ -27,6 +27,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     private var connection: PostgresConnection
     private let logger: Logger
     private let reconnect: Reconnect
+    private let listener: PostgresAppendListener
     private let lock = NSLock()
     private var closed = false
     /// Rows read per round trip.
@@ -39,6 +40,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         self.connection = connection
         self.logger = logger
         self.reconnect = reconnect
+        self.listener = PostgresAppendListener(location: location, logger: logger)
     }
 
     /// What a call does when the server is unavailable (restarted, failed over, the session
@@ -59,7 +61,10 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
 
     /// A store dropped without `close()` (a reader a command let go of) still ends its session.
     deinit {
-        if !closed { try? connection.close().wait() }
+        if !closed {
+            try? connection.close().wait()
+            listener.close()
+        }
     }
 
     /// Connects, applies the migrations this database has not yet applied (none on a replica,
@@ -371,12 +376,19 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         }
     }
 
+    /// Wakes when an append commits (LISTEN on a connection of its own), or after `milliseconds`.
+    public func waitForAppends(after sequence: UInt64, milliseconds: Int) throws {
+        guard !closed else { throw LogError.closed }
+        listener.wait(milliseconds: milliseconds)
+    }
+
     public func close() throws {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
         closed = true
         try? connection.close().wait()
+        listener.close()
     }
 
     private func locked<T>(_ body: () throws -> T) throws -> T {

@@ -8,6 +8,8 @@ public enum PostgresLogError: Error, Sendable, Equatable, CustomStringConvertibl
     case server(location: String, operation: String, code: String, message: String)
     /// The server takes no writes (a hot standby): the write went nowhere.
     case readOnly(location: String, operation: String)
+    /// A process manager's lease ended with its session: another may hold it now.
+    case leaseLost(name: String, location: String, reason: String)
     /// A shipped migration's file no longer matches what the database applied.
     case migrationChanged(version: Int, name: String)
     /// The database's schema is newer than this build knows.
@@ -24,6 +26,8 @@ public enum PostgresLogError: Error, Sendable, Equatable, CustomStringConvertibl
             return "PostgreSQL at \(location) refused \(operation): \(message) (SQLSTATE \(code))"
         case let .readOnly(location, operation):
             return "PostgreSQL at \(location) is read-only (a hot standby) and refused \(operation); nothing was written — write through the primary, and read here only a log the primary holds (a schema it has not created, or the standby has not yet replayed, is not here)"
+        case let .leaseLost(name, location, reason):
+            return "this \(name) lost its lease on \(location) (\(reason)); it stops, since a standby may have taken over — start it again to wait as a standby"
         case let .migrationChanged(version, name):
             return "migration \(version) (\(name)) differs from the one this database applied; shipped migrations are never edited — restore the file, and add a new migration for the change"
         case let .schemaTooNew(applied, known):

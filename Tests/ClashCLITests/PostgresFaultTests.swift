@@ -15,12 +15,18 @@ struct PostgresFaultTests {
         let err: String
 
         init(_ store: String, seed: Int, events: Int, chunk: Int, in directory: String) throws {
-            out = directory + "/writer-\(seed).out"
-            err = directory + "/writer-\(seed).err"
+            try self.init(["bench", "append", "--store", store, "--seed", "\(seed)", "--events", "\(events)", "--chunk", "\(chunk)"],
+                          named: "writer-\(seed)", in: directory)
+        }
+
+        /// Any `clash` command run in the background.
+        init(_ arguments: [String], named name: String, in directory: String) throws {
+            out = directory + "/\(name).out"
+            err = directory + "/\(name).err"
             FileManager.default.createFile(atPath: out, contents: nil)
             FileManager.default.createFile(atPath: err, contents: nil)
             process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["bench", "append", "--store", store, "--seed", "\(seed)", "--events", "\(events)", "--chunk", "\(chunk)"]
+            process.arguments = arguments
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
             try process.run()
@@ -117,6 +123,71 @@ struct PostgresFaultTests {
         #expect(verified["ok"] as? Bool == true, "\(verified)")
         #expect(verified["events"] as? Int == 3 * events, "every event exactly once (ids are unique in the database)")
         #expect(verified["batches"] as? Int == 3 * events / chunk, "every append one batch, none twice")
+    }
+
+    /// Waits (bounded) until `condition` holds.
+    func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+
+    @Test("one arena scheduler at a time on a shared log: a second waits as a standby saying who holds the lease, takes over when the first is SIGKILLed, and stops (exit 1) when it loses its lease; a second runtime worker waits too")
+    func oneProcessManagerAtATime() throws {
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let store = ProcessInfo.processInfo.environment["CLASH_TEST_POSTGRES"]! + "?schema=lease_" + UUID().uuidString.prefix(8).lowercased()
+        func scheduler(_ name: String) throws -> Writer {
+            try Writer(["arena", "run", "--store", store, "--data", base + "/" + name, "--poll-seconds", "0.2"], named: name, in: base)
+        }
+        let first = try scheduler("first")
+        #expect(eventually { (try? PostgresFaultTests.sessions(store, named: "clash arena scheduler")) == 1 }, "the first holds the lease")
+        let second = try scheduler("second")
+        #expect(eventually { second.stderr.contains("another arena scheduler holds the lease") && second.stderr.contains("waits as a standby") },
+                "the second waits, saying so: \(second.stderr)")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(!second.stderr.contains("took over"), "it does not go on while the first holds the lease")
+
+        kill(first.process.processIdentifier, SIGKILL)
+        first.wait(atMost: 10)
+        #expect(eventually { second.stderr.contains("this arena scheduler took over the lease") }, "the standby takes over: \(second.stderr)")
+
+        // The holder's session ended by the server: it has lost the lease and stops.
+        try PostgresFaultTests.psql(store, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'clash arena scheduler'")
+        second.wait(atMost: 30)
+        #expect(second.process.terminationStatus == 1 && second.stderr.contains("lost its lease"), "\(second.stderr)")
+
+        // The runtime worker has a lease of its own.
+        let worker = try Writer(["runtime", "worker", "--store", store, "--data", base + "/w1", "--poll-seconds", "0.2"], named: "w1", in: base)
+        #expect(eventually { (try? PostgresFaultTests.sessions(store, named: "clash runtime worker")) == 1 })
+        let standby = try Writer(["runtime", "worker", "--store", store, "--data", base + "/w2", "--poll-seconds", "0.2"], named: "w2", in: base)
+        #expect(eventually { standby.stderr.contains("another runtime worker holds the lease") }, "\(standby.stderr)")
+        for process in [worker, standby] { process.process.terminate() }
+        for process in [worker, standby] { process.wait(atMost: 30) }
+        #expect(worker.process.terminationStatus == 0 && standby.process.terminationStatus == 0, "SIGTERM ends both, the standby too")
+    }
+
+    /// How many sessions named `name` are connected to `store`'s database.
+    static func sessions(_ store: String, named name: String) throws -> Int {
+        Int(try psql(store, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(name)'").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Runs a statement with psql, as an operator would; its output.
+    @discardableResult
+    static func psql(_ store: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [String(store.prefix { $0 != "?" }), "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "psql \(sql)")
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Runs tools/postgres from the package. Its output goes to files, not pipes: the server it

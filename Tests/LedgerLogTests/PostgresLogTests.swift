@@ -98,6 +98,35 @@ struct PostgresLogTests {
         #expect(try fresh.verify().events == UInt64(acknowledged + lost.count))
     }
 
+    @Test("a follower wakes when an append commits (LISTEN/NOTIFY), not when its poll comes round: with a 20-second poll it sees each append another connection commits at once")
+    func followerWakesOnNotify() throws {
+        let url = PostgresTestServer.freshURL()
+        let follower = try PostgresLog.open(url: url)
+        let writer = try PostgresLog.open(url: url)
+        defer { try? follower.close(); try? writer.close() }
+        try writer.append(Drafts.ticks(3, prefix: "before"))
+        let seen = Mutex<[String]>([])
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            defer { done.signal() }
+            do {
+                try follower.follow(from: 4, pollMilliseconds: 20_000) { record in
+                    seen.withLock { $0.append(record.id) }
+                    return seen.withLock { $0.count } < 2
+                }
+            } catch {
+                Issue.record("follower: \(error)")
+            }
+        }.start()
+        Thread.sleep(forTimeInterval: 0.5)  // the follower is waiting
+        let first = Drafts.ticks(1, prefix: "first"), second = Drafts.ticks(1, prefix: "second")
+        try writer.append(first)
+        Thread.sleep(forTimeInterval: 0.3)
+        try writer.append(second)
+        #expect(done.wait(timeout: .now() + 10) == .success, "the follower woke on each commit (a 20 s poll would not have)")
+        #expect(seen.withLock { $0 } == (first + second).map(\.id))
+    }
+
     @Test("migrations are applied once and recorded; a database whose record of a shipped migration differs is refused with what to do")
     func migrations() throws {
         let url = PostgresTestServer.freshURL()

@@ -33,7 +33,7 @@ public final class RuntimeWorker {
         public var waiting: [String: String] = [:]
     }
 
-    let log: any LogStore
+    public let log: any LogStore
     let artifacts: any ArtifactStore
     let engine: (String) throws -> any DecisionEngine
     let settings: Settings
