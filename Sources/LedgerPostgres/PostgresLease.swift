@@ -73,13 +73,6 @@ public final class PostgresLease: @unchecked Sendable {
     deinit { release() }
 
     private func query(_ query: PostgresQuery, _ operation: String) throws -> [PostgresRow] {
-        guard !connection.isClosed else {
-            throw PostgresLogError.unavailable(location: location.description, reason: "the connection is closed (before \(operation))")
-        }
-        do {
-            return try Array(PostgresLog.waitBounded(connection.query(query, logger: logger), seconds: PostgresLog.statementTimeoutSeconds).rows)
-        } catch {
-            throw PostgresLog.describe(error, location: location, operation: operation)
-        }
+        try PostgresLog.run(query, on: connection, location: location, logger: logger, operation)
     }
 }

@@ -133,13 +133,19 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     /// Runs one statement and returns its rows.
     @discardableResult
     func query(_ query: PostgresQuery, _ operation: String) throws -> [PostgresRow] {
+        try Self.run(query, on: connection, location: location, logger: logger, operation)
+    }
+
+    /// Runs one statement on `connection`, bounded in time, its errors said as `PostgresLogError`.
+    static func run(_ query: PostgresQuery, on connection: PostgresConnection, location: PostgresLocation, logger: Logger,
+                    _ operation: String) throws -> [PostgresRow] {
         guard !connection.isClosed else {
             throw PostgresLogError.unavailable(location: location.description, reason: "the connection is closed (before \(operation))")
         }
         do {
-            return try Array(Self.waitBounded(connection.query(query, logger: logger), seconds: Self.statementTimeoutSeconds).rows)
+            return try Array(waitBounded(connection.query(query, logger: logger), seconds: statementTimeoutSeconds).rows)
         } catch {
-            throw Self.describe(error, location: location, operation: operation)
+            throw describe(error, location: location, operation: operation)
         }
     }
 
