@@ -94,7 +94,7 @@ struct PostgresFaultTests {
         }
     }
 
-    @Test("PostgreSQL restarted under load: the writers see a clear error, reconnect, retry idempotently and go on; afterwards every event is there exactly once and the chain verifies")
+    @Test("PostgreSQL restarted under load: the writers see a clear error, reconnect, retry idempotently and go on; afterwards every event is there exactly once, the chain verifies, and a file log imported from its export has the same head")
     func restartUnderLoad() throws {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         let server = base + "/server"
@@ -123,6 +123,10 @@ struct PostgresFaultTests {
         #expect(verified["ok"] as? Bool == true, "\(verified)")
         #expect(verified["events"] as? Int == 3 * events, "every event exactly once (ids are unique in the database)")
         #expect(verified["batches"] as? Int == 3 * events / chunk, "every append one batch, none twice")
+        // What three processes wrote, exported into a file log: the same head.
+        #expect(try CLI.run(["log", "export", "--store", store, "--to", base + "/log.export"]).status == 0)
+        let imported = try CLI.json(try CLI.run(["log", "import", "--data", base + "/files", "--from", base + "/log.export"]).stdout)
+        #expect(imported["head_hash"] as? String == verified["head_hash"] as? String, "\(imported)")
     }
 
     /// Waits (bounded) until `condition` holds.
