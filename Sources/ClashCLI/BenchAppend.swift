@@ -39,16 +39,38 @@ struct BenchAppend: ClashCommand {
         if log.recovery.cutSomething {
             Output.line("recovered: cut \(log.recovery.cutBytes) bytes into \(log.recovery.quarantineFile ?? "quarantine")")
         }
+        let start = monotonicSeconds()
+        let last = try appendTicks(after: log.head.sequence) { try log.submit($0).lastSequence }
+        try log.waitUntilDurable(last)
+        try log.close()
+        summary(seconds: monotonicSeconds() - start, head: last, fsync: fsync, store: nil)
+    }
+
+    /// Each append of `--chunk` ticks is one transaction; `durable SEQ` follows its commit.
+    private func appendToPostgres(_ url: String) throws {
+        let log = try PostgresStore.open(url: url)
+        defer { try? log.close() }
+        let start = monotonicSeconds()
+        _ = try appendTicks(after: 0) { drafts in
+            let last = try log.append(drafts).lastSequence
+            Output.line("durable \(last)")
+            return last
+        }
+        summary(seconds: monotonicSeconds() - start, head: try log.head.sequence, fsync: nil, store: log.location.description)
+    }
+
+    /// Appends `--events` ticks of `--seed`, `--chunk` at a time, through `append` (which returns
+    /// the append's last sequence), paced by `--interval-ms`. Returns the last sequence appended.
+    private func appendTicks(after head: UInt64, _ append: ([EventDraft]) throws -> UInt64) throws -> UInt64 {
         var ticks = SyntheticTicks(seed: seed)
         var remaining = events
-        var last: UInt64 = log.head.sequence
-        let start = monotonicSeconds()
+        var last = head
         while remaining > 0 {
             let count = min(chunk, remaining)
             var drafts: [EventDraft] = []
             drafts.reserveCapacity(count)
             for _ in 0..<count { drafts.append(ticks.next()!) }
-            last = try log.submit(drafts).lastSequence
+            last = try append(drafts)
             remaining -= count
             if intervalMs > 0 {
                 // CLOCK_MONOTONIC, the clock another process on this machine reads too (Python's time.monotonic).
@@ -58,45 +80,17 @@ struct BenchAppend: ClashCommand {
                 usleep(UInt32(intervalMs * 1_000))
             }
         }
-        try log.waitUntilDurable(last)
-        try log.close()
-        let seconds = monotonicSeconds() - start
-        Output.json { json in
-            json.beginObject()
-            json.key("appended"); json.int(events)
-            json.key("events_per_second"); json.int(Int(Double(events) / max(seconds, 1e-9)))
-            json.key("fsync"); json.string(fsync)
-            json.key("head_sequence"); json.uint(last)
-            json.endObject()
-        }
+        return last
     }
 
-    /// Each append of `--chunk` ticks is one transaction; `durable SEQ` follows its commit.
-    private func appendToPostgres(_ url: String) throws {
-        let log = try PostgresStore.open(url: url)
-        defer { try? log.close() }
-        var ticks = SyntheticTicks(seed: seed)
-        var remaining = events
-        var last: UInt64 = 0
-        let start = monotonicSeconds()
-        while remaining > 0 {
-            let count = min(chunk, remaining)
-            var drafts: [EventDraft] = []
-            drafts.reserveCapacity(count)
-            for _ in 0..<count { drafts.append(ticks.next()!) }
-            last = try log.append(drafts).lastSequence
-            Output.line("durable \(last)")
-            remaining -= count
-            if intervalMs > 0 { usleep(UInt32(intervalMs * 1_000)) }
-        }
-        let seconds = monotonicSeconds() - start
-        let head = try log.head.sequence
+    private func summary(seconds: Double, head: UInt64, fsync: String?, store: String?) {
         Output.json { json in
             json.beginObject()
             json.key("appended"); json.int(events)
             json.key("events_per_second"); json.int(Int(Double(events) / max(seconds, 1e-9)))
+            if let fsync { json.key("fsync"); json.string(fsync) }
             json.key("head_sequence"); json.uint(head)
-            json.key("store"); json.string(log.location.description)
+            if let store { json.key("store"); json.string(store) }
             json.endObject()
         }
     }

@@ -18,15 +18,15 @@ public protocol LogReading: AnyObject, Sendable {
     /// The chain value after the batch that ends at `sequence` (the head's once that batch was
     /// written), or nil when no batch ends there (or the store keeps no earlier chain values).
     func chain(endingAt sequence: UInt64) throws -> ChainHash?
-    /// Waits until something may have been appended after `sequence`, or `milliseconds` have
-    /// passed: a store that is told of appends (PostgreSQL's LISTEN) wakes when told; others sleep.
-    func waitForAppends(after sequence: UInt64, milliseconds: Int) throws
+    /// Waits until something may have been appended, or `milliseconds` have passed: a store that
+    /// is told of appends (PostgreSQL's LISTEN) wakes when told; others sleep.
+    func waitForAppends(milliseconds: Int) throws
 }
 
 extension LogReading {
     public func refresh() throws {}
 
-    public func waitForAppends(after sequence: UInt64, milliseconds: Int) throws {
+    public func waitForAppends(milliseconds: Int) throws {
         usleep(UInt32(milliseconds * 1000))
     }
 
@@ -132,7 +132,7 @@ extension LogReading {
                 }
                 if !keepGoing { return next }
             } else {
-                try waitForAppends(after: head, milliseconds: pollMilliseconds)
+                try waitForAppends(milliseconds: pollMilliseconds)
             }
         }
         return next

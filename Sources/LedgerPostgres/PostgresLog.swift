@@ -383,7 +383,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     }
 
     /// Wakes when an append commits (LISTEN on a connection of its own), or after `milliseconds`.
-    public func waitForAppends(after sequence: UInt64, milliseconds: Int) throws {
+    public func waitForAppends(milliseconds: Int) throws {
         guard !closed else { throw LogError.closed }
         listener.wait(milliseconds: milliseconds)
     }
