@@ -4,7 +4,7 @@ import LedgerLog
 import Clash
 
 /// The log benchmark: durable append, read+decode, verify, bytes per event and open time, on
-/// synthetic ticks in a fresh directory.
+/// synthetic ticks in a fresh directory — or, with `--store`, in an empty log on PostgreSQL.
 struct BenchLog: ClashCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "Measure the log on synthetic ticks; print one JSON object.")
@@ -13,9 +13,21 @@ struct BenchLog: ClashCommand {
     @Option(help: "How many tick events.") var events = 1_000_000
     @Option(help: "Seed of the synthetic ticks.") var seed: UInt64 = 1
     @Option(help: "Events per append call.") var chunk = 1_000
+    @Option(help: "With --store: how many writers, each on its own connection.") var writers = 1
+    @Option(help: "With --store: how many threads call each writer's append at once (the store groups their appends into shared transactions).")
+    var callers = 1
     @Flag(help: "Keep the benchmark's log directory afterwards.") var keep = false
 
+    func validate() throws {
+        guard events >= 1, chunk >= 1, chunk <= LogLimits.batchRecordsMax else {
+            throw ValidationError("--events must be >= 1 and --chunk 1...\(LogLimits.batchRecordsMax)")
+        }
+        guard writers >= 1, callers >= 1, writers * callers <= 1_024 else { throw ValidationError("--writers and --callers must be >= 1, at most 1,024 threads in all") }
+        guard data.storeURL != nil || (writers == 1 && callers == 1) else { throw ValidationError("--writers and --callers go with --store postgres://…") }
+    }
+
     func execute() throws {
+        if let url = data.storeURL { return try benchPostgres(url) }
         let directory = data.directory + "/bench-log-\(seed)-\(events)"
         try? FileManager.default.removeItem(atPath: directory)
         defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
@@ -39,17 +51,7 @@ struct BenchLog: ClashCommand {
         try log.close()
         chunks = []
 
-        start = monotonicSeconds()
-        let reader = try LogReader(directory: directory)
-        var decoded = 0
-        var payloadBytes = 0
-        try reader.forEach(from: 1, filter: .all) { record in
-            decoded += 1
-            payloadBytes &+= record.payload.count
-            return true
-        }
-        let readSeconds = monotonicSeconds() - start
-        precondition(decoded == events, "read \(decoded) of \(events) events")
+        let readSeconds = try readAndDecode(LogReader(directory: directory))
 
         start = monotonicSeconds()
         let report = LogVerifier.verify(directory: directory)
@@ -82,5 +84,20 @@ struct BenchLog: ClashCommand {
         }
     }
 
-    private func rate(_ count: Int, _ seconds: Double) -> Int { Int(Double(count) / max(seconds, 1e-9)) }
+    /// Seconds to read and decode every record of `log`, which must hold `--events`.
+    func readAndDecode(_ log: any LogReading) throws -> Double {
+        let start = monotonicSeconds()
+        var decoded = 0
+        var payloadBytes = 0
+        try log.forEach(from: 1, filter: .all) { record in
+            decoded += 1
+            payloadBytes &+= record.payload.count
+            return true
+        }
+        let seconds = monotonicSeconds() - start
+        guard decoded == events, payloadBytes > 0 else { throw ValidationError("read \(decoded) of \(events) events") }
+        return seconds
+    }
+
+    func rate(_ count: Int, _ seconds: Double) -> Int { Int(Double(count) / max(seconds, 1e-9)) }
 }

@@ -418,3 +418,33 @@ private struct RecordCursor {
         throw fail("unterminated payload object")
     }
 }
+
+extension RecordCodec {
+    /// A draft's canonical record in three parts around the two numbers only its place in the log
+    /// decides — the bytes before the sequence's digits, those between them and the stream
+    /// version's, and those after — so that whoever assigns the place can join them: the record
+    /// at `s` and `v` is `head + digits(s) + middle + digits(v) + tail`.
+    public static func encodeAroundPlace(_ draft: EventDraft) -> (head: ArraySlice<UInt8>, middle: ArraySlice<UInt8>, tail: ArraySlice<UInt8>) {
+        var writer = CanonicalJSONWriter()
+        encode(draft, sequence: 0, streamVersion: 0, into: &writer)
+        let bytes = writer.bytes
+        // Both marks hold quotes, so neither occurs inside a string; the payload, the only JSON
+        // that could hold them as keys, comes before both; so their last occurrences are the
+        // envelope's own.
+        let sequence = lastOccurrence(of: sequenceMark, in: bytes) + sequenceMark.count - ",\"stream\":".utf8.count - 1
+        let version = lastOccurrence(of: versionMark, in: bytes) + versionMark.count - ",\"ts\":".utf8.count - 1
+        return (bytes[..<sequence], bytes[(sequence + 1)..<version], bytes[(version + 1)...])
+    }
+
+    private static let sequenceMark = Array(",\"seq\":0,\"stream\":".utf8)
+    private static let versionMark = Array(",\"stream_version\":0,\"ts\":".utf8)
+
+    private static func lastOccurrence(of mark: [UInt8], in bytes: [UInt8]) -> Int {
+        var start = bytes.count - mark.count
+        while start >= 0 {
+            if bytes[start] == mark[0], bytes[start..<(start + mark.count)].elementsEqual(mark) { return start }
+            start -= 1
+        }
+        preconditionFailure("a record encoded at sequence 0 holds \(String(decoding: mark, as: UTF8.self))")
+    }
+}

@@ -11,27 +11,34 @@ import PostgresNIO
 /// batch), the same chain values, so the same RFC 9162 tree and an export that imports into a file
 /// log with the same head.
 ///
-/// **One gapless order under concurrent writers.** Every append is one transaction that locks the
-/// head row (`SELECT … FOR UPDATE`), takes the sequences after the head, computes the chain from
-/// the head's chain value and moves the head — so sequences follow commit order, a rolled-back or
-/// killed append leaves no gap, and writers in any number of processes and machines append to one
-/// chain. The database enforces idempotency (a unique event id) and stream versions (a unique
-/// stream and version); the checks run again under the lock, so a conflict is the typed error the
-/// file log throws, with nothing written, and a retried append of events already written (after a
-/// lost reply) returns their original positions.
+/// **One gapless order under concurrent writers.** Every transaction that appends moves the one
+/// head row (sequence and chain value) from the head it read to the new one, and writes the records
+/// numbered after the head it read — so sequences follow commit order, a rolled-back or killed
+/// append leaves no gap, and writers in any number of processes and machines append to one chain.
+/// A write conditioned on the head it read (`UPDATE … WHERE seq = read`) fails when another writer
+/// moved the head first, and is then made again under the head row's lock (`SELECT … FOR UPDATE`).
+/// The database enforces idempotency (a unique event id) and stream versions (a unique stream and
+/// version); a conflict is the typed error the file log throws, with nothing written, and a retried
+/// append of events already written (after a lost reply) returns their original positions.
+///
+/// **Group commit.** Appends from concurrent callers of one store are written together, each its
+/// own batch with its own chain value (so the log is the same however they were grouped), in one
+/// transaction and one commit; one caller's failed check fails its own append alone.
 ///
 /// Calls block the calling thread on a connection served by SwiftNIO's event loops (never the
 /// caller's own executor), one call at a time per store.
 public final class PostgresLog: LogStore, @unchecked Sendable {
     public let location: PostgresLocation
-    private var connection: PostgresConnection
-    private let logger: Logger
+    var connection: PostgresConnection
+    let logger: Logger
     private let reconnect: Reconnect
     private let listener: PostgresAppendListener
-    private let lock = NSLock()
-    private var closed = false
-    /// Rows read per round trip.
-    static let page = 8_192
+    /// Held by a call while it uses the connection.
+    let lock = NSLock()
+    var closed = false
+    /// Appends waiting to be written, and whether a caller is writing a group of them.
+    let appendQueue = AppendQueue()
+    var counters = Statistics()
     /// The channel an append notifies (its last sequence) when it commits.
     public static let channel = "clash_log"
 
@@ -111,7 +118,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
 
     /// Runs one whole call (a transaction, a page of a read) on a live connection; when the server
     /// is unavailable, drops the connection and runs it again on a new one, as `reconnect` allows.
-    private func retrying<T>(_ body: () throws -> T) throws -> T {
+    func retrying<T>(_ body: () throws -> T) throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         var attempt = 0
         while true {
@@ -165,13 +172,15 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     }
 
     /// Runs statements without parameters, one at a time: `sql` split at each `;` that ends a line
-    /// (the migrations hold no other). Comment lines are dropped.
+    /// outside a dollar-quoted body (`$$ … $$`, a function's). Comment lines are dropped.
     func execute(_ sql: String, _ operation: String) throws {
         let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
         var statement = ""
+        var inBody = false
         for line in lines {
             statement += line + "\n"
-            if line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
+            if line.components(separatedBy: "$$").count % 2 == 0 { inBody.toggle() }
+            if !inBody, line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
                 try query(PostgresQuery(unsafeSQL: String(statement.trimmingCharacters(in: .whitespacesAndNewlines).dropLast())), operation)
                 statement = ""
             }
@@ -225,90 +234,6 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
 
     // MARK: - LogStore
 
-    @discardableResult
-    public func append(_ drafts: [EventDraft], expectations: [String: ExpectedVersion]) throws -> AppendResult {
-        try DraftValidator.validate(drafts)
-        var seen = Set<String>()
-        for (index, draft) in drafts.enumerated() where !seen.insert(draft.id).inserted {
-            throw LogError.invalidDraft(index: index, field: "id", reason: "id \(draft.id) appears twice in the append")
-        }
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { throw LogError.closed }
-        return try retrying { try transaction("an append") {
-            let headRow = try query("SELECT seq, chain FROM log_head WHERE id = 1 FOR UPDATE", "an append (locking the head)")
-            guard let headRow = headRow.first else { throw PostgresLogError.corrupt(sequence: 0, reason: "the head row is missing") }
-            let (headValue, chainBuffer) = try headRow.decode((Int64, ByteBuffer).self)
-            let head = UInt64(headValue)
-            guard !drafts.isEmpty else { return AppendResult(firstSequence: head + 1, lastSequence: head, written: false) }
-
-            // A retry of events already written returns their positions; a partial overlap is refused.
-            let ids = drafts.map(\.id)
-            let existing = try query("SELECT id, seq FROM log_events WHERE id = ANY(\(ids))", "an append (its ids)")
-                .map { try $0.decode((String, Int64).self) }
-            if !existing.isEmpty {
-                guard existing.count == drafts.count else {
-                    let written = Set(existing.map(\.0))
-                    throw LogError.partialDuplicate(ids: ids.filter { written.contains($0) })
-                }
-                let sequences = existing.map { UInt64($0.1) }
-                return AppendResult(firstSequence: sequences.min()!, lastSequence: sequences.max()!, written: false)
-            }
-
-            // Stream versions as of the locked head.
-            let streams = Array(Set(drafts.map(\.stream)).union(expectations.keys)).sorted()
-            var versions: [String: UInt64] = [:]
-            for row in try query("SELECT stream, max(stream_version) FROM log_events WHERE stream = ANY(\(streams)) GROUP BY stream",
-                                 "an append (stream versions)") {
-                let (stream, version) = try row.decode((String, Int64).self)
-                versions[stream] = UInt64(version)
-            }
-            for (stream, expected) in expectations.sorted(by: { $0.key < $1.key }) {
-                let actual = versions[stream] ?? 0
-                let ok: Bool
-                switch expected {
-                case .any: ok = true
-                case .noStream: ok = actual == 0
-                case .exactly(let version): ok = actual == version
-                }
-                guard ok else { throw LogError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual) }
-            }
-
-            // The records, their canonical bytes and the batch's chain value — what a file log writes.
-            var batch = CanonicalJSONWriter()
-            var columns = (seq: [Int64](), id: [String](), stream: [String](), version: [Int64](), type: [String](), record: [ByteBuffer]())
-            columns.seq.reserveCapacity(drafts.count)
-            var sequence = head
-            for draft in drafts {
-                sequence += 1
-                let version = (versions[draft.stream] ?? 0) + 1
-                versions[draft.stream] = version
-                let record = LogRecord(sequence: sequence, streamVersion: version, draft: draft)
-                let start = batch.bytes.count
-                RecordCodec.encode(record, into: &batch)
-                columns.record.append(ByteBuffer(bytes: batch.bytes[start...]))
-                batch.newline()
-                columns.seq.append(Int64(sequence))
-                columns.id.append(draft.id)
-                columns.stream.append(draft.stream)
-                columns.version.append(Int64(version))
-                columns.type.append(draft.type)
-            }
-            let chain = ChainHash(bytes: Array(chainBuffer.readableBytesView)).next(batch.bytes)
-            let chainBytes = ByteBuffer(bytes: chain.bytes)
-            try query("""
-                INSERT INTO log_events (seq, id, stream, stream_version, type, record)
-                SELECT * FROM unnest(\(columns.seq)::int8[], \(columns.id)::text[], \(columns.stream)::text[], \(columns.version)::int8[],
-                                     \(columns.type)::text[], \(columns.record)::bytea[])
-                """, "an append (its events)")
-            let last = Int64(sequence), first = Int64(head + 1)
-            try query("INSERT INTO log_batches (last_seq, first_seq, chain) VALUES (\(last), \(first), \(chainBytes))", "an append (its batch)")
-            try query("UPDATE log_head SET seq = \(last), chain = \(chainBytes) WHERE id = 1", "an append (the head)")
-            try query("SELECT pg_notify(\(Self.channel), \(String(sequence)))", "an append (the notification)")
-            return AppendResult(firstSequence: head + 1, lastSequence: sequence, written: true)
-        } }
-    }
-
     public func streamVersion(_ stream: String) throws -> UInt64 {
         try locked {
             let rows = try query("SELECT coalesce(max(stream_version), 0) FROM log_events WHERE stream = \(stream)", "reading a stream's version")
@@ -324,6 +249,17 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
                 let (sequence, chain) = try row.decode((Int64, ByteBuffer).self)
                 return LogHead(sequence: UInt64(sequence), chain: ChainHash(bytes: Array(chain.readableBytesView)))
             }
+        }
+    }
+
+    /// The bytes the log's tables and their indexes take in the database.
+    public func storageBytes() throws -> Int {
+        try locked {
+            let rows = try query("""
+                SELECT (pg_total_relation_size('log_events') + pg_total_relation_size('log_batches')
+                        + pg_total_relation_size('log_head'))::int8
+                """, "measuring the log's tables")
+            return Int(try rows.first?.decode(Int64.self) ?? 0)
         }
     }
 
@@ -354,31 +290,54 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     }
 
     /// Each stored record's sequence and canonical bytes from `sequence` on, up to the head as it
-    /// was when the read began, a page at a time.
+    /// was when the read began. The log is gapless, so a page is a range of sequences (which an
+    /// index reads in order, whatever the planner's statistics say); the next page is asked for
+    /// before the body sees this one, so the server reads while the caller decodes.
     private func forEachStored(from sequence: UInt64, filter: RecordFilter, _ body: (UInt64, [UInt8]) throws -> Bool) throws {
-        let end = try head.sequence
+        let end = Int64(try head.sequence)
         var next = Int64(max(sequence, 1))
-        while UInt64(next) <= end {
+        var prefetched: EventLoopFuture<PostgresQueryResult>?
+        while next <= end {
+            let upper = min(next + Self.page(filter), end + 1)
             let rows: [PostgresRow] = try locked {
-                var sql = PostgresQuery(unsafeSQL: "")
-                switch (filter.stream, filter.type) {
-                case let (stream?, type?):
-                    sql = "SELECT seq, record FROM log_events WHERE stream = \(stream) AND type = \(type) AND seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
-                case let (stream?, nil):
-                    sql = "SELECT seq, record FROM log_events WHERE stream = \(stream) AND seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
-                case let (nil, type?):
-                    sql = "SELECT seq, record FROM log_events WHERE type = \(type) AND seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
-                case (nil, nil):
-                    sql = "SELECT seq, record FROM log_events WHERE seq >= \(next) AND seq <= \(Int64(end)) ORDER BY seq LIMIT \(Self.page)"
+                let future = prefetched ?? connection.query(Self.pageQuery(filter, from: next, to: upper), logger: logger)
+                prefetched = nil
+                do {
+                    return try Array(Self.waitBounded(future, seconds: Self.statementTimeoutSeconds).rows)
+                } catch {
+                    throw Self.describe(error, location: location, operation: "reading the log")
                 }
-                return try query(sql, "reading the log")
+            }
+            if upper <= end {
+                let following = Self.pageQuery(filter, from: upper, to: min(upper + Self.page(filter), end + 1))
+                lock.lock()
+                if !closed, !connection.isClosed { prefetched = connection.query(following, logger: logger) }
+                lock.unlock()
             }
             for row in rows {
                 let (stored, record) = try row.decode((Int64, ByteBuffer).self)
                 if try !body(UInt64(stored), Array(record.readableBytesView)) { return }
-                next = stored + 1
             }
-            if rows.count < Self.page { return }
+            next = upper
+        }
+    }
+
+    /// Sequences a page spans: every record of the range when the read takes them all; a wider
+    /// range when it takes one stream's or one type's.
+    private static func page(_ filter: RecordFilter) -> Int64 {
+        filter.stream == nil && filter.type == nil ? 8_192 : 65_536
+    }
+
+    private static func pageQuery(_ filter: RecordFilter, from first: Int64, to upper: Int64) -> PostgresQuery {
+        switch (filter.stream, filter.type) {
+        case let (stream?, type?):
+            "SELECT seq, record FROM log_events WHERE stream = \(stream) AND type = \(type) AND seq >= \(first) AND seq < \(upper) ORDER BY seq"
+        case let (stream?, nil):
+            "SELECT seq, record FROM log_events WHERE stream = \(stream) AND seq >= \(first) AND seq < \(upper) ORDER BY seq"
+        case let (nil, type?):
+            "SELECT seq, record FROM log_events WHERE type = \(type) AND seq >= \(first) AND seq < \(upper) ORDER BY seq"
+        case (nil, nil):
+            "SELECT seq, record FROM log_events WHERE seq >= \(first) AND seq < \(upper) ORDER BY seq"
         }
     }
 

@@ -57,6 +57,115 @@ struct PostgresLogTests {
         #expect(try file.head == log.head)
     }
 
+    @Test("appends from many threads at once on one store are grouped into shared transactions, each its own batch; a refused append fails alone, a repeated one is answered with its positions, and a file log fed the same batches ends on the same head")
+    func groupCommit() throws {
+        let log = try PostgresTestServer.freshLog()
+        defer { try? log.close() }
+        let once = Drafts.tick(0, stream: "s.repeat", prefix: "once")
+        let first = try log.append([once])
+        let threads = 32, appends = 20
+        let answers = Mutex<[(thread: Int, index: Int, result: Result<AppendResult, LogError>)]>([])
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let stream = "s.t\(thread)"
+            var accepted: UInt64 = 0
+            for index in 0..<appends {
+                // Thread 0's odd appends expect a version its stream never has; thread 1 repeats
+                // an append already written, once.
+                let refused = thread == 0 && index % 2 == 1
+                let drafts = thread == 1 && index == 5 ? [once] : [Drafts.tick(index, stream: stream, prefix: "t\(thread)")]
+                let expectations: [String: ExpectedVersion] = drafts == [once] ? [:] : [stream: refused ? .exactly(999) : .exactly(accepted)]
+                do {
+                    let result = try log.append(drafts, expectations: expectations)
+                    if result.written { accepted += 1 }
+                    answers.withLock { $0.append((thread, index, .success(result))) }
+                } catch let error as LogError {
+                    answers.withLock { $0.append((thread, index, .failure(error))) }
+                } catch {
+                    Issue.record("thread \(thread) append \(index): \(error)")
+                }
+            }
+        }
+        let all = answers.withLock { $0 }
+        #expect(all.count == threads * appends)
+        var written = 0
+        for (thread, index, result) in all {
+            switch (thread, index, result) {
+            case (0, let index, .failure(.wrongExpectedVersion(let stream, let expected, let actual))) where index % 2 == 1:
+                #expect(stream == "s.t0" && expected == .exactly(999) && actual == UInt64(index / 2 + 1), "refused alone, against its own stream")
+            case (1, 5, .success(let repeated)):
+                #expect(repeated == AppendResult(firstSequence: first.firstSequence, lastSequence: first.lastSequence, written: false))
+            case (_, _, .success(let appended)) where !(thread == 0 && index % 2 == 1):
+                #expect(appended.written && appended.firstSequence == appended.lastSequence)
+                written += 1
+            default:
+                Issue.record("thread \(thread) append \(index): unexpected \(result)")
+            }
+        }
+        let statistics = log.statistics
+        #expect(statistics.transactions < written, "concurrent appends shared transactions (\(statistics.transactions) for \(written) appends)")
+
+        let records = try log.read()
+        #expect(records.count == written + 1)
+        #expect(try log.verify().batches == written + 1, "each append its own batch")
+        #expect(records.map(\.sequence) == Array(1...UInt64(records.count)), "gapless")
+        for thread in 0..<threads {
+            let versions = records.filter { $0.stream == "s.t\(thread)" }.map(\.streamVersion)
+            #expect(versions == Array(1...UInt64(versions.count)))
+        }
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let file = try FileLog.openForTest(directory.path, segmentBytes: 1 << 20)
+        defer { try? file.close() }
+        for record in records {
+            try file.append([EventDraft(id: record.id, type: record.type, schemaVersion: record.schemaVersion, stream: record.stream,
+                                        timestampMs: record.timestampMs, payload: Array(record.payload))])
+        }
+        #expect(try file.head == log.head)
+    }
+
+    @Test("records placed in the database (small appends) and by the writer (large ones) are byte for byte what the file log writes, whatever the payload and names hold; an expectation the database finds broken is the file log's error, nothing written")
+    func placedInDatabaseOrByWriter() throws {
+        func draft(_ index: Int, stream: String) -> EventDraft {
+            // A payload holding the envelope's own keys and a string holding them quoted.
+            var json = CanonicalJSONWriter()
+            json.beginObject()
+            json.key("note"); json.string(",\"seq\":0,\"stream\":\"x\",\"stream_version\":0,\"ts\":1")
+            json.key("seq"); json.int(0)
+            json.key("stream"); json.string("x")
+            json.key("stream_version"); json.int(Int64(index))
+            json.key("ts"); json.int(1)
+            json.endObject()
+            return EventDraft(id: "p-\(index)", type: "odd.type", stream: stream, timestampMs: 1_700_000_000_000 + Int64(index),
+                              correlationId: index % 3 == 0 ? "corr-\(index)" : nil, causationId: index % 4 == 0 ? "cause \"\(index)\"" : nil,
+                              payload: json.bytes)
+        }
+        let streams = ["s.plain", "s.\"quoted\"", "s.é"]
+        let appends: [([EventDraft], [String: ExpectedVersion])] = [
+            ((0..<2).map { draft($0, stream: streams[$0 % 3]) }, [:]),
+            ((2..<5).map { draft($0, stream: streams[$0 % 3]) }, [streams[0]: .exactly(1)]),
+            ((5..<305).map { draft($0, stream: streams[$0 % 3]) }, [streams[1]: .exactly(2)]),
+            ((305..<307).map { draft($0, stream: streams[$0 % 3]) }, [streams[2]: .exactly(101)]),
+        ]
+        let log = try PostgresTestServer.freshLog()
+        defer { try? log.close() }
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let file = try FileLog.openForTest(directory.path, segmentBytes: 1 << 20)
+        defer { try? file.close() }
+        for (drafts, expectations) in appends {
+            #expect(try log.append(drafts, expectations: expectations) == file.append(drafts, expectations: expectations))
+        }
+        let refused = logError { try log.append([draft(900, stream: streams[0])], expectations: [streams[0]: .exactly(7)]) }
+        #expect(refused == logError { try file.append([draft(900, stream: streams[0])], expectations: [streams[0]: .exactly(7)]) })
+        #expect(refused != nil)
+        #expect(try log.head == file.head)
+        var stored: [[UInt8]] = []
+        try log.forEachCanonical(from: 1) { _, bytes in stored.append(Array(bytes)); return true }
+        var expected: [[UInt8]] = []
+        try file.forEachCanonical(from: 1) { _, bytes in expected.append(Array(bytes)); return true }
+        #expect(stored.count == 307 && stored == expected)
+    }
+
     @Test("a writer's session killed in the middle of its appends (pg_terminate_backend) loses nothing acknowledged and leaves no gap; it gets a clear error, and the same events retried on a new connection are written once")
     func killedSession() throws {
         let url = PostgresTestServer.freshURL()

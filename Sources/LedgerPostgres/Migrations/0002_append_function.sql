@@ -1,0 +1,59 @@
+-- The append as one call, version 2. Shipped migrations are never edited: a change is a new file.
+--
+-- clash_append places a group of batches after the head inside the database, so that the head
+-- row's lock is held only while the call runs and commits — never across a round trip to the
+-- writer. The writer sends each record's canonical bytes in three parts, around the two numbers
+-- only the head decides: the sequence and the stream version. The call locks the head, checks the
+-- expected stream versions, numbers the records, joins their bytes, chains each batch (SHA-256 of
+-- the chain value before it and the batch's lines, as the file log does), moves the head and
+-- notifies followers. It returns the head it found. An expectation that does not hold raises
+-- SQLSTATE CL001 and writes nothing; an event id already written raises the unique violation
+-- 23505 and writes nothing: the writer then makes the same appends under the head's lock with
+-- every check of its own, and answers each append alone.
+CREATE FUNCTION clash_append(
+    p_ids text[], p_streams text[], p_types text[],
+    p_heads bytea[], p_middles bytea[], p_tails bytea[],
+    p_batch_ends int4[], p_expect_streams text[], p_expect_versions int8[], p_channel text
+) RETURNS int8
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+    head_seq int8;
+    head_chain bytea;
+    first_index int4 := 1;
+    last_index int4 := 0;
+    batch_bytes bytea;
+BEGIN
+    SELECT seq, chain INTO head_seq, head_chain FROM log_head WHERE id = 1 FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM unnest(p_expect_streams, p_expect_versions) AS expected(stream, version)
+               WHERE coalesce((SELECT max(e.stream_version) FROM log_events e WHERE e.stream = expected.stream), 0) <> expected.version) THEN
+        RAISE EXCEPTION 'an expected stream version does not hold' USING ERRCODE = 'CL001';
+    END IF;
+    WITH input AS (
+        SELECT * FROM unnest(p_ids, p_streams, p_types, p_heads, p_middles, p_tails)
+            WITH ORDINALITY AS t(event_id, stream, event_type, record_head, record_middle, record_tail, ord)
+    ), bases AS (
+        SELECT s.stream, coalesce((SELECT max(e.stream_version) FROM log_events e WHERE e.stream = s.stream), 0) AS base
+        FROM (SELECT DISTINCT stream FROM input) AS s
+    ), placed AS (
+        SELECT input.*, head_seq + input.ord AS new_seq,
+               bases.base + row_number() OVER (PARTITION BY input.stream ORDER BY input.ord) AS new_version
+        FROM input JOIN bases USING (stream)
+    )
+    INSERT INTO log_events (seq, id, stream, stream_version, type, record)
+    SELECT new_seq, event_id, stream, new_version, event_type,
+           record_head || convert_to(new_seq::text, 'UTF8') || record_middle || convert_to(new_version::text, 'UTF8') || record_tail
+    FROM placed;
+    FOREACH last_index IN ARRAY p_batch_ends LOOP
+        SELECT string_agg(record || '\x0a'::bytea, ''::bytea ORDER BY seq) INTO batch_bytes
+        FROM log_events WHERE seq >= head_seq + first_index AND seq <= head_seq + last_index;
+        head_chain := sha256(head_chain || batch_bytes);
+        INSERT INTO log_batches (last_seq, first_seq, chain) VALUES (head_seq + last_index, head_seq + first_index, head_chain);
+        first_index := last_index + 1;
+    END LOOP;
+    UPDATE log_head SET seq = head_seq + last_index, chain = head_chain WHERE id = 1;
+    PERFORM pg_notify(p_channel, (head_seq + last_index)::text);
+    RETURN head_seq;
+END
+$$;
