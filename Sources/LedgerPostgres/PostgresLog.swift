@@ -91,8 +91,12 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     }
 
     static func connect(_ location: PostgresLocation, logger: Logger) throws -> PostgresConnection {
-        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+        var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                              password: location.password, database: location.database, tls: .disable)
+        // A page of the log is a range of sequences read in order: an index scan, whatever the
+        // planner's statistics say (a table just written has none, and a bitmap scan then sorts
+        // every page).
+        configuration.options.additionalStartupParameters = [("enable_bitmapscan", "off")]
         do {
             return try waitBounded(PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
                                                               id: 1, logger: logger), seconds: statementTimeoutSeconds)
@@ -271,61 +275,92 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     }
 
     public func forEach(from sequence: UInt64, filter: RecordFilter, _ body: (LogRecord) throws -> Bool) throws {
-        try forEachStored(from: sequence, filter: filter) { stored, bytes in
-            let record: LogRecord
-            do {
-                record = try RecordCodec.decode(bytes, 0..<bytes.count)
-            } catch {
-                throw PostgresLogError.corrupt(sequence: stored, reason: "\(error)")
+        try forEachStored(from: sequence, filter: filter) { page in
+            for index in page.sequences.indices {
+                let stored = page.sequences[index]
+                let record: LogRecord
+                do {
+                    record = try RecordCodec.decode(page.bytes, page.range(index))
+                } catch {
+                    throw PostgresLogError.corrupt(sequence: stored, reason: "\(error)")
+                }
+                guard record.sequence == stored else {
+                    throw PostgresLogError.corrupt(sequence: stored, reason: "the record says sequence \(record.sequence)")
+                }
+                if try !body(record) { return false }
             }
-            guard record.sequence == stored else {
-                throw PostgresLogError.corrupt(sequence: stored, reason: "the record says sequence \(record.sequence)")
-            }
-            return try body(record)
+            return true
         }
     }
 
     public func forEachCanonical(from sequence: UInt64, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
-        try forEachStored(from: sequence, filter: .all) { stored, bytes in try bytes.withUnsafeBytes { try body(stored, $0) } }
+        try forEachStored(from: sequence, filter: .all) { page in
+            try page.bytes.withUnsafeBytes { raw in
+                for index in page.sequences.indices where try !body(page.sequences[index], UnsafeRawBufferPointer(rebasing: raw[page.range(index)])) {
+                    return false
+                }
+                return true
+            }
+        }
     }
 
-    /// Each stored record's sequence and canonical bytes from `sequence` on, up to the head as it
-    /// was when the read began. The log is gapless, so a page is a range of sequences (which an
-    /// index reads in order, whatever the planner's statistics say); the next page is asked for
-    /// before the body sees this one, so the server reads while the caller decodes.
-    private func forEachStored(from sequence: UInt64, filter: RecordFilter, _ body: (UInt64, [UInt8]) throws -> Bool) throws {
+    /// One page of stored records: their sequences and canonical bytes end to end, copied out of
+    /// the rows as they arrive (on the connection's event loop, while the caller decodes the page
+    /// before).
+    final class Page: @unchecked Sendable {
+        var sequences: [UInt64] = []
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+
+        func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+    }
+
+    /// Each page of stored records from `sequence` on, up to the head as it was when the read
+    /// began, until `body` returns false. The log is gapless, so a page is a range of sequences
+    /// (which an index reads in order, whatever the planner's statistics say); the next page is
+    /// asked for before the body sees this one, so the server reads while the caller decodes.
+    private func forEachStored(from sequence: UInt64, filter: RecordFilter, _ body: (Page) throws -> Bool) throws {
         let end = Int64(try head.sequence)
         var next = Int64(max(sequence, 1))
-        var prefetched: EventLoopFuture<PostgresQueryResult>?
+        var prefetched: (page: Page, done: EventLoopFuture<PostgresQueryMetadata>)?
         while next <= end {
             let upper = min(next + Self.page(filter), end + 1)
-            let rows: [PostgresRow] = try locked {
-                let future = prefetched ?? connection.query(Self.pageQuery(filter, from: next, to: upper), logger: logger)
+            let page: Page = try locked {
+                let (page, done) = prefetched ?? fetch(Self.pageQuery(filter, from: next, to: upper))
                 prefetched = nil
                 do {
-                    return try Array(Self.waitBounded(future, seconds: Self.statementTimeoutSeconds).rows)
+                    _ = try Self.waitBounded(done, seconds: Self.statementTimeoutSeconds)
                 } catch {
                     throw Self.describe(error, location: location, operation: "reading the log")
                 }
+                return page
             }
             if upper <= end {
                 let following = Self.pageQuery(filter, from: upper, to: min(upper + Self.page(filter), end + 1))
                 lock.lock()
-                if !closed, !connection.isClosed { prefetched = connection.query(following, logger: logger) }
+                if !closed, !connection.isClosed { prefetched = fetch(following) }
                 lock.unlock()
             }
-            for row in rows {
-                let (stored, record) = try row.decode((Int64, ByteBuffer).self)
-                if try !body(UInt64(stored), Array(record.readableBytesView)) { return }
-            }
+            if try !body(page) { return }
             next = upper
         }
+    }
+
+    private func fetch(_ query: PostgresQuery) -> (Page, EventLoopFuture<PostgresQueryMetadata>) {
+        let page = Page()
+        let done = connection.query(query, logger: logger) { row in
+            let (sequence, record) = try row.decode((Int64, ByteBuffer).self)
+            page.sequences.append(UInt64(sequence))
+            page.bytes.append(contentsOf: record.readableBytesView)
+            page.ends.append(page.bytes.count)
+        }
+        return (page, done)
     }
 
     /// Sequences a page spans: every record of the range when the read takes them all; a wider
     /// range when it takes one stream's or one type's.
     private static func page(_ filter: RecordFilter) -> Int64 {
-        filter.stream == nil && filter.type == nil ? 8_192 : 65_536
+        filter.stream == nil && filter.type == nil ? 32_768 : 65_536
     }
 
     private static func pageQuery(_ filter: RecordFilter, from first: Int64, to upper: Int64) -> PostgresQuery {

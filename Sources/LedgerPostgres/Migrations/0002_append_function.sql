@@ -17,6 +17,8 @@ CREATE FUNCTION clash_append(
 ) RETURNS int8
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
+-- Planned once per session, not on every call.
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     head_seq int8;
@@ -24,6 +26,7 @@ DECLARE
     first_index int4 := 1;
     last_index int4 := 0;
     batch_bytes bytea;
+    records bytea[];
 BEGIN
     SELECT seq, chain INTO head_seq, head_chain FROM log_head WHERE id = 1 FOR UPDATE;
     IF EXISTS (SELECT 1 FROM unnest(p_expect_streams, p_expect_versions) AS expected(stream, version)
@@ -40,14 +43,17 @@ BEGIN
         SELECT input.*, head_seq + input.ord AS new_seq,
                bases.base + row_number() OVER (PARTITION BY input.stream ORDER BY input.ord) AS new_version
         FROM input JOIN bases USING (stream)
+    ), written AS (
+        INSERT INTO log_events (seq, id, stream, stream_version, type, record)
+        SELECT new_seq, event_id, stream, new_version, event_type,
+               record_head || convert_to(new_seq::text, 'UTF8') || record_middle || convert_to(new_version::text, 'UTF8') || record_tail
+        FROM placed
+        RETURNING seq, record
     )
-    INSERT INTO log_events (seq, id, stream, stream_version, type, record)
-    SELECT new_seq, event_id, stream, new_version, event_type,
-           record_head || convert_to(new_seq::text, 'UTF8') || record_middle || convert_to(new_version::text, 'UTF8') || record_tail
-    FROM placed;
+    SELECT array_agg(record ORDER BY seq) INTO records FROM written;
     FOREACH last_index IN ARRAY p_batch_ends LOOP
-        SELECT string_agg(record || '\x0a'::bytea, ''::bytea ORDER BY seq) INTO batch_bytes
-        FROM log_events WHERE seq >= head_seq + first_index AND seq <= head_seq + last_index;
+        SELECT string_agg(line || '\x0a'::bytea, ''::bytea ORDER BY n) INTO batch_bytes
+        FROM unnest(records[first_index:last_index]) WITH ORDINALITY AS l(line, n);
         head_chain := sha256(head_chain || batch_bytes);
         INSERT INTO log_batches (last_seq, first_seq, chain) VALUES (head_seq + last_index, head_seq + first_index, head_chain);
         first_index := last_index + 1;
