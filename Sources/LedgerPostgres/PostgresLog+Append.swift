@@ -12,9 +12,9 @@ extension PostgresLog {
         /// Transactions that wrote: fewer than the appends written when concurrent callers' appends
         /// were grouped.
         public var transactions = 0
-        /// Writes that found another writer had moved the head since they read it, made again under
-        /// the head's lock.
-        public var conflicts = 0
+        /// Groups the database handed back (an expectation that did not hold, an id already
+        /// written), made again under the head's lock with every check of the writer's own.
+        public var handedBack = 0
     }
 
     public var statistics: Statistics {
@@ -134,11 +134,13 @@ extension PostgresLog {
                     counters.transactions += 1
                     return call.results(after: UInt64(head))
                 } catch PostgresLogError.server(_, _, AppendCall.expectationFailed, _) {
+                    counters.handedBack += 1
                     return try writeLocked(group, ids: true)
                 }
             }
             return try writeLocked(group, ids: false)
         } catch PostgresLogError.server(_, _, AppendCall.uniqueViolation, _) {
+            counters.handedBack += 1
             return try writeLocked(group, ids: true)
         }
     }

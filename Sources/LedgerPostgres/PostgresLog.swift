@@ -11,13 +11,12 @@ import PostgresNIO
 /// batch), the same chain values, so the same RFC 9162 tree and an export that imports into a file
 /// log with the same head.
 ///
-/// **One gapless order under concurrent writers.** Every transaction that appends moves the one
-/// head row (sequence and chain value) from the head it read to the new one, and writes the records
-/// numbered after the head it read — so sequences follow commit order, a rolled-back or killed
-/// append leaves no gap, and writers in any number of processes and machines append to one chain.
-/// A write conditioned on the head it read (`UPDATE … WHERE seq = read`) fails when another writer
-/// moved the head first, and is then made again under the head row's lock (`SELECT … FOR UPDATE`).
-/// The database enforces idempotency (a unique event id) and stream versions (a unique stream and
+/// **One gapless order under concurrent writers.** Every transaction that appends locks the one
+/// head row (sequence and chain value), writes the records numbered after it and moves it — so
+/// sequences follow commit order, a rolled-back or killed append leaves no gap, and writers in any
+/// number of processes and machines append to one chain. A small group of appends is placed by the
+/// database (`clash_append`, so the lock is held for no round trip); a large one by this writer,
+/// under the lock (`SELECT … FOR UPDATE`). The database enforces idempotency (a unique event id) and stream versions (a unique stream and
 /// version); a conflict is the typed error the file log throws, with nothing written, and a retried
 /// append of events already written (after a lost reply) returns their original positions.
 ///

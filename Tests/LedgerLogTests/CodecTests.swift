@@ -67,6 +67,31 @@ struct CodecTests {
         }
     }
 
+    @Test("a record split around its place joins, at any sequence and stream version, into the record encoded there — payloads holding the envelope's own keys included (property)")
+    func recordAroundPlace() throws {
+        var random = SeededRandom(seed: 12)
+        for index in 1...300 {
+            var payload = CanonicalJSONWriter()
+            payload.beginObject()
+            payload.key("inner"); payload.string(",\"seq\":0,\"stream\":\"x\",\"stream_version\":0,\"ts\":")
+            payload.key("seq"); payload.int(0)
+            payload.key("stream"); payload.string("s")
+            payload.key("stream_version"); payload.int(0)
+            payload.key("ts"); payload.int(Int64(index))
+            payload.endObject()
+            let draft = EventDraft(
+                id: "id-\(index)", type: "test.event", schemaVersion: Int(random.next() % 3) + 1,
+                stream: "s/\",\"stream_version\":0," + CanonicalJSONTests.randomString(&random) + "\(index)",
+                timestampMs: Int64(bitPattern: random.next()) >> 2,
+                correlationId: index % 3 == 0 ? "corr-\(index)" : nil, causationId: index % 5 == 0 ? "cause\"\(index)" : nil,
+                payload: index % 2 == 0 ? payload.bytes : CanonicalJSONTests.randomObject(&random, depth: 0).canonicalBytes)
+            let sequence = random.next() >> UInt64(random.next() % 64), version = random.next() >> UInt64(random.next() % 64)
+            let parts = RecordCodec.encodeAroundPlace(draft)
+            let joined = Array(parts.head) + Array(String(sequence).utf8) + Array(parts.middle) + Array(String(version).utf8) + Array(parts.tail)
+            #expect(joined == LogRecord(sequence: sequence, streamVersion: version, draft: draft).canonicalBytes)
+        }
+    }
+
     @Test("a record that is not a canonical envelope is refused with its offset")
     func recordRejectsMalformed() {
         let bytes = Array(#"{"id":"a","payload":{},"schema":1,"seq":x}"#.utf8)
