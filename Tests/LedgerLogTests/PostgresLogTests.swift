@@ -166,23 +166,33 @@ struct PostgresLogTests {
         #expect(stored.count == 307 && stored == expected)
     }
 
-    @Test("a writer's session killed in the middle of its appends (pg_terminate_backend) loses nothing acknowledged and leaves no gap; it gets a clear error, and the same events retried on a new connection are written once")
+    @Test("a writer's session killed in the middle of its appends, one waiting inside the database (pg_terminate_backend), loses nothing acknowledged and leaves no gap; it gets a clear error, and the same events retried on a new connection are written once")
     func killedSession() throws {
         let url = PostgresTestServer.freshURL()
+        let schema = try PostgresLocation(url: url).schema
         let victim = try PostgresLog.open(url: url)
         let killer = try PostgresLog.open(url: url)
         defer { try? killer.close(); try? victim.close() }
         try victim.append(Drafts.ticks(10, prefix: "before"))
         let pid = try victim.sessionProcessId()
         var acknowledged = 10
-        var failure: (any Error)?
+        // While the victim appends, another session takes the head's lock for two seconds, so that
+        // the victim's append is inside its transaction, waiting, when its session is ended.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        holder.arguments = [String(url.prefix { $0 != "?" }), "-q", "-c",
+                            "BEGIN; SELECT seq FROM \(schema).log_head WHERE id = 1 FOR UPDATE; SELECT pg_sleep(2); COMMIT;"]
+        defer { holder.waitUntilExit() }
         let killed = DispatchSemaphore(value: 0)
         Thread {
-            usleep(30_000)
+            usleep(50_000)
+            try? holder.run()
+            usleep(800_000)
             _ = try? killer.terminateSession(pid)
             killed.signal()
         }.start()
         var lost: [EventDraft] = []
+        var failure: (any Error)?
         for index in 0..<10_000 {
             let drafts = Drafts.ticks(50, prefix: "loop\(index)")
             do {
