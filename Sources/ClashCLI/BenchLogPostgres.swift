@@ -55,6 +55,7 @@ extension BenchLog {
         let appendSeconds = monotonicSeconds() - clock
         if let error = failures.first { throw error }
         let transactions = stores.reduce(0) { $0 + $1.statistics.transactions }
+        let handedBack = stores.reduce(0) { $0 + $1.statistics.handedBack }
 
         let reader = try PostgresLog.open(location)
         defer { try? reader.close() }
@@ -75,6 +76,7 @@ extension BenchLog {
             json.key("bytes_per_event"); json.decimal(Double(bytes) / Double(max(events, 1)))
             json.key("callers"); json.int(callers)
             json.key("events"); json.int(events)
+            json.key("handed_back"); json.int(handedBack)
             json.key("read_decode_events_per_second"); json.int(rate(events, readSeconds))
             json.key("seed"); json.uint(seed)
             json.key("store"); json.string(location.description)

@@ -44,64 +44,72 @@ extension PostgresLog {
 
 extension PostgresLog {
     /// One call of `clash_append` (migration 0002) for a group of appends: each record's bytes in
-    /// three parts around its sequence and stream version, each append's end, and the stream
-    /// versions the group's expectations need the log to hold before it.
+    /// three parts around its sequence and stream version, its stream (by place in the call's list
+    /// of streams) and its rank among the call's records of that stream, each append's end, and the
+    /// version each stream must be at before the group (-1: any).
     struct AppendCall {
         /// Raised by the call when an expected stream version does not hold.
         static let expectationFailed = "CL001"
         static let uniqueViolation = "23505"
 
-        var ids: [String] = [], streams: [String] = [], types: [String] = []
+        var ids: [String] = [], types: [String] = []
+        var streamOf: [Int32] = [], ranks: [Int32] = []
         var heads: [ByteBuffer] = [], middles: [ByteBuffer] = [], tails: [ByteBuffer] = []
         var batchEnds: [Int32] = []
-        var expectedStreams: [String] = [], expectedVersions: [Int64] = []
+        var streams: [String] = [], expectedVersions: [Int64] = []
         /// Where each append's records are in the call.
         var spans: [Range<Int>] = []
 
         /// Nil when the group writes nothing, or when one of its appends is sure to be refused: the
         /// appends are then made under the head's lock, where each is answered alone.
         init?(_ group: [PendingAppend]) {
-            var written: [String: Int64] = [:]
-            var required: [String: Int64] = [:]
+            var place: [String: Int] = [:]
+            var written: [Int64] = []
+            func index(_ stream: String) -> Int {
+                if let known = place[stream] { return known }
+                streams.append(stream)
+                expectedVersions.append(-1)
+                written.append(0)
+                place[stream] = streams.count - 1
+                return streams.count - 1
+            }
             for request in group {
                 let start = ids.count
                 if !request.drafts.isEmpty {
                     // An expectation on a stream is a version the log must hold before the group,
                     // counting what the appends before this one write to it.
                     for (stream, expected) in request.expectations {
-                        let before = written[stream] ?? 0
+                        let at = index(stream)
                         let base: Int64
                         switch expected {
                         case .any: continue
                         case .noStream:
-                            guard before == 0 else { return nil }
+                            guard written[at] == 0 else { return nil }
                             base = 0
                         case .exactly(let version):
-                            guard Int64(version) >= before else { return nil }
-                            base = Int64(version) - before
+                            guard Int64(version) >= written[at] else { return nil }
+                            base = Int64(version) - written[at]
                         }
-                        if let other = required[stream], other != base { return nil }
-                        required[stream] = base
+                        if expectedVersions[at] >= 0, expectedVersions[at] != base { return nil }
+                        expectedVersions[at] = base
                     }
                     for draft in request.drafts {
+                        let at = index(draft.stream)
+                        written[at] += 1
                         let parts = RecordCodec.encodeAroundPlace(draft)
                         ids.append(draft.id)
-                        streams.append(draft.stream)
                         types.append(draft.type)
+                        streamOf.append(Int32(at + 1))
+                        ranks.append(Int32(written[at]))
                         heads.append(ByteBuffer(bytes: parts.head))
                         middles.append(ByteBuffer(bytes: parts.middle))
                         tails.append(ByteBuffer(bytes: parts.tail))
-                        written[draft.stream, default: 0] += 1
                     }
                     batchEnds.append(Int32(ids.count))
                 }
                 spans.append(start..<ids.count)
             }
             guard !ids.isEmpty else { return nil }
-            for (stream, version) in required.sorted(by: { $0.key < $1.key }) {
-                expectedStreams.append(stream)
-                expectedVersions.append(version)
-            }
         }
 
         /// Each append's answer, the call having found the log's head at `head`.
@@ -114,9 +122,9 @@ extension PostgresLog {
 
         var query: PostgresQuery {
             """
-            SELECT clash_append(\(ids)::text[], \(streams)::text[], \(types)::text[], \(heads)::bytea[], \(middles)::bytea[],
-                                \(tails)::bytea[], \(batchEnds)::int4[], \(expectedStreams)::text[], \(expectedVersions)::int8[],
-                                \(PostgresLog.channel))
+            SELECT clash_append(\(ids)::text[], \(streamOf)::int4[], \(ranks)::int4[], \(types)::text[], \(heads)::bytea[],
+                                \(middles)::bytea[], \(tails)::bytea[], \(batchEnds)::int4[], \(streams)::text[],
+                                \(expectedVersions)::int8[], \(PostgresLog.channel))
             """
         }
     }

@@ -3,17 +3,19 @@
 -- clash_append places a group of batches after the head inside the database, so that the head
 -- row's lock is held only while the call runs and commits — never across a round trip to the
 -- writer. The writer sends each record's canonical bytes in three parts, around the two numbers
--- only the head decides: the sequence and the stream version. The call locks the head, checks the
--- expected stream versions, numbers the records, joins their bytes, chains each batch (SHA-256 of
--- the chain value before it and the batch's lines, as the file log does), moves the head and
--- notifies followers. It returns the head it found. An expectation that does not hold raises
--- SQLSTATE CL001 and writes nothing; an event id already written raises the unique violation
+-- only the head decides: the sequence and the stream version; the streams the call writes or
+-- expects, once each, with the version each must be at (-1: any); and for each record its
+-- stream's place in that list and its rank among the call's records of that stream. The call locks
+-- the head, reads each stream's version, checks the expected ones, numbers the records, joins
+-- their bytes, chains each batch (SHA-256 of the chain value before it and the batch's lines, as
+-- the file log does), moves the head and notifies followers. It returns the head it found. An
+-- expectation that does not hold raises SQLSTATE CL001 and writes nothing; an event id already written raises the unique violation
 -- 23505 and writes nothing: the writer then makes the same appends under the head's lock with
 -- every check of its own, and answers each append alone.
 CREATE FUNCTION clash_append(
-    p_ids text[], p_streams text[], p_types text[],
+    p_ids text[], p_stream_of int4[], p_rank int4[], p_types text[],
     p_heads bytea[], p_middles bytea[], p_tails bytea[],
-    p_batch_ends int4[], p_expect_streams text[], p_expect_versions int8[], p_channel text
+    p_batch_ends int4[], p_streams text[], p_expect_versions int8[], p_channel text
 ) RETURNS int8
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
@@ -27,27 +29,21 @@ DECLARE
     last_index int4 := 0;
     batch_bytes bytea;
     records bytea[];
+    bases int8[];
 BEGIN
     SELECT seq, chain INTO head_seq, head_chain FROM log_head WHERE id = 1 FOR UPDATE;
-    IF EXISTS (SELECT 1 FROM unnest(p_expect_streams, p_expect_versions) AS expected(stream, version)
-               WHERE coalesce((SELECT max(e.stream_version) FROM log_events e WHERE e.stream = expected.stream), 0) <> expected.version) THEN
+    SELECT array_agg(coalesce((SELECT max(e.stream_version) FROM log_events e WHERE e.stream = s.stream), 0) ORDER BY s.n) INTO bases
+    FROM unnest(p_streams) WITH ORDINALITY AS s(stream, n);
+    IF EXISTS (SELECT 1 FROM unnest(p_expect_versions) WITH ORDINALITY AS x(version, n) WHERE x.version >= 0 AND x.version <> bases[x.n]) THEN
         RAISE EXCEPTION 'an expected stream version does not hold' USING ERRCODE = 'CL001';
     END IF;
-    WITH input AS (
-        SELECT * FROM unnest(p_ids, p_streams, p_types, p_heads, p_middles, p_tails)
-            WITH ORDINALITY AS t(event_id, stream, event_type, record_head, record_middle, record_tail, ord)
-    ), bases AS (
-        SELECT s.stream, coalesce((SELECT max(e.stream_version) FROM log_events e WHERE e.stream = s.stream), 0) AS base
-        FROM (SELECT DISTINCT stream FROM input) AS s
-    ), placed AS (
-        SELECT input.*, head_seq + input.ord AS new_seq,
-               bases.base + row_number() OVER (PARTITION BY input.stream ORDER BY input.ord) AS new_version
-        FROM input JOIN bases USING (stream)
-    ), written AS (
+    WITH written AS (
         INSERT INTO log_events (seq, id, stream, stream_version, type, record)
-        SELECT new_seq, event_id, stream, new_version, event_type,
-               record_head || convert_to(new_seq::text, 'UTF8') || record_middle || convert_to(new_version::text, 'UTF8') || record_tail
-        FROM placed
+        SELECT head_seq + t.ord, t.event_id, p_streams[t.stream_of], bases[t.stream_of] + t.rank, t.event_type,
+               t.record_head || convert_to((head_seq + t.ord)::text, 'UTF8') || t.record_middle
+                 || convert_to((bases[t.stream_of] + t.rank)::text, 'UTF8') || t.record_tail
+        FROM unnest(p_ids, p_stream_of, p_rank, p_types, p_heads, p_middles, p_tails)
+            WITH ORDINALITY AS t(event_id, stream_of, rank, event_type, record_head, record_middle, record_tail, ord)
         RETURNING seq, record
     )
     SELECT array_agg(record ORDER BY seq) INTO records FROM written;
