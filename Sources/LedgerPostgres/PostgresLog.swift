@@ -16,9 +16,10 @@ import PostgresNIO
 /// sequences follow commit order, a rolled-back or killed append leaves no gap, and writers in any
 /// number of processes and machines append to one chain. A small group of appends is placed by the
 /// database (`clash_append`, so the lock is held for no round trip); a large one by this writer,
-/// under the lock (`SELECT … FOR UPDATE`). The database enforces idempotency (a unique event id) and stream versions (a unique stream and
-/// version); a conflict is the typed error the file log throws, with nothing written, and a retried
-/// append of events already written (after a lost reply) returns their original positions.
+/// under the lock (`SELECT … FOR UPDATE`). The database enforces idempotency (a unique event id)
+/// and stream versions (a unique stream and version); a conflict is the typed error the file log
+/// throws, with nothing written, and a retried append of events already written (after a lost
+/// reply) returns their original positions.
 ///
 /// **Group commit.** Appends from concurrent callers of one store are written together, each its
 /// own batch with its own chain value (so the log is the same however they were grouped), in one
