@@ -7,8 +7,6 @@ import PostgresNIO
 extension PostgresLog {
     /// What a store has written since it was opened.
     public struct Statistics: Sendable, Equatable {
-        /// Append calls answered (written, recognised as already written, or refused).
-        public var appends = 0
         /// Transactions that wrote: fewer than the appends written when concurrent callers' appends
         /// were grouped.
         public var transactions = 0
@@ -99,7 +97,6 @@ extension PostgresLog {
             for request in group { request.result = .failure(LogError.closed) }
             return
         }
-        counters.appends += group.count
         do {
             let results = try retrying { try writeOnce(group) }
             for (request, result) in zip(group, results) { request.result = result }

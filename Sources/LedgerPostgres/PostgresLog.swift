@@ -93,10 +93,10 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     static func connect(_ location: PostgresLocation, logger: Logger) throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                              password: location.password, database: location.database, tls: .disable)
-        // A page of the log is a range of sequences read in order: an index scan, whatever the
-        // planner's statistics say (a table just written has none, and a bitmap scan then sorts
-        // every page).
-        configuration.options.additionalStartupParameters = [("enable_bitmapscan", "off")]
+        // The session works in the log's schema (the migrations create it). A page of the log is a
+        // range of sequences read in order: an index scan, whatever the planner's statistics say (a
+        // table just written has none, and a bitmap scan then sorts every page).
+        configuration.options.additionalStartupParameters = [("search_path", location.schema), ("enable_bitmapscan", "off")]
         do {
             return try waitBounded(PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
                                                               id: 1, logger: logger), seconds: statementTimeoutSeconds)
@@ -112,7 +112,6 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         let fresh = try Self.connect(location, logger: logger)
         try? connection.close().wait()
         connection = fresh
-        try query(PostgresQuery(unsafeSQL: "SET search_path TO \(location.schema)"), "the connection (its schema)")
     }
 
     /// Opens `url` (see `PostgresLocation`).
@@ -153,8 +152,13 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         guard !connection.isClosed else {
             throw PostgresLogError.unavailable(location: location.description, reason: "the connection is closed (before \(operation))")
         }
+        return try Array(answer(connection.query(query, logger: logger), location: location, operation).rows)
+    }
+
+    /// Waits for a statement's answer, bounded in time, its errors said as `PostgresLogError`.
+    static func answer<T: Sendable>(_ future: EventLoopFuture<T>, location: PostgresLocation, _ operation: String) throws -> T {
         do {
-            return try Array(waitBounded(connection.query(query, logger: logger), seconds: statementTimeoutSeconds).rows)
+            return try waitBounded(future, seconds: statementTimeoutSeconds)
         } catch {
             throw describe(error, location: location, operation: operation)
         }
@@ -328,11 +332,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
             let page: Page = try locked {
                 let (page, done) = prefetched ?? fetch(Self.pageQuery(filter, from: next, to: upper))
                 prefetched = nil
-                do {
-                    _ = try Self.waitBounded(done, seconds: Self.statementTimeoutSeconds)
-                } catch {
-                    throw Self.describe(error, location: location, operation: "reading the log")
-                }
+                _ = try Self.answer(done, location: location, "reading the log")
                 return page
             }
             if upper <= end {

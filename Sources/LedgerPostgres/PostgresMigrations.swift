@@ -39,16 +39,12 @@ enum PostgresMigrations {
         if let applied = try? log.query(PostgresQuery(unsafeSQL: "SELECT version, sha256 FROM \(schema).schema_migrations"), "the migrations (reading them)")
             .map({ try $0.decode((Int, String).self) }) {
             let known = Dictionary(applied, uniquingKeysWith: { first, _ in first })
-            if known.count == migrations.count, migrations.allSatisfy({ known[$0.version] == $0.sha256 }) {
-                try log.query(PostgresQuery(unsafeSQL: "SET search_path TO \(schema)"), "the connection (its schema)")
-                return
-            }
+            if known.count == migrations.count, migrations.allSatisfy({ known[$0.version] == $0.sha256 }) { return }
         }
         try log.transaction("the migrations") {
             try log.query("SELECT pg_advisory_xact_lock(hashtext(\("clash.migrations." + schema)))", "the migrations (their lock)")
             try log.execute("""
                 CREATE SCHEMA IF NOT EXISTS \(schema);
-                SET search_path TO \(schema);
                 CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, sha256 text NOT NULL)
                 """, "the migrations (their table)")
             var applied: [Int: (name: String, sha256: String)] = [:]
@@ -69,6 +65,5 @@ enum PostgresMigrations {
                               "migration \(migration.name) (recording it)")
             }
         }
-        // SET inside the transaction lasts for the session once committed.
     }
 }

@@ -27,6 +27,8 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from peer_eventsourcing import load_ticks
+
 
 class Market(Aggregate):
     """One aggregate per symbol and writer."""
@@ -62,17 +64,6 @@ def environment(url: str, schema: str) -> dict:
 def emit(record: dict) -> None:
     record["peer"] = "eventsourcing 9.5.6 (postgres, psycopg " + psycopg.__version__ + ")"
     print(json.dumps(record, sort_keys=True), flush=True)
-
-
-def load_ticks(path: str, count: int) -> list[tuple[str, int, int, int, int]]:
-    ticks = []
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            if len(ticks) == count:
-                break
-            t = json.loads(line)
-            ticks.append((t["symbol"], t["mid_e8"], t["ts"], t["funding_e8"], t["open_interest_e2"]))
-    return ticks
 
 
 def writer(index: int, env: dict, ticks: list, batch: int, ready, done) -> None:
@@ -151,7 +142,7 @@ def main() -> None:
     env = environment(args.url, args.schema)
     Markets(env=env).close()  # creates the tables before the writers start
     env["CREATE_TABLE"] = "no"
-    ticks = load_ticks(args.ticks, args.events)
+    ticks = load_ticks(args.ticks)[:args.events]
     stored = append(env, ticks, args.batch, args.writers)
     if args.replay:
         replay(env, args.page, stored)
